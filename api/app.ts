@@ -1,0 +1,38 @@
+/** The HTTP API: a thin layer that validates input and talks to Temporal (and reads MongoDB). */
+import express from 'express';
+import type { Client } from '@temporalio/client';
+import type { AccountService } from '../accounts/account-service';
+import type { RegistrationPolicy } from '../machines/registration';
+import { accountRoutes } from './account-routes';
+import { approvalRoutes } from './approval-routes';
+import { organizationRoutes } from './organization-routes';
+import { HttpProblem, problemHandler } from './problem';
+import { registrationRoutes } from './registrations';
+
+export interface ApiDeps {
+  temporal: Client;
+  taskQueue: string;
+  accounts: AccountService;
+  policy: RegistrationPolicy;
+}
+
+export function createApp(deps: ApiDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use((_req, res, next) => {
+    res.set({ 'x-content-type-options': 'nosniff', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+    next();
+  });
+  app.use(express.json({ limit: '32kb', strict: true, type: ['application/json', 'application/*+json'] }));
+  app.get('/health', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.use(registrationRoutes(deps));
+  app.use(approvalRoutes(deps));
+  app.use(accountRoutes(deps.accounts));
+  app.use(organizationRoutes());
+  app.use((req, _res, next) => next(new HttpProblem(404, `no route ${req.method} ${req.path}`)));
+  app.use(problemHandler);
+  return app;
+}

@@ -1,0 +1,48 @@
+/** The approver's side: the queue of requests routed to the caller, and the decision. */
+import { Router } from 'express';
+import type { Client } from '@temporalio/client';
+import type { AccountService } from '../accounts/account-service';
+import { mayDecide, type ApprovalRoute } from '../domain/approval-routing';
+import { decisionSchema, registrationIdSchema, type RegistrationDetails } from '../domain/schemas';
+import { OrganizationModel, UserGroupModel } from '../models/organization';
+import { RegistrationModel } from '../models/registration';
+import { decideUpdate, workflowIdFor } from '../workflows/messages';
+import { requireAccount, sessionOf } from './account-routes';
+import { parse } from './problem';
+import { refusalsAsProblems } from './temporal-refusals';
+
+export function approvalRoutes(deps: { temporal: Client; accounts: AccountService }): Router {
+  const router = Router();
+  const approver = requireAccount(deps.accounts, { complete: true });
+
+  router.get('/approvals', approver, async (_req, res) => {
+    const session = sessionOf(res);
+    const waiting = await RegistrationModel.find({ status: 'AWAITING_APPROVAL' }).sort({ submittedAt: 1 }).lean();
+    const mine = waiting.filter((r) => r.route && mayDecide(session, r.route as ApprovalRoute));
+    const names = async (details: RegistrationDetails) => ({
+      organization: details.organization?.name ?? (details.organizationId ? (await OrganizationModel.findById(details.organizationId).lean())?.name : undefined),
+      userGroup: details.userGroup?.name ?? (details.userGroupId ? (await UserGroupModel.findById(details.userGroupId).lean())?.name : undefined),
+    });
+    res.json(
+      await Promise.all(
+        mine.map(async (r) => ({
+          id: r._id,
+          trackingNumber: r.trackingNumber,
+          role: r.role,
+          ...(await names(r.details as RegistrationDetails)),
+          submittedAt: r.submittedAt,
+        })),
+      ),
+    );
+  });
+
+  router.post('/registrations/:id/decision', approver, async (req, res) => {
+    const id = parse(registrationIdSchema, req.params.id, 'registration id', 'id');
+    const decision = parse(decisionSchema, req.body, 'decision');
+    const { userId, roles } = sessionOf(res);
+    const handle = deps.temporal.workflow.getHandle(workflowIdFor(id));
+    res.json(await refusalsAsProblems(() => handle.executeUpdate(decideUpdate, { args: [{ ...decision, approver: { userId, roles } }] })));
+  });
+
+  return router;
+}

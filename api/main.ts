@@ -1,0 +1,35 @@
+/** Starts the HTTP API against the configured Temporal and MongoDB. */
+import { createAccountService } from '../accounts/account-service';
+import { loadConfig } from '../config';
+import { log } from '../infra/logger';
+import { connectTemporalClient } from '../infra/temporal-connection';
+import { connectDatabase } from '../models/connect';
+import { createApp } from './app';
+
+export async function startApi(config = loadConfig()) {
+  await connectDatabase(config.mongodbUri);
+  const accounts = createAccountService({ sessionTtlMs: config.sessionTtlMs });
+  await accounts.ensureHelpDesk(config.helpDesk);
+  const temporal = await connectTemporalClient({ ...config.temporal, payloadKeys: config.payloadKeys });
+  const app = createApp({ temporal, taskQueue: config.temporal.taskQueue, accounts, policy: config.policy });
+  const server = await new Promise<import('node:http').Server>((resolve) => {
+    const s = app.listen(config.api.port, config.api.host, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.api.port;
+  log.info('api listening', { url: `http://${config.api.host}:${port}` });
+  return {
+    url: `http://${config.api.host}:${port}`,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await temporal.connection.close();
+    },
+  };
+}
+
+if (require.main === module) {
+  startApi().catch((err: unknown) => {
+    log.error('api failed', { error: String(err) });
+    process.exit(1);
+  });
+}

@@ -1,0 +1,30 @@
+/** Organization search (step 7 of the guides): approved organizations only, by part of the name. */
+import { Router } from 'express';
+import { organizationSearchSchema } from '../domain/schemas';
+import { OrganizationModel, UserGroupModel } from '../models/organization';
+import { parse } from './problem';
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export function organizationRoutes(): Router {
+  const router = Router();
+  router.get('/organizations', async (req, res) => {
+    const query = parse(organizationSearchSchema, req.query, 'search');
+    const filter: Record<string, unknown> = { status: 'APPROVED' };
+    if (query.name) filter.name = { $regex: escapeRegExp(query.name), $options: 'i' };
+    if (query.country) filter.country = query.country;
+    if (query.state) filter.state = query.state;
+    const organizations = await OrganizationModel.find(filter).sort({ name: 1 }).limit(50).lean();
+    const groups = await UserGroupModel.find({ organizationId: { $in: organizations.map((o) => String(o._id)) } }).lean();
+    res.json(
+      organizations.map((o) => ({
+        id: String(o._id),
+        name: o.name,
+        country: o.country,
+        state: o.state,
+        userGroups: groups.filter((g) => g.organizationId === String(o._id)).map((g) => ({ id: String(g._id), name: g.name, kind: g.kind })),
+      })),
+    );
+  });
+  return router;
+}

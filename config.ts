@@ -1,0 +1,58 @@
+/**
+ * Configuration from the environment, validated once. Defaults suit a developer machine;
+ * secrets have development defaults only outside production.
+ */
+import { z } from 'zod';
+import { DEFAULT_POLICY } from './machines/registration';
+
+const DEV_PAYLOAD_KEYS = 'dev-1:ZGV2LW9ubHktcGF5bG9hZC1rZXktZG8tbm90LXVzZSE=';
+const DEV_HASH_KEY = 'ZGV2LW9ubHktaGFzaC1rZXktZm9yLWxvY2FsLXJ1bnMtb25seSE=';
+const DEV_FIELD_KEY = 'ZGV2LW9ubHktZmllbGQta2V5LWRvLW5vdC11c2UtaXQ=';
+
+const envSchema = z.object({
+  NODE_ENV: z.string().default('development'),
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('registrations'),
+  MONGODB_URI: z.string().default('mongodb://127.0.0.1:27017/iacs'),
+  SMTP_HOST: z.string().default('127.0.0.1'),
+  SMTP_PORT: z.coerce.number().int().default(1025),
+  MAIL_FROM: z.string().default('IACS Registration <no-reply@iacs.example.test>'),
+  SSA_ENDPOINT: z.string().url().default('http://127.0.0.1:7070/v1/identity-validations'),
+  API_PORT: z.coerce.number().int().default(3000),
+  API_HOST: z.string().default('127.0.0.1'),
+  PAYLOAD_KEYS: z.string().optional(),
+  HASH_KEY: z.string().optional(),
+  FIELD_KEY: z.string().optional(),
+  HELP_DESK_USER_ID: z.string().min(4).default('EUSHELPDESK'),
+  HELP_DESK_PASSWORD: z.string().min(15).default('HelpDesk-Dev-Passw0rd'),
+  HELP_DESK_EMAIL: z.email().default('eus-help-desk@iacs.example.test'),
+  EMAIL_CODE_TTL_MS: z.coerce.number().int().positive().default(DEFAULT_POLICY.emailCodeTtlMs),
+  SESSION_TTL_MS: z.coerce.number().int().positive().default(30 * 60 * 1000),
+});
+
+export type Config = ReturnType<typeof loadConfig>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  const e = envSchema.parse(env);
+  const production = e.NODE_ENV === 'production';
+  const secret = (name: string, value: string | undefined, dev: string) => {
+    if (value) return value;
+    if (production) throw new Error(`${name} must be set in production`);
+    return dev;
+  };
+  return {
+    production,
+    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
+    mongodbUri: e.MONGODB_URI,
+    smtp: { host: e.SMTP_HOST, port: e.SMTP_PORT, from: e.MAIL_FROM },
+    ssaEndpoint: e.SSA_ENDPOINT,
+    api: { port: e.API_PORT, host: e.API_HOST },
+    payloadKeys: secret('PAYLOAD_KEYS', e.PAYLOAD_KEYS, DEV_PAYLOAD_KEYS),
+    hashKey: secret('HASH_KEY', e.HASH_KEY, DEV_HASH_KEY),
+    fieldKey: secret('FIELD_KEY', e.FIELD_KEY, DEV_FIELD_KEY),
+    helpDesk: { userId: e.HELP_DESK_USER_ID, password: secret('HELP_DESK_PASSWORD', env.HELP_DESK_PASSWORD, e.HELP_DESK_PASSWORD), email: e.HELP_DESK_EMAIL },
+    policy: { ...DEFAULT_POLICY, emailCodeTtlMs: e.EMAIL_CODE_TTL_MS },
+    sessionTtlMs: e.SESSION_TTL_MS,
+  };
+}

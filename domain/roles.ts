@@ -1,0 +1,41 @@
+/** The IACS registration roles of Table 1 (000_*). */
+export const REGISTRATION_ROLES = [
+  'SECURITY_OFFICIAL',
+  'BACKUP_SECURITY_OFFICIAL',
+  'USER_GROUP_ADMINISTRATOR',
+  'END_USER',
+  'INDIVIDUAL_PRACTITIONER',
+  'REGISTRY_END_USER',
+] as const;
+export type RegistrationRole = (typeof REGISTRATION_ROLES)[number];
+
+/** User communities; only Provider/Supplier is open today, the model allows more. */
+export const COMMUNITIES = ['PROVIDER_SUPPLIER'] as const;
+export type Community = (typeof COMMUNITIES)[number];
+
+export const USER_GROUP_KINDS = ['PROVIDER', 'SURROGATE', 'REGISTRY'] as const;
+export type UserGroupKind = (typeof USER_GROUP_KINDS)[number];
+
+/** Provider types an organization may declare; DMEPOS suppliers may not register yet. */
+export const PROVIDER_TYPES = [
+  'HOSPITAL',
+  'HOME_HEALTH_AGENCY',
+  'SKILLED_NURSING_FACILITY',
+  'INDEPENDENT_DIAGNOSTIC_TESTING_FACILITY',
+  'AMBULANCE_COMPANY',
+  'AMBULATORY_SURGICAL_CENTER',
+  'PHYSICIAN_GROUP_PRACTICE',
+  'INDIVIDUAL_PRACTITIONER',
+  'REGISTRY',
+  'DMEPOS_SUPPLIER',
+] as const;
+export type ProviderType = (typeof PROVIDER_TYPES)[number];
+
+/** A role an account holds once a registration is provisioned, or the Help Desk's standing role. */
+export type AccountRole = RegistrationRole | 'HELP_DESK';
+
+export interface RoleGrant {
+  role: AccountRole;
+  organizationId?: string;
+  userGroupId?: string;
+}

@@ -1,0 +1,116 @@
+/**
+ * The one schema library (zod) for everything that crosses an edge: HTTP bodies, and the
+ * shapes the workflow accepts. Secrets are typed here but never echoed anywhere.
+ */
+import { z } from 'zod';
+import { COMMUNITIES, PROVIDER_TYPES, REGISTRATION_ROLES, USER_GROUP_KINDS, type RegistrationRole } from './roles';
+
+const name = z.string().trim().min(1, 'is required').max(100, 'is at most 100 characters');
+const isoDate = z.iso.date('must be a date YYYY-MM-DD');
+const objectId = z.string().regex(/^[a-f0-9]{24}$/, 'must be an identifier returned by the API');
+
+export const identitySchema = z.strictObject({
+  firstName: name,
+  lastName: name,
+  dateOfBirth: isoDate.refine((d) => d < new Date().toISOString().slice(0, 10) && d >= '1900-01-01', 'must be a past date after 1900'),
+  ssn: z.string().regex(/^\d{3}-\d{2}-\d{4}$/, 'must look like NNN-NN-NNNN'),
+});
+export type Identity = z.infer<typeof identitySchema>;
+
+export const newRegistrationSchema = z.strictObject({
+  community: z.enum(COMMUNITIES),
+  role: z.enum(REGISTRATION_ROLES),
+  acceptedTerms: z.strictObject({
+    privacyAct: z.literal(true, 'the Privacy Act terms must be accepted'),
+    role: z.literal(true, "the role's terms must be accepted"),
+  }),
+  identity: identitySchema,
+  email: z.email('must be an email address').max(254),
+});
+export type NewRegistration = z.infer<typeof newRegistrationSchema>;
+
+export const emailCodeSchema = z.strictObject({ code: z.string().regex(/^\d{6}$/, 'must be the 6-digit code from the email') });
+
+const addressSchema = z.strictObject({
+  line1: name,
+  line2: z.string().trim().max(100).optional(),
+  city: name,
+  state: z.string().trim().min(2).max(40),
+  postalCode: z.string().trim().regex(/^[A-Za-z0-9 -]{3,10}$/, 'must be a postal code'),
+  country: z.string().trim().length(2, 'must be a 2-letter country code').toUpperCase(),
+});
+
+export const newOrganizationSchema = z.strictObject({
+  name: name.max(200),
+  country: z.string().trim().length(2, 'must be a 2-letter country code').toUpperCase(),
+  state: z.string().trim().min(2).max(40),
+  providerType: z.enum(PROVIDER_TYPES),
+});
+export type NewOrganization = z.infer<typeof newOrganizationSchema>;
+
+export const newUserGroupSchema = z.strictObject({ name: name.max(200), kind: z.enum(USER_GROUP_KINDS) });
+export type NewUserGroup = z.infer<typeof newUserGroupSchema>;
+
+const detailsShape = z.strictObject({
+  contact: z.strictObject({ phone: z.string().trim().regex(/^\+?[0-9 ().-]{7,20}$/, 'must be a phone number'), address: addressSchema }),
+  organizationId: objectId.optional(),
+  organization: newOrganizationSchema.optional(),
+  userGroupId: objectId.optional(),
+  userGroup: newUserGroupSchema.optional(),
+  justification: z.string().trim().min(1, 'is required').max(2000),
+});
+export type RegistrationDetails = z.infer<typeof detailsShape>;
+
+type DetailsField = 'organizationId' | 'organization' | 'userGroupId' | 'userGroup';
+/** Which organization/group fields each role supplies (shared/API.md), and which it must not. */
+export const DETAILS_FIELDS_BY_ROLE: Record<RegistrationRole, { required: DetailsField[]; optional: DetailsField[] }> = {
+  SECURITY_OFFICIAL: { required: ['organization'], optional: [] },
+  BACKUP_SECURITY_OFFICIAL: { required: ['organizationId'], optional: [] },
+  USER_GROUP_ADMINISTRATOR: { required: ['organizationId', 'userGroup'], optional: [] },
+  END_USER: { required: ['organizationId', 'userGroupId'], optional: [] },
+  INDIVIDUAL_PRACTITIONER: { required: [], optional: ['organizationId'] },
+  REGISTRY_END_USER: { required: ['organizationId', 'userGroupId'], optional: [] },
+};
+
+export function detailsSchemaFor(role: RegistrationRole) {
+  const { required, optional } = DETAILS_FIELDS_BY_ROLE[role];
+  return detailsShape.superRefine((details, ctx) => {
+    for (const field of ['organizationId', 'organization', 'userGroupId', 'userGroup'] as const) {
+      const present = details[field] !== undefined;
+      if (required.includes(field) && !present) ctx.addIssue({ code: 'custom', path: [field], message: `is required for ${role}` });
+      if (!required.includes(field) && !optional.includes(field) && present)
+        ctx.addIssue({ code: 'custom', path: [field], message: `is not accepted for ${role}` });
+    }
+    if (role === 'USER_GROUP_ADMINISTRATOR' && details.userGroup?.kind === 'REGISTRY')
+      ctx.addIssue({ code: 'custom', path: ['userGroup', 'kind'], message: 'must be PROVIDER or SURROGATE' });
+  });
+}
+
+export const decisionSchema = z
+  .strictObject({ decision: z.enum(['APPROVE', 'DENY']), reason: z.string().trim().min(1).max(1000).optional() })
+  .refine((d) => d.decision === 'APPROVE' || d.reason !== undefined, { path: ['reason'], message: 'is required to deny' });
+export type Decision = z.infer<typeof decisionSchema>;
+
+export const loginSchema = z.strictObject({ userId: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) });
+export const passwordChangeSchema = z.strictObject({ currentPassword: z.string().min(1).max(200), newPassword: z.string().min(1).max(200) });
+export const questionAnswersSchema = z.strictObject({
+  answers: z
+    .array(z.strictObject({ questionId: z.string().min(1).max(40), answer: z.string().trim().min(2, 'is too short').max(200) }))
+    .min(2, 'answer at least two questions')
+    .max(10)
+    .refine((a) => new Set(a.map((x) => x.questionId)).size === a.length, 'each question may be answered once'),
+});
+export const organizationSearchSchema = z.strictObject({
+  name: z.string().trim().max(200).optional(),
+  country: z.string().trim().length(2).toUpperCase().optional(),
+  state: z.string().trim().min(2).max(40).optional(),
+});
+export const registrationIdSchema = z.uuid('must be a registration id');
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+export function fieldErrors(error: z.ZodError, prefix = ''): FieldError[] {
+  return error.issues.map((i) => ({ path: [prefix, ...i.path.map(String)].filter(Boolean).join('.') || '(body)', message: i.message }));
+}

@@ -1,0 +1,31 @@
+// @ts-check
+import eslint from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', '.data/**', 'coverage/**'] },
+  eslint.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': ['error', { allow: ['warn', 'error'] }],
+    },
+  },
+  {
+    // The pure chart may import nothing but xstate and the domain vocabulary.
+    files: ['machines/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['../activities/*', '../api/*', '../workflows/*', '../models/*', 'mongoose', '@temporalio/*', 'node:*'] }],
+    },
+  },
+  {
+    // Workflows run in Temporal's deterministic sandbox: activities by type only, no I/O.
+    files: ['workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['mongoose', 'node:*', '../models/*', '../api/*'] }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+);

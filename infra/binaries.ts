@@ -1,0 +1,52 @@
+import { accessSync, constants } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+/** Versions installed by scripts/setup.sh; keep both in step. */
+export const TEMPORAL_CLI_VERSION = '1.9.1';
+export const FERRETDB_VERSION = 'v1.24.2';
+
+/** Where scripts/setup.sh caches the binaries (outside the repo). */
+export const cacheDir: string = process.env.IACS_CACHE || join(homedir(), '.cache', 'iacs-registration');
+
+/** Temporal CLI (`temporal server start-dev`, with the Web UI). */
+export const temporalCliPath: string =
+  process.env.TEMPORAL_CLI_PATH || join(cacheDir, `temporal-${TEMPORAL_CLI_VERSION}`, 'bin', 'temporal');
+
+/** Temporal's time-skipping test server, for `TestWorkflowEnvironment.createTimeSkipping`. */
+export const temporalTestServerPath: string =
+  process.env.TEMPORAL_TEST_SERVER_PATH ||
+  join(cacheDir, `temporal-${TEMPORAL_CLI_VERSION}`, 'bin', 'temporal-test-server');
+
+/** Embedded FerretDB (MongoDB wire protocol on SQLite), built from scripts/ferretdb. */
+export const ferretDbPath: string = process.env.FERRETDB_PATH || join(cacheDir, `ferretdb-${FERRETDB_VERSION}`, 'ferretdb');
+
+export const binaries = {
+  temporalCli: { path: temporalCliPath, env: 'TEMPORAL_CLI_PATH' },
+  temporalTestServer: { path: temporalTestServerPath, env: 'TEMPORAL_TEST_SERVER_PATH' },
+  ferretDb: { path: ferretDbPath, env: 'FERRETDB_PATH' },
+} as const;
+
+export type BinaryName = keyof typeof binaries;
+
+/**
+ * Throws if any of the named binaries (all by default) is missing or not
+ * executable, saying how to install them.
+ */
+export function assertBinaries(...names: BinaryName[]): void {
+  const wanted = names.length > 0 ? names : (Object.keys(binaries) as BinaryName[]);
+  const missing = wanted
+    .map((name) => binaries[name])
+    .filter(({ path }) => {
+      try {
+        accessSync(path, constants.X_OK);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+  if (missing.length > 0) {
+    const list = missing.map(({ path, env }) => `  ${path} (override with ${env})`).join('\n');
+    throw new Error(`Missing local binaries:\n${list}\nRun \`bash scripts/setup.sh\` to install them (cache: ${cacheDir}).`);
+  }
+}

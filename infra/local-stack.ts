@@ -1,0 +1,108 @@
+/**
+ * Everything the service needs on one machine: embedded Temporal (with its Web UI), FerretDB,
+ * the mail catcher and the SSA simulator — each replaced by a real server when its address is
+ * configured — then the worker and the API. Used by `make start` and by the end-to-end tests.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startApi } from '../api/main';
+import { loadConfig, type Config } from '../config';
+import { connectDatabase, disconnectDatabase } from '../models/connect';
+import { startMailCatcher } from '../services/mail-catcher';
+import { startSsaSimulator, type RunningSsaSimulator } from '../services/ssa-simulator';
+import { createWorker } from '../worker';
+import { startFerretDb } from './ferretdb';
+import { log } from './logger';
+import { installTemporalRuntime } from './temporal-runtime';
+import { startTemporalDevServer } from './temporal';
+
+export interface LocalStackOptions {
+  /** Where embedded servers keep data and logs. */
+  dataDir: string;
+  env?: NodeJS.ProcessEnv;
+  /** Fixed ports for a developer's stack; tests leave them free. */
+  ports?: { temporal?: number; temporalUi?: number; mongo?: number; smtp?: number; mailHttp?: number; ssa?: number; api?: number };
+  /** Keep Temporal's state in `dataDir` across restarts (the dev stack does; tests need not). */
+  persistTemporal?: boolean;
+}
+
+export interface LocalStack {
+  config: Config;
+  apiUrl: string;
+  temporalUiUrl?: string;
+  mailCatcherUrl?: string;
+  ssa?: RunningSsaSimulator;
+  stop(): Promise<void>;
+}
+
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  installTemporalRuntime();
+  const env = { ...(options.env ?? process.env) };
+  const ports = options.ports ?? {};
+  const logDir = join(options.dataDir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const stops: (() => Promise<void>)[] = [];
+  const result: Partial<LocalStack> = {};
+
+  try {
+    if (!env.TEMPORAL_ADDRESS) {
+      const temporal = await startTemporalDevServer({
+        port: ports.temporal,
+        uiPort: ports.temporalUi,
+        logDir,
+        dbFile: options.persistTemporal ? join(options.dataDir, 'temporal.sqlite') : undefined,
+      });
+      stops.push(temporal.stop);
+      env.TEMPORAL_ADDRESS = temporal.address;
+      result.temporalUiUrl = temporal.uiUrl;
+    }
+    if (!env.MONGODB_URI) {
+      const ferret = await startFerretDb({ port: ports.mongo, dataDir: join(options.dataDir, 'ferretdb'), logDir });
+      stops.push(ferret.stop);
+      env.MONGODB_URI = `${ferret.uri.replace(/\/$/, '')}/iacs`;
+    }
+    if (!env.SMTP_HOST) {
+      const mail = await startMailCatcher({ smtpPort: ports.smtp, httpPort: ports.mailHttp });
+      stops.push(mail.stop);
+      env.SMTP_HOST = '127.0.0.1';
+      env.SMTP_PORT = String(mail.smtpPort);
+      result.mailCatcherUrl = mail.httpUrl;
+    }
+    if (!env.SSA_ENDPOINT) {
+      const ssa = await startSsaSimulator({ port: ports.ssa });
+      stops.push(ssa.stop);
+      env.SSA_ENDPOINT = `${ssa.url}/v1/identity-validations`;
+      result.ssa = ssa;
+    }
+    env.API_PORT = String(ports.api ?? env.API_PORT ?? 0);
+
+    const config = loadConfig(env);
+    await connectDatabase(config.mongodbUri);
+    stops.push(disconnectDatabase);
+    const { worker, close } = await createWorker(config);
+    const running = worker.run();
+    stops.push(async () => {
+      worker.shutdown();
+      await running;
+      await close();
+    });
+    const api = await startApi(config);
+    stops.push(api.close);
+    log.info('local stack ready', { api: api.url, temporalUi: result.temporalUiUrl, mailCatcher: result.mailCatcherUrl });
+    return { ...result, config, apiUrl: api.url, stop: () => stopAll(stops) };
+  } catch (err) {
+    await stopAll(stops);
+    throw err;
+  }
+}
+
+async function stopAll(stops: (() => Promise<void>)[]): Promise<void> {
+  for (const stop of stops.reverse()) {
+    try {
+      await stop();
+    } catch (err) {
+      log.warn('stop failed', { error: String(err) });
+    }
+  }
+  stops.length = 0;
+}

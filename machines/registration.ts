@@ -1,0 +1,259 @@
+/**
+ * The registration statechart: every status of shared/API.md, pure. It performs no I/O and
+ * keeps no clock: effects are named actions that the workflow interprets as activities, and
+ * the 30-minute code window is an `after` delay the workflow turns into a durable timer.
+ */
+import { and, assign, setup, type SnapshotFrom } from 'xstate';
+import { mayDecide, type ApprovalRoute, type Principal } from '../domain/approval-routing';
+import type { RegistrationRole } from '../domain/roles';
+import type { RegistrationDetails } from '../domain/schemas';
+import { REGISTRATION_STATUSES, type RegistrationStatus } from '../domain/status';
+
+export const EMAIL_CODE_TTL_MS = 30 * 60 * 1000;
+export const MAX_WRONG_CODE_ATTEMPTS = 5;
+export const MAX_CODE_RESENDS = 3;
+
+export interface RegistrationPolicy {
+  emailCodeTtlMs: number;
+  maxWrongCodeAttempts: number;
+  maxCodeResends: number;
+}
+export const DEFAULT_POLICY: RegistrationPolicy = {
+  emailCodeTtlMs: EMAIL_CODE_TTL_MS,
+  maxWrongCodeAttempts: MAX_WRONG_CODE_ATTEMPTS,
+  maxCodeResends: MAX_CODE_RESENDS,
+};
+
+export interface RegistrationInput {
+  role: RegistrationRole;
+  policy: RegistrationPolicy;
+}
+
+/** What the details step settled: accepted details (with resolved ids), or a rule refusal. */
+export type DetailsVerdict =
+  | { outcome: 'ACCEPTED'; details: RegistrationDetails }
+  | { outcome: 'REFUSED'; reason: string };
+
+export type ApplicantNotice = 'IDENTITY_REJECTED' | 'EMAIL_VERIFICATION_EXPIRED' | 'DENIED' | 'REJECTED' | 'CANCELLED';
+
+export interface RegistrationContext {
+  role: RegistrationRole;
+  policy: RegistrationPolicy;
+  /** 1 for the first code, +1 for every resend; names the code an attempt is checked against. */
+  codeNumber: number;
+  wrongCodeAttempts: number;
+  codeResends: number;
+  details?: RegistrationDetails;
+  trackingNumber?: string;
+  route?: ApprovalRoute;
+  reason?: string;
+  decidedBy?: string;
+  userId?: string;
+}
+
+export type RegistrationEvent =
+  | { type: 'IDENTITY_CHECKED'; matches: boolean }
+  | { type: 'EMAIL_CODE_CHECKED'; matches: boolean }
+  | { type: 'RESEND_EMAIL_CODE' }
+  | { type: 'DETAILS_ASSESSED'; verdict: DetailsVerdict }
+  | { type: 'SUBMIT' }
+  | { type: 'SUBMISSION_RECORDED'; trackingNumber: string; route: ApprovalRoute }
+  | { type: 'DECIDE'; decision: 'APPROVE' | 'DENY'; reason?: string; approver: Principal }
+  | { type: 'ACCOUNT_PROVISIONED'; userId: string }
+  | { type: 'CANCEL' };
+
+/** The effects the chart asks for; each becomes an activity call in the workflow. */
+export type RegistrationEffect =
+  | { type: 'validateIdentity' }
+  | { type: 'stopIdentityValidation' }
+  | { type: 'issueEmailCode'; params: { codeNumber: number } }
+  | { type: 'recordSubmission'; params: { details: RegistrationDetails } }
+  | { type: 'provisionAccount' }
+  | { type: 'notifyApplicant'; params: { notice: ApplicantNotice; reason?: string } };
+
+// Implementations are empty on purpose: the chart names effects, the workflow performs them.
+const effect = () => undefined;
+
+export const registrationMachine = setup({
+  types: {
+    context: {} as RegistrationContext,
+    events: {} as RegistrationEvent,
+    input: {} as RegistrationInput,
+    tags: {} as RegistrationStatus,
+  },
+  actions: {
+    validateIdentity: effect,
+    stopIdentityValidation: effect,
+    issueEmailCode: (_, _params: { codeNumber: number }) => undefined,
+    recordSubmission: (_, _params: { details: RegistrationDetails }) => undefined,
+    provisionAccount: effect,
+    notifyApplicant: (_, _params: { notice: ApplicantNotice; reason?: string }) => undefined,
+  },
+  guards: {
+    identityMatches: ({ event }) => event.type === 'IDENTITY_CHECKED' && event.matches,
+    codeMatches: ({ event }) => event.type === 'EMAIL_CODE_CHECKED' && event.matches,
+    lastWrongAttempt: ({ context }) => context.wrongCodeAttempts + 1 >= context.policy.maxWrongCodeAttempts,
+    mayResend: ({ context }) => context.codeResends < context.policy.maxCodeResends,
+    detailsAccepted: ({ event }) => event.type === 'DETAILS_ASSESSED' && event.verdict.outcome === 'ACCEPTED',
+    hasDetails: ({ context }) => context.details !== undefined,
+    isRoutedApprover: ({ context, event }) =>
+      event.type === 'DECIDE' && context.route !== undefined && mayDecide(event.approver, context.route),
+    approves: ({ event }) => event.type === 'DECIDE' && event.decision === 'APPROVE',
+  },
+  delays: {
+    emailCodeTtl: ({ context }) => context.policy.emailCodeTtlMs,
+  },
+}).createMachine({
+  id: 'registration',
+  context: ({ input }) => ({ role: input.role, policy: input.policy, codeNumber: 0, wrongCodeAttempts: 0, codeResends: 0 }),
+  initial: 'validatingIdentity',
+  states: {
+    validatingIdentity: {
+      tags: ['VALIDATING_IDENTITY'],
+      entry: 'validateIdentity',
+      exit: 'stopIdentityValidation',
+      on: {
+        IDENTITY_CHECKED: [
+          { guard: 'identityMatches', target: 'awaitingEmailVerification', actions: assign({ codeNumber: 1 }) },
+          { target: 'identityRejected' },
+        ],
+        CANCEL: 'cancelled',
+      },
+    },
+    identityRejected: {
+      tags: ['IDENTITY_REJECTED'],
+      type: 'final',
+      entry: [
+        assign({ reason: 'Your identity could not be validated against Social Security Administration records. Please contact the SSA.' }),
+        { type: 'notifyApplicant', params: { notice: 'IDENTITY_REJECTED' } },
+      ],
+    },
+    awaitingEmailVerification: {
+      tags: ['AWAITING_EMAIL_VERIFICATION'],
+      entry: { type: 'issueEmailCode', params: ({ context }) => ({ codeNumber: context.codeNumber }) },
+      after: { emailCodeTtl: 'emailVerificationExpired' },
+      initial: 'codeActive',
+      states: {
+        codeActive: {
+          on: {
+            EMAIL_CODE_CHECKED: [
+              { guard: 'codeMatches', target: '#registration.awaitingDetails' },
+              { guard: 'lastWrongAttempt', target: 'codeLocked', actions: assign({ wrongCodeAttempts: ({ context }) => context.wrongCodeAttempts + 1 }) },
+              { actions: assign({ wrongCodeAttempts: ({ context }) => context.wrongCodeAttempts + 1 }) },
+            ],
+          },
+        },
+        // Too many wrong attempts: this code is spent; only a resend (or the clock) moves on.
+        codeLocked: {},
+      },
+      on: {
+        RESEND_EMAIL_CODE: {
+          guard: 'mayResend',
+          target: 'awaitingEmailVerification',
+          reenter: true,
+          actions: assign({
+            codeResends: ({ context }) => context.codeResends + 1,
+            codeNumber: ({ context }) => context.codeNumber + 1,
+            wrongCodeAttempts: 0,
+          }),
+        },
+        CANCEL: 'cancelled',
+      },
+    },
+    emailVerificationExpired: {
+      tags: ['EMAIL_VERIFICATION_EXPIRED'],
+      type: 'final',
+      entry: [
+        assign({ reason: 'The email verification code was not entered within the time allowed.' }),
+        { type: 'notifyApplicant', params: { notice: 'EMAIL_VERIFICATION_EXPIRED' } },
+      ],
+    },
+    awaitingDetails: {
+      tags: ['AWAITING_DETAILS'],
+      initial: 'editing',
+      states: {
+        editing: {
+          on: {
+            DETAILS_ASSESSED: [
+              {
+                guard: 'detailsAccepted',
+                actions: assign({ details: ({ event }) => (event.verdict.outcome === 'ACCEPTED' ? event.verdict.details : undefined) }),
+              },
+              {
+                target: '#registration.rejected',
+                actions: assign({ reason: ({ event }) => (event.verdict.outcome === 'REFUSED' ? event.verdict.reason : undefined) }),
+              },
+            ],
+            SUBMIT: {
+              guard: 'hasDetails',
+              target: 'submitting',
+            },
+          },
+        },
+        submitting: {
+          entry: { type: 'recordSubmission', params: ({ context }) => ({ details: context.details! }) },
+          on: {
+            SUBMISSION_RECORDED: {
+              target: '#registration.awaitingApproval',
+              actions: assign({ trackingNumber: ({ event }) => event.trackingNumber, route: ({ event }) => event.route }),
+            },
+          },
+        },
+      },
+      on: { CANCEL: 'cancelled' },
+    },
+    awaitingApproval: {
+      tags: ['AWAITING_APPROVAL'],
+      on: {
+        DECIDE: [
+          {
+            guard: and(['isRoutedApprover', 'approves']),
+            target: 'approved',
+            actions: assign({ decidedBy: ({ event }) => event.approver.userId }),
+          },
+          {
+            guard: 'isRoutedApprover',
+            target: 'denied',
+            actions: assign({ decidedBy: ({ event }) => event.approver.userId, reason: ({ event }) => event.reason }),
+          },
+        ],
+        CANCEL: 'cancelled',
+      },
+    },
+    approved: {
+      tags: ['APPROVED'],
+      entry: 'provisionAccount',
+      on: { ACCOUNT_PROVISIONED: { target: 'provisioned', actions: assign({ userId: ({ event }) => event.userId }) } },
+    },
+    provisioned: { tags: ['PROVISIONED'], type: 'final' },
+    denied: {
+      tags: ['DENIED'],
+      type: 'final',
+      entry: { type: 'notifyApplicant', params: ({ context }) => ({ notice: 'DENIED' as const, reason: context.reason }) },
+    },
+    rejected: {
+      tags: ['REJECTED'],
+      type: 'final',
+      entry: { type: 'notifyApplicant', params: ({ context }) => ({ notice: 'REJECTED' as const, reason: context.reason }) },
+    },
+    cancelled: {
+      tags: ['CANCELLED'],
+      type: 'final',
+      entry: { type: 'notifyApplicant', params: { notice: 'CANCELLED' } },
+    },
+  },
+});
+
+export type RegistrationSnapshot = SnapshotFrom<typeof registrationMachine>;
+
+/** The public status of a snapshot: every state carries exactly one status tag. */
+export function statusOf(snapshot: RegistrationSnapshot): RegistrationStatus {
+  const status = REGISTRATION_STATUSES.find((s) => snapshot.hasTag(s));
+  if (status === undefined) throw new Error(`state ${JSON.stringify(snapshot.value)} has no status tag`);
+  return status;
+}
+
+/** Wrong attempts left on the current email code. */
+export function codeAttemptsLeft(context: RegistrationContext): number {
+  return Math.max(0, context.policy.maxWrongCodeAttempts - context.wrongCodeAttempts);
+}

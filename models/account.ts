@@ -1,0 +1,39 @@
+import { Schema, model, type InferSchemaType } from 'mongoose';
+
+const roleGrantSchema = new Schema(
+  { role: { type: String, required: true }, organizationId: { type: String }, userGroupId: { type: String }, registrationId: { type: String } },
+  { _id: false },
+);
+
+/** A person's one account for life; roles are added to it. Passwords and answers only as scrypt hashes. */
+const accountSchema = new Schema(
+  {
+    userId: { type: String, required: true, unique: true },
+    email: { type: String, required: true },
+    firstName: { type: String, required: true },
+    lastName: { type: String, required: true },
+    ssnHash: { type: String, index: true },
+    passwordHash: { type: String },
+    passwordIsTemporary: { type: Boolean, required: true, default: true },
+    temporaryPasswordExpiresAt: { type: Date },
+    previousPasswordHashes: { type: [String], default: [] },
+    authenticationAnswers: [{ _id: false, questionId: { type: String, required: true }, answerHash: { type: String, required: true } }],
+    roles: { type: [roleGrantSchema], default: [] },
+    failedLogins: { type: Number, default: 0 },
+    lockedUntil: { type: Date },
+    /** The registration that created the account: makes provisioning idempotent. */
+    createdByRegistrationId: { type: String, unique: true, sparse: true },
+    userIdEmailSentAt: { type: Date },
+    passwordEmailSentAt: { type: Date },
+  },
+  { timestamps: true },
+);
+export type AccountRecord = InferSchemaType<typeof accountSchema>;
+export const AccountModel = model('Account', accountSchema);
+
+const sessionSchema = new Schema({
+  tokenHash: { type: String, required: true, unique: true },
+  userId: { type: String, required: true },
+  expiresAt: { type: Date, required: true },
+});
+export const SessionModel = model('Session', sessionSchema);

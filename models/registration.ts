@@ -1,0 +1,45 @@
+import { Schema, model, type InferSchemaType } from 'mongoose';
+import { REGISTRATION_ROLES } from '../domain/roles';
+import { REGISTRATION_STATUSES } from '../domain/status';
+
+/** A registration request as stored: identity secrets only hashed or encrypted (security/secrets). */
+const registrationSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    role: { type: String, enum: REGISTRATION_ROLES, required: true },
+    community: { type: String, required: true },
+    email: { type: String, required: true },
+    firstName: { type: String, required: true },
+    lastName: { type: String, required: true },
+    ssnHash: { type: String, required: true, index: true },
+    ssnLast4: { type: String, required: true },
+    dateOfBirthEncrypted: { type: String, required: true },
+    applicantTokenHash: { type: String, required: true },
+    status: { type: String, enum: REGISTRATION_STATUSES, required: true },
+    history: [{ _id: false, status: { type: String, required: true }, at: { type: String, required: true } }],
+    details: { type: Schema.Types.Mixed },
+    organizationName: { type: String },
+    userGroupName: { type: String },
+    trackingNumber: { type: String, index: { unique: true, sparse: true } },
+    route: { type: Schema.Types.Mixed },
+    submittedAt: { type: Date },
+    reason: { type: String },
+    decidedBy: { type: String },
+    userId: { type: String },
+  },
+  { timestamps: true, minimize: false },
+);
+
+export type RegistrationRecord = InferSchemaType<typeof registrationSchema>;
+export const RegistrationModel = model('Registration', registrationSchema);
+
+/** One emailed verification code, only as a keyed hash; `_id` is `<registrationId>:<number>`. */
+const emailCodeSchema = new Schema({
+  _id: { type: String, required: true },
+  registrationId: { type: String, required: true, index: true },
+  number: { type: Number, required: true },
+  codeHash: { type: String, required: true },
+  issuedAt: { type: Date, required: true },
+  sentAt: { type: Date },
+});
+export const EmailCodeModel = model('EmailCode', emailCodeSchema);

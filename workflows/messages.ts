@@ -1,0 +1,79 @@
+/**
+ * Every message a registration workflow accepts, defined once and imported by both the
+ * workflow and the API.
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { ApprovalRoute, Principal } from '../domain/approval-routing';
+import type { Community, RegistrationRole } from '../domain/roles';
+import type { Identity, RegistrationDetails } from '../domain/schemas';
+import type { RegistrationStatus, StatusChange } from '../domain/status';
+import type { RegistrationPolicy } from '../machines/registration';
+
+export const REGISTRATION_WORKFLOW = 'registrationWorkflow';
+export const workflowIdFor = (registrationId: string) => `registration-${registrationId}`;
+
+export interface RegistrationWorkflowInput {
+  registrationId: string;
+  community: Community;
+  role: RegistrationRole;
+  identity: Identity;
+  email: string;
+  applicantTokenHash: string;
+  policy: RegistrationPolicy;
+}
+
+/** The public view of a registration (shared/API.md `GET /registrations/:id`). */
+export interface RegistrationView {
+  id: string;
+  role: RegistrationRole;
+  status: RegistrationStatus;
+  trackingNumber?: string;
+  emailCodeExpiresAt?: string;
+  emailCodeAttemptsLeft?: number;
+  emailCodeResendsLeft?: number;
+  reason?: string;
+  heldBy?: ApprovalRoute['heldBy'];
+  history: StatusChange[];
+}
+
+export interface StatusResult {
+  status: RegistrationStatus;
+}
+export interface EmailCodeResult extends StatusResult {
+  accepted: boolean;
+  attemptsLeft: number;
+}
+export interface DecisionInput {
+  decision: 'APPROVE' | 'DENY';
+  reason?: string;
+  approver: Principal;
+}
+
+export const registrationViewQuery = defineQuery<RegistrationView>('registrationView');
+export const applicantTokenHashQuery = defineQuery<string>('applicantTokenHash');
+
+export const verifyEmailCodeUpdate = defineUpdate<EmailCodeResult, [string]>('verifyEmailCode');
+export const resendEmailCodeUpdate = defineUpdate<StatusResult>('resendEmailCode');
+export const provideDetailsUpdate = defineUpdate<StatusResult & { reason?: string }, [RegistrationDetails]>('provideDetails');
+export const submitUpdate = defineUpdate<StatusResult & { trackingNumber: string }>('submit');
+export const cancelUpdate = defineUpdate<StatusResult>('cancel');
+export const decideUpdate = defineUpdate<StatusResult, [DecisionInput]>('decide');
+
+/**
+ * Why a message was refused. The workflow throws an ApplicationFailure of one of these types
+ * (with `details[0]` a RefusalDetails); the API turns each into an HTTP answer.
+ */
+export const REFUSALS = {
+  WRONG_STATUS: 'RegistrationWrongStatus',
+  EMAIL_CODE_EXPIRED: 'EmailCodeExpired',
+  EMAIL_CODE_LOCKED: 'EmailCodeLocked',
+  RESEND_LIMIT: 'EmailCodeResendLimit',
+  INVALID_DETAILS: 'InvalidDetails',
+  NOT_ROUTED: 'NotRoutedToApprover',
+} as const;
+export type RefusalType = (typeof REFUSALS)[keyof typeof REFUSALS];
+export interface RefusalDetails {
+  status: RegistrationStatus;
+  errors?: { path: string; message: string }[];
+  attemptsLeft?: number;
+}

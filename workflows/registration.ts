@@ -1,0 +1,297 @@
+/**
+ * One registration request, durably: the workflow keeps the chart's snapshot, feeds it every
+ * message and timer, and performs the effects the chart names through activities.
+ */
+import {
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  sleep,
+  allHandlersFinished,
+} from '@temporalio/workflow';
+import { initialTransition, transition } from 'xstate';
+import type * as activities from '../activities/registration-activities';
+import type { RegistrationDetails } from '../domain/schemas';
+import type { RegistrationStatus, StatusChange } from '../domain/status';
+import {
+  codeAttemptsLeft,
+  registrationMachine,
+  statusOf,
+  type RegistrationEvent,
+  type RegistrationSnapshot,
+} from '../machines/registration';
+import {
+  applicantTokenHashQuery,
+  cancelUpdate,
+  decideUpdate,
+  provideDetailsUpdate,
+  REFUSALS,
+  registrationViewQuery,
+  resendEmailCodeUpdate,
+  submitUpdate,
+  verifyEmailCodeUpdate,
+  type RefusalDetails,
+  type RefusalType,
+  type RegistrationView,
+  type RegistrationWorkflowInput,
+} from './messages';
+
+type Activities = ReturnType<typeof activities.createRegistrationActivities>;
+
+const { recordRegistration, recordStatus, issueEmailCode, checkEmailCode, assessDetails, submitRegistration, notifyApplicant } =
+  proxyActivities<Activities>({
+    startToCloseTimeout: '30 seconds',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  });
+
+// Outside services may be down for long; the applicant's request waits for them, never re-entered.
+const { validateIdentity, provisionAccount } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: ['InvalidIdentityRequest'] },
+});
+
+// Effects as the pure API returns them: our named actions plus xstate's own raise/cancel.
+interface ChartAction {
+  type: string;
+  params?: unknown;
+}
+
+export async function registrationWorkflow(input: RegistrationWorkflowInput): Promise<RegistrationView> {
+  const { registrationId } = input;
+  // The first snapshot is computed at once (pure) so queries and validators always have one.
+  const [firstSnapshot, firstActions] = initialTransition(registrationMachine, { role: input.role, policy: input.policy });
+  let snapshot: RegistrationSnapshot = firstSnapshot;
+  const history: StatusChange[] = [];
+  const timers = new Map<string, { scope: CancellationScope; dueAt: string }>();
+  const background = new Map<string, CancellationScope>();
+  let busy = 0;
+  let tail: Promise<unknown> = Promise.resolve();
+
+  /** Runs one piece of work at a time, so each event's effects finish before the next event. */
+  function exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = tail.then(async () => {
+      busy++;
+      try {
+        return await work();
+      } finally {
+        busy--;
+      }
+    });
+    tail = run.catch(() => undefined);
+    return run;
+  }
+
+  const status = (): RegistrationStatus => statusOf(snapshot);
+
+  function view(): RegistrationView {
+    const { context } = snapshot;
+    const waitingForCode = status() === 'AWAITING_EMAIL_VERIFICATION';
+    return {
+      id: registrationId,
+      role: input.role,
+      status: status(),
+      trackingNumber: context.trackingNumber,
+      emailCodeExpiresAt: waitingForCode ? [...timers.values()][0]?.dueAt : undefined,
+      emailCodeAttemptsLeft: waitingForCode ? codeAttemptsLeft(context) : undefined,
+      emailCodeResendsLeft: waitingForCode ? context.policy.maxCodeResends - context.codeResends : undefined,
+      reason: context.reason,
+      heldBy: status() === 'AWAITING_APPROVAL' ? context.route?.heldBy : undefined,
+      history: [...history],
+    };
+  }
+
+  async function noteStatus(): Promise<void> {
+    const current = status();
+    if (history.at(-1)?.status === current) return;
+    history.push({ status: current, at: new Date().toISOString() });
+    const { context } = snapshot;
+    await recordStatus({
+      registrationId,
+      status: current,
+      history,
+      trackingNumber: context.trackingNumber,
+      reason: context.reason,
+      decidedBy: context.decidedBy,
+    });
+  }
+
+  /** Feeds one event to the chart and performs the effects it names. Call only inside `exclusive`. */
+  async function step(event: RegistrationEvent): Promise<void> {
+    const [next, actions] = transition(registrationMachine, snapshot, event);
+    snapshot = next;
+    await noteStatus();
+    for (const action of actions) await perform(action);
+  }
+
+  const dispatch = (event: RegistrationEvent) => exclusive(() => step(event));
+
+  /** Starts work that may take long (an outside service down) without holding up other messages. */
+  function inBackground(name: string, work: () => Promise<RegistrationEvent>): void {
+    const scope = new CancellationScope();
+    background.set(name, scope);
+    scope
+      .run(work)
+      .then((event) => dispatch(event))
+      .catch((err: unknown) => {
+        if (!isCancellation(err)) throw err;
+      })
+      .finally(() => background.delete(name));
+  }
+
+  async function perform(action: ChartAction): Promise<void> {
+    const params = (action.params ?? {}) as Record<string, unknown>;
+    switch (action.type) {
+      case 'validateIdentity':
+        return inBackground('identity', async () => ({ type: 'IDENTITY_CHECKED', matches: (await validateIdentity(input.identity)).matches }));
+      case 'stopIdentityValidation':
+        return background.get('identity')?.cancel();
+      case 'issueEmailCode':
+        await issueEmailCode({ registrationId, email: input.email, codeNumber: Number(params.codeNumber), validForMs: input.policy.emailCodeTtlMs });
+        return;
+      case 'recordSubmission': {
+        const recorded = await submitRegistration({ registrationId, role: input.role, email: input.email, details: snapshot.context.details! });
+        return step({ type: 'SUBMISSION_RECORDED', ...recorded });
+      }
+      case 'provisionAccount':
+        return inBackground('provisioning', async () => ({ type: 'ACCOUNT_PROVISIONED', userId: (await provisionAccount({ registrationId })).userId }));
+      case 'notifyApplicant':
+        await notifyApplicant({ registrationId, email: input.email, notice: params.notice as never, reason: params.reason as string | undefined });
+        return;
+      case 'xstate.raise': {
+        const { event, id, delay } = params as { event: RegistrationEvent; id: string; delay?: number };
+        if (delay === undefined) throw new Error(`an undelayed raise escaped the chart: ${id}`);
+        const scope = new CancellationScope();
+        timers.set(id, { scope, dueAt: new Date(Date.now() + delay).toISOString() });
+        scope
+          .run(() => sleep(delay))
+          .then(() => {
+            timers.delete(id);
+            return dispatch(event);
+          })
+          .catch((err: unknown) => {
+            if (!isCancellation(err)) throw err;
+          });
+        return;
+      }
+      case 'xstate.cancel': {
+        const sendId = String(params.sendId);
+        timers.get(sendId)?.scope.cancel();
+        timers.delete(sendId);
+        return;
+      }
+      default:
+        throw new Error(`the chart asked for an effect this workflow does not know: ${action.type}`);
+    }
+  }
+
+  function refuse(type: RefusalType, message: string, extra: Omit<RefusalDetails, 'status'> = {}): never {
+    throw ApplicationFailure.create({ type, message, nonRetryable: true, details: [{ status: status(), ...extra } satisfies RefusalDetails] });
+  }
+  function requireStatus(expected: RegistrationStatus, action: string): void {
+    if (status() !== expected) refuse(REFUSALS.WRONG_STATUS, `cannot ${action} while the registration is ${status()}`);
+  }
+  function requireCodeOpen(): void {
+    if (status() === 'EMAIL_VERIFICATION_EXPIRED') refuse(REFUSALS.EMAIL_CODE_EXPIRED, 'the email verification code has expired');
+    requireStatus('AWAITING_EMAIL_VERIFICATION', 'verify the email address');
+    if (!snapshot.can({ type: 'EMAIL_CODE_CHECKED', matches: true }))
+      refuse(REFUSALS.EMAIL_CODE_LOCKED, 'too many wrong codes: request a new code', { attemptsLeft: 0 });
+  }
+  function requireCan(event: RegistrationEvent, action: string): void {
+    if (!snapshot.can(event)) refuse(REFUSALS.WRONG_STATUS, `cannot ${action} while the registration is ${status()}`);
+  }
+  function requireResend(): void {
+    if (status() === 'EMAIL_VERIFICATION_EXPIRED') refuse(REFUSALS.EMAIL_CODE_EXPIRED, 'the email verification code has expired');
+    requireStatus('AWAITING_EMAIL_VERIFICATION', 'resend the code');
+    if (!snapshot.can({ type: 'RESEND_EMAIL_CODE' })) refuse(REFUSALS.RESEND_LIMIT, 'no more codes may be sent for this registration');
+  }
+  function requireDetailsOpen(): void {
+    requireStatus('AWAITING_DETAILS', 'change the details');
+    if (!snapshot.matches({ awaitingDetails: 'editing' })) refuse(REFUSALS.WRONG_STATUS, 'the registration is being submitted');
+  }
+  function requireDecidable(event: RegistrationEvent): void {
+    requireStatus('AWAITING_APPROVAL', 'decide');
+    if (!snapshot.can(event)) refuse(REFUSALS.NOT_ROUTED, 'this registration is not routed to you');
+  }
+
+  setHandler(registrationViewQuery, view);
+  setHandler(applicantTokenHashQuery, () => input.applicantTokenHash);
+
+  // Each update is checked twice: by its validator when it arrives (a refusal leaves no trace
+  // in history), and again when its turn comes, since earlier messages may have moved the chart.
+  setHandler(
+    verifyEmailCodeUpdate,
+    (code) =>
+      exclusive(async () => {
+        requireCodeOpen();
+        const matches = await checkEmailCode({ registrationId, codeNumber: snapshot.context.codeNumber, code });
+        await step({ type: 'EMAIL_CODE_CHECKED', matches });
+        return { status: status(), accepted: matches, attemptsLeft: codeAttemptsLeft(snapshot.context) };
+      }),
+    { validator: (_code: string) => requireCodeOpen() },
+  );
+  setHandler(
+    resendEmailCodeUpdate,
+    () =>
+      exclusive(async () => {
+        requireResend();
+        await step({ type: 'RESEND_EMAIL_CODE' });
+        return { status: status() };
+      }),
+    { validator: requireResend },
+  );
+  setHandler(
+    provideDetailsUpdate,
+    (details) =>
+      exclusive(async () => {
+        requireDetailsOpen();
+        const verdict = await assessDetails({ registrationId, role: input.role, details });
+        if (verdict.outcome === 'INVALID') refuse(REFUSALS.INVALID_DETAILS, 'the details are not acceptable', { errors: verdict.errors });
+        await step({ type: 'DETAILS_ASSESSED', verdict });
+        return { status: status(), reason: snapshot.context.reason };
+      }),
+    { validator: (_details: RegistrationDetails) => requireDetailsOpen() },
+  );
+  setHandler(
+    submitUpdate,
+    () =>
+      exclusive(async () => {
+        requireCan({ type: 'SUBMIT' }, 'submit');
+        await step({ type: 'SUBMIT' });
+        return { status: status(), trackingNumber: snapshot.context.trackingNumber! };
+      }),
+    { validator: () => requireCan({ type: 'SUBMIT' }, 'submit') },
+  );
+  setHandler(
+    cancelUpdate,
+    () =>
+      exclusive(async () => {
+        requireCan({ type: 'CANCEL' }, 'cancel');
+        await step({ type: 'CANCEL' });
+        return { status: status() };
+      }),
+    { validator: () => requireCan({ type: 'CANCEL' }, 'cancel') },
+  );
+  setHandler(
+    decideUpdate,
+    (decision) =>
+      exclusive(async () => {
+        const event = { type: 'DECIDE', ...decision } as const;
+        requireDecidable(event);
+        await step(event);
+        return { status: status() };
+      }),
+    { validator: (decision) => requireDecidable({ type: 'DECIDE', ...decision }) },
+  );
+
+  await recordRegistration(input);
+  await exclusive(async () => {
+    await noteStatus();
+    for (const action of firstActions) await perform(action);
+  });
+
+  await condition(() => snapshot.status === 'done' && busy === 0 && background.size === 0 && allHandlersFinished());
+  return view();
+}
