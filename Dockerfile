@@ -12,4 +12,4 @@ COPY . .
 
 USER node
 EXPOSE 3000
-CMD ["npx", "tsx", "api/main.ts"]
+CMD ["node_modules/.bin/tsx", "api/main.ts"]

@@ -3,7 +3,22 @@
  * simulator): SO → organization; UGA → provider user group; End User → login.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { Worker } from '@temporalio/worker';
 import type { LocalStack } from '../../infra/local-stack';
+import { connectTemporalClient, dataConverterFor } from '../../infra/temporal-connection';
+import { SSA_FIXTURES } from '../../services/ssa-fixtures';
+import { workflowIdFor } from '../../workflows/messages';
+import { EncryptionCodec, parseCodecKeys } from '../../security/payload-codec';
+import type { Payload } from '@temporalio/common';
+
+function collectPayloads(node: unknown, found: Payload[] = []): Payload[] {
+  if (node === null || typeof node !== 'object' || node instanceof Uint8Array) return found;
+  const candidate = node as { metadata?: unknown; data?: unknown };
+  if (candidate.metadata && candidate.data instanceof Uint8Array) found.push(candidate as Payload);
+  else for (const value of Object.values(node)) collectPayloads(value, found);
+  return found;
+}
 import { ApiClient, Journey, type Started } from '../support/api-client';
 import { startTestStack } from '../support/stack';
 
@@ -25,6 +40,7 @@ describe('a working organization, from nothing to an End User who can log in', (
   let soToken: string;
   let organizationId: string;
   let uga: Started;
+  let endUser: Started;
   let ugaToken: string;
   let userGroupId: string;
 
@@ -101,7 +117,7 @@ describe('a working organization, from nothing to an End User who can log in', (
   });
 
   it('an End User registers into that group, the UGA approves, and the End User logs in with the emailed credentials', async () => {
-    const endUser = await journey.register('END_USER', 'eu@acme-clinic.example.test');
+    endUser = await journey.register('END_USER', 'eu@acme-clinic.example.test');
     await journey.verifyEmail(endUser);
     await journey.submitWith(endUser, { organizationId, userGroupId });
 
@@ -118,5 +134,32 @@ describe('a working organization, from nothing to an End User who can log in', (
     expect(login.status).toBe(200);
     expect(login.body).toMatchObject({ mustChangePassword: true, mustAnswerQuestions: true });
     expect(login.body.token).toEqual(expect.any(String));
+  });
+
+  it('the histories replay deterministically and hold no identity secret in clear', async () => {
+    const temporal = await connectTemporalClient({ ...stack.config.temporal, payloadKeys: stack.config.payloadKeys });
+    const codec = new EncryptionCodec(parseCodecKeys(stack.config.payloadKeys));
+    try {
+      for (const registration of [so, uga, endUser]) {
+        const history = await temporal.workflow.getHandle(workflowIdFor(registration.id)).fetchHistory();
+        await Worker.runReplayHistory(
+          { workflowsPath: join(__dirname, '../../workflows/index.ts'), dataConverter: dataConverterFor(stack.config.payloadKeys) },
+          history,
+          workflowIdFor(registration.id),
+        );
+        // Every payload in the history, as stored and as an operator with the key would read it.
+        const payloads = collectPayloads(history);
+        const stored = payloads.map((p) => Buffer.from(p.data ?? []).toString('latin1')).join('\n');
+        const decoded = (await codec.decode(payloads)).map((p) => Buffer.from(p.data ?? []).toString('utf8')).join('\n');
+        const identity = SSA_FIXTURES[[so, uga, endUser].indexOf(registration)]!;
+        expect(decoded).toContain(identity.ssn);
+        expect(decoded).toContain(identity.dateOfBirth);
+        expect(stored).not.toContain(identity.ssn);
+        expect(stored).not.toContain(identity.dateOfBirth);
+        expect(stored).not.toContain(registration.email);
+      }
+    } finally {
+      await temporal.connection.close();
+    }
   });
 });

@@ -14,6 +14,7 @@ import { SSA_NON_MATCHING_EXAMPLES } from '../../services/ssa-fixtures';
 import { ApiClient, contact, Journey, nextIdentity, registrationBody, type Started } from '../support/api-client';
 import { listMessages, waitForMessage } from '../support/mailbox';
 import { startTestStack } from '../support/stack';
+import { workflowIdFor } from '../../workflows/messages';
 
 interface Problem {
   type: string;
@@ -75,6 +76,25 @@ async function provisionedSecurityOfficial(email: string, organizationName: stri
   return { registration: so, userId, token, organizationId: organization!.id };
 }
 
+/**
+ * Waits until the registration's workflow has closed (it returns once the chart is final), so
+ * that what follows talks to a finished registration, not one still sending its last notice.
+ */
+async function closed(r: Started): Promise<void> {
+  const handle = temporal.workflow.getHandle(workflowIdFor(r.id));
+  await expect.poll(async () => (await handle.describe()).status.name, { timeout: 20_000, interval: 200 }).toBe('COMPLETED');
+}
+
+/*
+ * BUG (api/temporal-refusals.ts:17, with workflows/registration.ts:295): a registration's
+ * workflow returns as soon as the chart reaches a final status. Temporal then refuses every
+ * update with gRPC NOT_FOUND ("workflow execution already completed"), which the client throws
+ * as WorkflowNotFoundError and asHttpProblem maps to 404 "no such registration" — although GET
+ * still shows the registration. shared/API.md wants 409 (not awaiting approval / wrong status)
+ * and 410 for an expired code. The `it.fails` tests below show it; they wait for the workflow
+ * to close first, so they fail deterministically until this is fixed.
+ */
+
 /** Waits until two reads of `read` 500 ms apart agree, so that in-flight work from earlier tests has landed. */
 async function settled(read: () => Promise<number>): Promise<number> {
   let previous = await read();
@@ -88,26 +108,38 @@ async function settled(read: () => Promise<number>): Promise<number> {
 }
 
 describe('identity validation against SSA', () => {
-  it('an identity SSA does not know ends in IDENTITY_REJECTED with a reason, an email notice, and no further actions', async () => {
+  let rejected: Started;
+
+  it('an identity SSA does not know ends in IDENTITY_REJECTED with a reason mentioning SSA, and an email notice', async () => {
     const example = SSA_NON_MATCHING_EXAMPLES.find((e) => e.identity.ssn === '999-99-9999')!;
-    const r = await journey.register('END_USER', 'ssa-rejected@outcomes.example.test', example.identity);
-    const rejected = await journey.waitForStatus(r, 'IDENTITY_REJECTED');
-    expect(rejected.reason).toMatch(/Social Security Administration|SSA/);
-    expect(rejected.history.map((h) => h.status)).toEqual(['VALIDATING_IDENTITY', 'IDENTITY_REJECTED']);
+    rejected = await journey.register('END_USER', 'ssa-rejected@outcomes.example.test', example.identity);
+    const view = await journey.waitForStatus(rejected, 'IDENTITY_REJECTED');
+    expect(view.reason).toMatch(/Social Security Administration|SSA/);
+    expect(view.history.map((h) => h.status)).toEqual(['VALIDATING_IDENTITY', 'IDENTITY_REJECTED']);
 
-    const notice = await waitForMessage(stack.mailCatcherUrl!, { to: r.email, subject: /Identity Could Not Be Validated/ }, 20_000);
-    expect(notice.text).toMatch(/SSA|Social Security/);
-    // No verification code went out, and nothing secret was echoed in the notice.
-    const mails = await listMessages(stack.mailCatcherUrl!, r.email);
-    expect(mails.map((m) => m.subject)).not.toContain('Email Address Verification');
+    const notice = await waitForMessage(stack.mailCatcherUrl!, { to: rejected.email, subject: 'IACS Registration – Identity Could Not Be Validated' }, 20_000);
     expect(notice.text).not.toContain(example.identity.ssn);
+    expect(notice.text).not.toContain(example.identity.dateOfBirth);
+    // No verification code went out.
+    const mails = await listMessages(stack.mailCatcherUrl!, rejected.email);
+    expect(mails.map((m) => m.subject)).not.toContain('Email Address Verification');
+  });
 
-    const attempt = await verify(r, '123456');
-    expect(attempt.status).toBe(409);
+  it('once the rejected registration has closed, GET still shows IDENTITY_REJECTED and the notice was the only email', async () => {
+    await closed(rejected);
+    expect((await journey.view(rejected)).body.status).toBe('IDENTITY_REJECTED');
+    const subjects = (await listMessages(stack.mailCatcherUrl!, rejected.email)).map((m) => m.subject);
+    expect(subjects).toEqual(['IACS Registration – Identity Could Not Be Validated']);
+  });
+
+  // BUG: see closed() above — answers 404 "no such registration" instead of 409.
+  it.fails('after IDENTITY_REJECTED further actions (email verification, resend, cancel) answer 409', async () => {
+    await closed(rejected);
+    const attempt = await verify(rejected, '123456');
     expect(attempt.contentType).toContain('application/problem+json');
-    expect((await resend(r)).status).toBe(409);
-    expect((await cancel(r)).status).toBe(409);
-    expect((await journey.view(r)).body.status).toBe('IDENTITY_REJECTED');
+    expect(attempt.status).toBe(409);
+    expect((await resend(rejected)).status).toBe(409);
+    expect((await cancel(rejected)).status).toBe(409);
   });
 
   it('while SSA is unavailable the request waits and retries; once SSA is back it moves on without being re-entered', async () => {
@@ -201,74 +233,105 @@ describe('email verification codes', () => {
     const codes = (await listMessages(stack.mailCatcherUrl!, r.email)).filter((m) => m.subject === 'Email Address Verification');
     expect(codes).toHaveLength(4);
     // Only the newest code works.
-    const ok = await verify(r, await journey.emailedCode(r, 4));
+    const first = await journey.emailedCode(r, 1);
+    const newest = await journey.emailedCode(r, 4);
+    if (first !== newest) expect((await verify(r, first)).status).toBe(422);
+    const ok = await verify(r, newest);
     expect(ok.status).toBe(200);
   });
 });
 
 describe('cancel', () => {
-  it('an applicant cancels while AWAITING_DETAILS; cancelling again is a conflict; the view shows CANCELLED', async () => {
-    const r = await journey.register('END_USER', 'cancel-details@outcomes.example.test');
-    await journey.verifyEmail(r);
-    expect((await journey.view(r)).body.status).toBe('AWAITING_DETAILS');
+  let atDetails: Started;
+  let atApproval: Started;
 
-    const cancelled = await cancel(r);
+  it('an applicant cancels while AWAITING_DETAILS: 200 CANCELLED, the view shows CANCELLED, a notice is sent', async () => {
+    atDetails = await journey.register('END_USER', 'cancel-details@outcomes.example.test');
+    await journey.verifyEmail(atDetails);
+    expect((await journey.view(atDetails)).body.status).toBe('AWAITING_DETAILS');
+
+    const cancelled = await cancel(atDetails);
     expect(cancelled.status).toBe(200);
     expect(cancelled.body).toEqual({ status: 'CANCELLED' });
 
-    const again = await cancel(r);
-    expect(again.status).toBe(409);
-    expect(again.contentType).toContain('application/problem+json');
-
-    const view = await journey.view(r);
+    const view = await journey.view(atDetails);
     expect(view.status).toBe(200);
     expect(view.body.status).toBe('CANCELLED');
     expect(view.body.history.map((h) => h.status)).toEqual(['VALIDATING_IDENTITY', 'AWAITING_EMAIL_VERIFICATION', 'AWAITING_DETAILS', 'CANCELLED']);
-    await waitForMessage(stack.mailCatcherUrl!, { to: r.email, subject: /Request Cancelled/ }, 20_000);
+    await waitForMessage(stack.mailCatcherUrl!, { to: atDetails.email, subject: 'IACS Registration – Request Cancelled' }, 20_000);
+    await closed(atDetails);
+    expect((await journey.view(atDetails)).body.status).toBe('CANCELLED');
   });
 
-  it('an applicant cancels while AWAITING_APPROVAL: the request leaves the approver’s queue and cannot be decided', async () => {
-    const so = await securityOfficialAwaitingApproval('cancel-approval@outcomes.example.test', 'Cancelled Request Hospital');
-    expect((await journey.view(so)).body.status).toBe('AWAITING_APPROVAL');
+  // BUG: see closed() above — answers 404 "no such registration" instead of 409.
+  it.fails('cancelling a CANCELLED registration again answers 409', async () => {
+    await closed(atDetails);
+    const again = await cancel(atDetails);
+    expect(again.contentType).toContain('application/problem+json');
+    expect(again.status).toBe(409);
+  });
 
-    const cancelled = await cancel(so);
+  it('an applicant cancels while AWAITING_APPROVAL: the request leaves the approver’s queue', async () => {
+    atApproval = await securityOfficialAwaitingApproval('cancel-approval@outcomes.example.test', 'Cancelled Request Hospital');
+    expect((await journey.view(atApproval)).body.status).toBe('AWAITING_APPROVAL');
+    const desk = await helpDeskToken();
+    expect((await api.call<{ id: string }[]>('GET', '/approvals', { token: desk })).body.map((q) => q.id)).toContain(atApproval.id);
+
+    const cancelled = await cancel(atApproval);
     expect(cancelled.status).toBe(200);
     expect(cancelled.body).toEqual({ status: 'CANCELLED' });
-    expect((await journey.view(so)).body.status).toBe('CANCELLED');
+    expect((await journey.view(atApproval)).body.status).toBe('CANCELLED');
+    expect((await api.call<{ id: string }[]>('GET', '/approvals', { token: desk })).body.map((q) => q.id)).not.toContain(atApproval.id);
+    await closed(atApproval);
+    expect((await journey.view(atApproval)).body.status).toBe('CANCELLED');
+  });
 
-    const desk = await helpDeskToken();
-    await expect.poll(async () => (await api.call<{ id: string }[]>('GET', '/approvals', { token: desk })).body.map((q) => q.id)).not.toContain(so.id);
-    expect((await journey.decide(so.id, desk, 'APPROVE')).status).toBe(409);
-    expect((await journey.view(so)).body.status).toBe('CANCELLED');
+  // BUG: see closed() above — answers 404 "no such registration" instead of 409.
+  it.fails('a decision on a registration cancelled while awaiting approval answers 409', async () => {
+    await closed(atApproval);
+    const decision = await journey.decide(atApproval.id, await helpDeskToken(), 'APPROVE');
+    expect(decision.contentType).toContain('application/problem+json');
+    expect(decision.status).toBe(409);
   });
 });
 
 describe('decisions', () => {
-  it('the help desk denies a Security Official with a reason; a deny without reason is 400; a second decision is 409', async () => {
-    const so = await securityOfficialAwaitingApproval('denied-so@outcomes.example.test', 'Denied Request Hospital');
+  let denied: Started;
+
+  it('the help desk denies a Security Official with a reason; a deny without reason is 400 naming `reason`', async () => {
+    denied = await securityOfficialAwaitingApproval('denied-so@outcomes.example.test', 'Denied Request Hospital');
     const desk = await helpDeskToken();
 
-    const noReason = await journey.decide(so.id, desk, 'DENY');
+    const noReason = await journey.decide(denied.id, desk, 'DENY');
     expect(noReason.status).toBe(400);
     expect(noReason.contentType).toContain('application/problem+json');
     expect((noReason.body as unknown as Problem).errors.map((e) => e.path)).toContain('reason');
-    expect((await journey.view(so)).body.status).toBe('AWAITING_APPROVAL');
+    expect((await journey.view(denied)).body.status).toBe('AWAITING_APPROVAL');
 
     const reason = 'The organization could not be confirmed with the information given.';
-    const denied = await journey.decide(so.id, desk, 'DENY', reason);
-    expect(denied.status).toBe(200);
-    expect(denied.body).toEqual({ status: 'DENIED' });
+    const decision = await journey.decide(denied.id, desk, 'DENY', reason);
+    expect(decision.status).toBe(200);
+    expect(decision.body).toEqual({ status: 'DENIED' });
 
-    const view = await journey.view(so);
+    const view = await journey.view(denied);
     expect(view.body.status).toBe('DENIED');
     expect(view.body.reason).toBe(reason);
-    const notice = await waitForMessage(stack.mailCatcherUrl!, { to: so.email, subject: /Request Denied/ }, 20_000);
+    expect(view.body.history.map((h) => h.status).slice(-2)).toEqual(['AWAITING_APPROVAL', 'DENIED']);
+    const notice = await waitForMessage(stack.mailCatcherUrl!, { to: denied.email, subject: 'IACS Registration – Request Denied' }, 20_000);
     expect(notice.text).toContain(reason);
+    // Denied: no account, no credentials.
+    await closed(denied);
+    const subjects = (await listMessages(stack.mailCatcherUrl!, denied.email)).map((m) => m.subject);
+    expect(subjects.filter((s) => s.startsWith('FYI: User Creation Completed'))).toEqual([]);
+    expect((await journey.view(denied)).body.status).toBe('DENIED');
+  });
 
-    const second = await journey.decide(so.id, desk, 'APPROVE');
-    expect(second.status).toBe(409);
+  // BUG: see closed() above — answers 404 "no such registration" instead of 409.
+  it.fails('a second decision on a DENIED registration answers 409', async () => {
+    await closed(denied);
+    const second = await journey.decide(denied.id, await helpDeskToken(), 'APPROVE');
     expect(second.contentType).toContain('application/problem+json');
-    expect((await journey.view(so)).body.status).toBe('DENIED');
+    expect(second.status).toBe(409);
   });
 
   it('a Security Official of another organization gets 403 on a UGA request; the organization’s SO approves it', async () => {
@@ -371,10 +434,12 @@ describe('malformed input', () => {
 });
 
 describe('rule refusals', () => {
+  let dmepos: Started;
+
   it('a DMEPOS supplier organization is REJECTED with a reason naming DMEPOS', async () => {
-    const r = await journey.register('SECURITY_OFFICIAL', 'dmepos@outcomes.example.test');
-    await journey.verifyEmail(r);
-    const answer = await putDetails(r, {
+    dmepos = await journey.register('SECURITY_OFFICIAL', 'dmepos@outcomes.example.test');
+    await journey.verifyEmail(dmepos);
+    const answer = await putDetails(dmepos, {
       contact,
       justification: 'We supply durable medical equipment.',
       organization: { name: 'Durable Supplies Inc', country: 'US', state: 'TX', providerType: 'DMEPOS_SUPPLIER' },
@@ -382,11 +447,22 @@ describe('rule refusals', () => {
     expect(answer.status).toBe(200);
     expect(answer.body.status).toBe('REJECTED');
 
-    const view = await journey.view(r);
+    const view = await journey.view(dmepos);
     expect(view.body.status).toBe('REJECTED');
     expect(view.body.reason).toMatch(/DMEPOS/);
-    await waitForMessage(stack.mailCatcherUrl!, { to: r.email, subject: /Request Rejected/ }, 20_000);
-    expect((await api.call('POST', `/registrations/${r.id}/submit`, { token: r.token })).status).toBe(409);
+    expect(view.body.trackingNumber).toBeUndefined();
+    const notice = await waitForMessage(stack.mailCatcherUrl!, { to: dmepos.email, subject: 'IACS Registration – Request Rejected' }, 20_000);
+    expect(notice.text).toMatch(/DMEPOS/);
+    await closed(dmepos);
+    expect((await journey.view(dmepos)).body.status).toBe('REJECTED');
+  });
+
+  // BUG: see closed() above — answers 404 "no such registration" instead of 409.
+  it.fails('submitting a REJECTED registration answers 409', async () => {
+    await closed(dmepos);
+    const submit = await api.call('POST', `/registrations/${dmepos.id}/submit`, { token: dmepos.token });
+    expect(submit.contentType).toContain('application/problem+json');
+    expect(submit.status).toBe(409);
   });
 });
 
