@@ -2,6 +2,8 @@
  * Accounts after provisioning: login with server-side sessions, the first-login password
  * change, authentication questions, and the configured EUS Help Desk account.
  */
+import { randomUUID } from 'node:crypto';
+import { appendAudit } from '../audit/audit-log';
 import { AccountModel, SessionModel } from '../models/account';
 import { passwordProblems } from '../domain/password-policy';
 import type { Principal } from '../domain/approval-routing';
@@ -27,33 +29,59 @@ export class AccountError extends Error {
   }
 }
 
+/**
+ * Account events for the audit log. These are not retried activities, so each key is unique.
+ * `data` never holds a password, token or answer.
+ */
+type AccountAuditKind = 'LOGIN_SUCCEEDED' | 'LOGIN_FAILED' | 'ACCOUNT_LOCKED' | 'LOGOUT' | 'PASSWORD_CHANGED' | 'AUTHENTICATION_QUESTIONS_SET' | `${ConfiguredRole}_ACCOUNT_CONFIGURED`;
+
+/** Standing accounts whose credentials come from configuration, not from a registration. */
+export type ConfiguredRole = 'HELP_DESK' | 'OPERATOR';
+const CONFIGURED_ROLES: readonly string[] = ['HELP_DESK', 'OPERATOR'] satisfies ConfiguredRole[];
+
+async function auditAccount(kind: AccountAuditKind, userId: string, event: { actor?: string; data?: Record<string, unknown> } = {}): Promise<void> {
+  await appendAudit(`${kind}:${userId}:${randomUUID()}`, { kind, ...event });
+}
+
 export function createAccountService(opts: { sessionTtlMs: number }) {
   async function login(userId: string, password: string): Promise<{ token: string; mustChangePassword: boolean; mustAnswerQuestions: boolean }> {
     const account = await AccountModel.findOne({ userId: userId.toUpperCase() });
     const refused = new AccountError('UNAUTHORIZED', 'the user ID or password is not correct');
-    if (!account?.passwordHash) throw refused;
-    if (account.lockedUntil && account.lockedUntil > new Date()) throw new AccountError('UNAUTHORIZED', 'the account is locked for a while after repeated failed logins');
-    if (!(await verifyPassword(password, account.passwordHash))) {
-      const failed = account.failedLogins + 1;
-      await AccountModel.updateOne(
-        { _id: account._id },
-        failed >= MAX_FAILED_LOGINS ? { $set: { failedLogins: 0, lockedUntil: new Date(Date.now() + LOCKOUT_MS) } } : { $set: { failedLogins: failed } },
-      );
+    // The user ID as typed is recorded, never the password.
+    const failedLogin = (reason: string) => auditAccount('LOGIN_FAILED', userId, { data: { userId, reason } });
+    if (!account?.passwordHash) {
+      await failedLogin(account ? 'NO_PASSWORD' : 'UNKNOWN_USER_ID');
       throw refused;
     }
-    if (account.passwordIsTemporary && account.temporaryPasswordExpiresAt && account.temporaryPasswordExpiresAt < new Date())
+    if (account.lockedUntil && account.lockedUntil > new Date()) {
+      await failedLogin('LOCKED');
+      throw new AccountError('UNAUTHORIZED', 'the account is locked for a while after repeated failed logins');
+    }
+    if (!(await verifyPassword(password, account.passwordHash))) {
+      const failed = account.failedLogins + 1;
+      const lockedUntil = failed >= MAX_FAILED_LOGINS ? new Date(Date.now() + LOCKOUT_MS) : undefined;
+      await AccountModel.updateOne({ _id: account._id }, lockedUntil ? { $set: { failedLogins: 0, lockedUntil } } : { $set: { failedLogins: failed } });
+      await failedLogin('WRONG_PASSWORD');
+      if (lockedUntil) await auditAccount('ACCOUNT_LOCKED', account.userId, { data: { userId: account.userId, failedLogins: failed, lockedUntil } });
+      throw refused;
+    }
+    if (account.passwordIsTemporary && account.temporaryPasswordExpiresAt && account.temporaryPasswordExpiresAt < new Date()) {
+      await failedLogin('TEMPORARY_PASSWORD_EXPIRED');
       throw new AccountError('UNAUTHORIZED', 'the temporary password has expired: contact your Help Desk');
+    }
     await AccountModel.updateOne({ _id: account._id }, { $set: { failedLogins: 0 }, $unset: { lockedUntil: 1 } });
     const token = randomToken();
     await SessionModel.create({ tokenHash: tokenHash(token), userId: account.userId, expiresAt: new Date(Date.now() + opts.sessionTtlMs) });
+    await auditAccount('LOGIN_SUCCEEDED', account.userId, { actor: account.userId });
     return { token, ...obligations(account) };
   }
 
   function obligations(account: { passwordIsTemporary: boolean; authenticationAnswers: unknown[]; roles: { role: string }[] }) {
-    const helpDesk = account.roles.some((r) => r.role === 'HELP_DESK');
+    // Configured accounts have no one to recover them through questions: configuration does.
+    const configured = account.roles.some((r) => CONFIGURED_ROLES.includes(r.role));
     return {
       mustChangePassword: account.passwordIsTemporary,
-      mustAnswerQuestions: !helpDesk && account.authenticationAnswers.length < MIN_ANSWERS,
+      mustAnswerQuestions: !configured && account.authenticationAnswers.length < MIN_ANSWERS,
     };
   }
 
@@ -70,7 +98,10 @@ export function createAccountService(opts: { sessionTtlMs: number }) {
   }
 
   async function logout(token: string): Promise<void> {
-    await SessionModel.deleteOne({ tokenHash: tokenHash(token) });
+    const session = await SessionModel.findOne({ tokenHash: tokenHash(token) });
+    if (!session) return;
+    const { deletedCount } = await SessionModel.deleteOne({ _id: session._id });
+    if (deletedCount > 0) await auditAccount('LOGOUT', session.userId, { actor: session.userId });
   }
 
   async function changePassword(userId: string, currentPassword: string, newPassword: string): Promise<void> {
@@ -96,6 +127,7 @@ export function createAccountService(opts: { sessionTtlMs: number }) {
         $unset: { temporaryPasswordExpiresAt: 1 },
       },
     );
+    await auditAccount('PASSWORD_CHANGED', account.userId, { actor: account.userId, data: { wasTemporary: account.passwordIsTemporary } });
   }
 
   async function answerQuestions(userId: string, answers: { questionId: string; answer: string }[]): Promise<void> {
@@ -104,24 +136,28 @@ export function createAccountService(opts: { sessionTtlMs: number }) {
     if (errors.length > 0) throw new AccountError('INVALID', 'unknown questions', errors);
     const hashed = await Promise.all(answers.map(async (a) => ({ questionId: a.questionId, answerHash: await hashPassword(normaliseAnswer(a.answer)) })));
     await AccountModel.updateOne({ userId }, { $set: { authenticationAnswers: hashed } });
+    // The question IDs only: the answers are secrets.
+    await auditAccount('AUTHENTICATION_QUESTIONS_SET', userId, { actor: userId, data: { questionIds: answers.map((a) => a.questionId) } });
   }
 
   /** Creates the EUS Help Desk account from configuration, or brings its password in line. */
-  async function ensureHelpDesk(helpDesk: { userId: string; password: string; email: string }): Promise<void> {
-    const userId = helpDesk.userId.toUpperCase();
+  /** Creates a standing account from configuration (the EUS Help Desk, an operator), or brings its password in line. */
+  async function ensureConfiguredAccount(account: { userId: string; password: string; email: string; role: ConfiguredRole; name: string }): Promise<void> {
+    const userId = account.userId.toUpperCase();
     const existing = await AccountModel.findOne({ userId });
-    if (existing?.passwordHash && (await verifyPassword(helpDesk.password, existing.passwordHash))) return;
+    if (existing?.passwordHash && (await verifyPassword(account.password, existing.passwordHash))) return;
     await AccountModel.updateOne(
       { userId },
       {
-        $set: { passwordHash: await hashPassword(helpDesk.password), passwordIsTemporary: false, roles: [{ role: 'HELP_DESK' }] },
-        $setOnInsert: { userId, email: helpDesk.email, firstName: 'EUS', lastName: 'Help Desk' },
+        $set: { passwordHash: await hashPassword(account.password), passwordIsTemporary: false, roles: [{ role: account.role }] },
+        $setOnInsert: { userId, email: account.email, firstName: account.name, lastName: account.name },
       },
       { upsert: true },
     );
+    await auditAccount(`${account.role}_ACCOUNT_CONFIGURED`, userId, { actor: 'configuration', data: { userId, roles: [account.role], created: !existing } });
   }
 
-  return { login, sessionFor, logout, changePassword, answerQuestions, ensureHelpDesk };
+  return { login, sessionFor, logout, changePassword, answerQuestions, ensureConfiguredAccount };
 }
 
 export type AccountService = ReturnType<typeof createAccountService>;

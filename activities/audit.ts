@@ -1,6 +1,9 @@
-/** Appends to the audit trail; the key makes a retried activity write its event once. */
-import { AuditEventModel } from '../models/support';
+/**
+ * Appends to the hash-chained audit log (`audit/audit-log.ts`); the key makes a retried
+ * activity write its event once.
+ */
+import { appendAudit, type AuditEventInput } from '../audit/audit-log';
 
-export async function audit(key: string, event: { kind: string; registrationId?: string; actor?: string; data?: Record<string, unknown> }): Promise<void> {
-  await AuditEventModel.updateOne({ key }, { $setOnInsert: { key, at: new Date(), ...event } }, { upsert: true });
+export async function audit(key: string, event: AuditEventInput): Promise<void> {
+  await appendAudit(key, event);
 }

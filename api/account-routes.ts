@@ -1,9 +1,12 @@
 /** Login, first-login obligations (new password, authentication questions) and logout. */
-import { Router, type NextFunction, type Request, type Response } from 'express';
-import { AccountError, type AccountService, type Session } from '../accounts/account-service';
+import { Router } from 'express';
+import { AccountError } from '../accounts/account-service';
 import { AUTHENTICATION_QUESTIONS } from '../accounts/questions';
 import { loginSchema, passwordChangeSchema, questionAnswersSchema } from '../domain/schemas';
 import { bearerToken } from './bearer';
+import type { RateRules } from '../domain/abuse-limits';
+import { accountOf, guard, type GuardDeps } from './guard';
+import { byAddress, byBodyField, rateLimit } from './rate-limit';
 import { HttpProblem, parse } from './problem';
 
 function asProblem(err: unknown): unknown {
@@ -11,27 +14,17 @@ function asProblem(err: unknown): unknown {
   return err;
 }
 
-/** Resolves the caller's session; `complete` also demands a changed password and answered questions. */
-export function requireAccount(accounts: AccountService, opts: { complete: boolean }) {
-  return async (req: Request, res: Response, next: NextFunction) => {
-    const session = await accounts.sessionFor(bearerToken(req));
-    if (!session) throw new HttpProblem(401, 'the session is not valid or has expired');
-    if (opts.complete && (session.mustChangePassword || session.mustAnswerQuestions))
-      throw new HttpProblem(403, 'change your temporary password and answer two authentication questions first');
-    res.locals.session = session;
-    next();
-  };
-}
-
-export function sessionOf(res: Response): Session {
-  return res.locals.session as Session;
-}
-
-export function accountRoutes(accounts: AccountService): Router {
+export function accountRoutes(deps: GuardDeps & { rateRules: RateRules }): Router {
+  const { accounts } = deps;
   const router = Router();
-  const firstLogin = requireAccount(accounts, { complete: false });
+  const firstLogin = guard('account:first-login', deps);
 
-  router.post('/auth/login', async (req, res) => {
+  router.post(
+    '/auth/login',
+    rateLimit(deps.rateRules, 'loginsPerUserId', byBodyField('userId')),
+    rateLimit(deps.rateRules, 'loginsPerAddress', byAddress),
+    guard('session:start', deps),
+    async (req, res) => {
     const { userId, password } = parse(loginSchema, req.body, 'login');
     try {
       res.json(await accounts.login(userId, password));
@@ -48,7 +41,7 @@ export function accountRoutes(accounts: AccountService): Router {
   router.post('/auth/password', firstLogin, async (req, res) => {
     const { currentPassword, newPassword } = parse(passwordChangeSchema, req.body, 'password change');
     try {
-      await accounts.changePassword(sessionOf(res).userId, currentPassword, newPassword);
+      await accounts.changePassword(accountOf(res).userId, currentPassword, newPassword);
     } catch (err) {
       throw asProblem(err);
     }
@@ -61,17 +54,17 @@ export function accountRoutes(accounts: AccountService): Router {
 
   router.put('/me/authentication-questions', firstLogin, async (req, res) => {
     const { answers } = parse(questionAnswersSchema, req.body, 'answers');
-    if (sessionOf(res).mustChangePassword) throw new HttpProblem(409, 'change your temporary password first');
+    if (accountOf(res).mustChangePassword) throw new HttpProblem(409, 'change your temporary password first');
     try {
-      await accounts.answerQuestions(sessionOf(res).userId, answers);
+      await accounts.answerQuestions(accountOf(res).userId, answers);
     } catch (err) {
       throw asProblem(err);
     }
     res.status(204).end();
   });
 
-  router.get('/me', requireAccount(accounts, { complete: true }), (_req, res) => {
-    const { userId, roles } = sessionOf(res);
+  router.get('/me', guard('account:use', deps), (_req, res) => {
+    const { userId, roles } = accountOf(res);
     res.json({ userId, roles });
   });
 

@@ -2,8 +2,11 @@
 import express from 'express';
 import type { Client } from '@temporalio/client';
 import type { AccountService } from '../accounts/account-service';
+import type { RateRules } from '../domain/abuse-limits';
 import type { RegistrationPolicy } from '../machines/registration';
+import type { EncryptionCodec } from '../security/payload-codec';
 import { accountRoutes } from './account-routes';
+import { codecRoutes } from './codec-routes';
 import { approvalRoutes } from './approval-routes';
 import { organizationRoutes } from './organization-routes';
 import { HttpProblem, problemHandler } from './problem';
@@ -14,6 +17,10 @@ export interface ApiDeps {
   taskQueue: string;
   accounts: AccountService;
   policy: RegistrationPolicy;
+  rateRules: RateRules;
+  codec: EncryptionCodec;
+  /** Origins of the Temporal Web UI, allowed to call the codec endpoint. */
+  uiOrigins: string[];
 }
 
 export function createApp(deps: ApiDeps): express.Express {
@@ -30,8 +37,9 @@ export function createApp(deps: ApiDeps): express.Express {
   });
   app.use(registrationRoutes(deps));
   app.use(approvalRoutes(deps));
-  app.use(accountRoutes(deps.accounts));
-  app.use(organizationRoutes());
+  app.use(accountRoutes(deps));
+  app.use(organizationRoutes(deps));
+  app.use(codecRoutes(deps));
   app.use((req, _res, next) => next(new HttpProblem(404, `no route ${req.method} ${req.path}`)));
   app.use(problemHandler);
   return app;

@@ -1,22 +1,19 @@
 /** The approver's side: the queue of requests routed to the caller, and the decision. */
 import { Router } from 'express';
-import type { Client } from '@temporalio/client';
-import type { AccountService } from '../accounts/account-service';
 import { mayDecide, type ApprovalRoute } from '../domain/approval-routing';
 import { decisionSchema, registrationIdSchema, type RegistrationDetails } from '../domain/schemas';
 import { OrganizationModel, UserGroupModel } from '../models/organization';
 import { RegistrationModel } from '../models/registration';
 import { decideUpdate, workflowIdFor } from '../workflows/messages';
-import { requireAccount, sessionOf } from './account-routes';
+import { accountOf, guard, type GuardDeps } from './guard';
 import { parse } from './problem';
 import { refusalsAsProblems } from './temporal-refusals';
 
-export function approvalRoutes(deps: { temporal: Client; accounts: AccountService }): Router {
+export function approvalRoutes(deps: GuardDeps): Router {
   const router = Router();
-  const approver = requireAccount(deps.accounts, { complete: true });
 
-  router.get('/approvals', approver, async (_req, res) => {
-    const session = sessionOf(res);
+  router.get('/approvals', guard('approval:list', deps), async (_req, res) => {
+    const session = accountOf(res);
     const waiting = await RegistrationModel.find({ status: 'AWAITING_APPROVAL' }).sort({ submittedAt: 1 }).lean();
     const mine = waiting.filter((r) => r.route && mayDecide(session, r.route as ApprovalRoute));
     const names = async (details: RegistrationDetails) => ({
@@ -36,10 +33,10 @@ export function approvalRoutes(deps: { temporal: Client; accounts: AccountServic
     );
   });
 
-  router.post('/registrations/:id/decision', approver, async (req, res) => {
+  router.post('/registrations/:id/decision', guard('registration:decide', deps), async (req, res) => {
     const id = parse(registrationIdSchema, req.params.id, 'registration id', 'id');
     const decision = parse(decisionSchema, req.body, 'decision');
-    const { userId, roles } = sessionOf(res);
+    const { userId, roles } = accountOf(res);
     const handle = deps.temporal.workflow.getHandle(workflowIdFor(id));
     res.json(await refusalsAsProblems(() => handle.executeUpdate(decideUpdate, { args: [{ ...decision, approver: { userId, roles } }] })));
   });

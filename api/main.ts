@@ -4,14 +4,20 @@ import { loadConfig } from '../config';
 import { log } from '../infra/logger';
 import { connectTemporalClient } from '../infra/temporal-connection';
 import { connectDatabase } from '../models/connect';
+import { EncryptionCodec, parseCodecKeys } from '../security/payload-codec';
 import { createApp } from './app';
 
 export async function startApi(config = loadConfig()) {
   await connectDatabase(config.mongodbUri);
   const accounts = createAccountService({ sessionTtlMs: config.sessionTtlMs });
-  await accounts.ensureHelpDesk(config.helpDesk);
+  await accounts.ensureConfiguredAccount({ ...config.helpDesk, role: 'HELP_DESK', name: 'EUS Help Desk' });
+  await accounts.ensureConfiguredAccount({ ...config.operator, email: config.helpDesk.email, role: 'OPERATOR', name: 'Operator' });
   const temporal = await connectTemporalClient({ ...config.temporal, payloadKeys: config.payloadKeys });
-  const app = createApp({ temporal, taskQueue: config.temporal.taskQueue, accounts, policy: config.policy });
+  const app = createApp({ temporal, taskQueue: config.temporal.taskQueue, accounts, policy: config.policy,
+    rateRules: config.rateRules,
+    codec: new EncryptionCodec(parseCodecKeys(config.payloadKeys)),
+    uiOrigins: config.temporalUiOrigins,
+  });
   const server = await new Promise<import('node:http').Server>((resolve) => {
     const s = app.listen(config.api.port, config.api.host, () => resolve(s));
   });

@@ -2,13 +2,14 @@
 import { Router } from 'express';
 import { organizationSearchSchema } from '../domain/schemas';
 import { OrganizationModel, UserGroupModel } from '../models/organization';
+import { guard, type GuardDeps } from './guard';
 import { parse } from './problem';
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-export function organizationRoutes(): Router {
+export function organizationRoutes(deps: GuardDeps): Router {
   const router = Router();
-  router.get('/organizations', async (req, res) => {
+  router.get('/organizations', guard('organization:search', deps), async (req, res) => {
     const query = parse(organizationSearchSchema, req.query, 'search');
     const filter: Record<string, unknown> = { status: 'APPROVED' };
     if (query.name) filter.name = { $regex: escapeRegExp(query.name), $options: 'i' };

@@ -1,12 +1,11 @@
 /** The applicant's routes (shared/API.md): start a registration and move it along. */
 import { randomUUID } from 'node:crypto';
 import { Router, type Request } from 'express';
-import type { Client, WorkflowHandle } from '@temporalio/client';
-import { detailsSchemaFor, emailCodeSchema, newRegistrationSchema, registrationIdSchema } from '../domain/schemas';
+import type { WorkflowHandle } from '@temporalio/client';
+import { detailsSchemaFor, emailCodeSchema, newRegistrationSchema } from '../domain/schemas';
 import type { RegistrationPolicy } from '../machines/registration';
-import { randomToken, sameHash, tokenHash } from '../security/secrets';
+import { randomToken, tokenHash } from '../security/secrets';
 import {
-  applicantTokenHashQuery,
   cancelUpdate,
   provideDetailsUpdate,
   REGISTRATION_WORKFLOW,
@@ -17,24 +16,26 @@ import {
   workflowIdFor,
   type RegistrationWorkflowInput,
 } from '../workflows/messages';
-import { bearerToken } from './bearer';
+import type { RateRuleName, RateRules } from '../domain/abuse-limits';
+import { guard, type GuardDeps } from './guard';
+import { byAddress, byBodyField, byPathId, rateLimit } from './rate-limit';
 import { HttpProblem, parse } from './problem';
 import { refusalsAsProblems } from './temporal-refusals';
 
-export function registrationRoutes(deps: { temporal: Client; taskQueue: string; policy: RegistrationPolicy }): Router {
+export function registrationRoutes(deps: GuardDeps & { taskQueue: string; policy: RegistrationPolicy; rateRules: RateRules }): Router {
   const router = Router();
+  const limit = (name: RateRuleName, subjectOf: Parameters<typeof rateLimit>[2]) => rateLimit(deps.rateRules, name, subjectOf);
 
-  /** The workflow of `:id`, once the caller shows the applicant token issued for it. */
-  async function applicantHandle(req: Request): Promise<WorkflowHandle> {
-    const id = parse(registrationIdSchema, req.params.id, 'registration id', 'id');
-    const token = bearerToken(req);
-    const handle = deps.temporal.workflow.getHandle(workflowIdFor(id));
-    const expected = await refusalsAsProblems(() => handle.query(applicantTokenHashQuery));
-    if (!sameHash(expected, tokenHash(token))) throw new HttpProblem(401, 'the applicant token does not open this registration');
-    return handle;
-  }
+  const follow = guard('registration:follow', deps);
+  /** The workflow of `:id`; `follow` has already checked the applicant token. */
+  const handleOf = (req: Request): WorkflowHandle => deps.temporal.workflow.getHandle(workflowIdFor(String(req.params.id)));
 
-  router.post('/registrations', async (req, res) => {
+  router.post(
+    '/registrations',
+    limit('registrationsPerAddress', byAddress),
+    limit('registrationsPerEmail', byBodyField('email')),
+    guard('registration:start', deps),
+    async (req, res) => {
     const body = parse(newRegistrationSchema, req.body, 'registration');
     const registrationId = randomUUID();
     const applicantToken = randomToken();
@@ -51,13 +52,18 @@ export function registrationRoutes(deps: { temporal: Client; taskQueue: string; 
     res.status(202).location(`/registrations/${registrationId}`).json({ id: registrationId, applicantToken, status: 'VALIDATING_IDENTITY' });
   });
 
-  router.get('/registrations/:id', async (req, res) => {
-    const handle = await applicantHandle(req);
+  router.get('/registrations/:id', follow, async (req, res) => {
+    const handle = handleOf(req);
     res.json(await refusalsAsProblems(() => handle.query(registrationViewQuery)));
   });
 
-  router.post('/registrations/:id/email-verification', async (req, res) => {
-    const handle = await applicantHandle(req);
+  router.post(
+    '/registrations/:id/email-verification',
+    limit('codeAttemptsPerRegistration', byPathId),
+    limit('codeAttemptsPerAddress', byAddress),
+    follow,
+    async (req, res) => {
+    const handle = handleOf(req);
     const { code } = parse(emailCodeSchema, req.body, 'verification');
     const result = await refusalsAsProblems(() => handle.executeUpdate(verifyEmailCodeUpdate, { args: [code] }));
     if (!result.accepted)
@@ -65,25 +71,30 @@ export function registrationRoutes(deps: { temporal: Client; taskQueue: string; 
     res.json({ status: result.status });
   });
 
-  router.post('/registrations/:id/email-verification/resend', async (req, res) => {
-    const handle = await applicantHandle(req);
+  router.post(
+    '/registrations/:id/email-verification/resend',
+    limit('resendsPerRegistration', byPathId),
+    limit('resendsPerAddress', byAddress),
+    follow,
+    async (req, res) => {
+    const handle = handleOf(req);
     res.status(202).json(await refusalsAsProblems(() => handle.executeUpdate(resendEmailCodeUpdate)));
   });
 
-  router.put('/registrations/:id/details', async (req, res) => {
-    const handle = await applicantHandle(req);
+  router.put('/registrations/:id/details', follow, async (req, res) => {
+    const handle = handleOf(req);
     const { role } = await refusalsAsProblems(() => handle.query(registrationViewQuery));
     const details = parse(detailsSchemaFor(role), req.body, 'details');
     res.json(await refusalsAsProblems(() => handle.executeUpdate(provideDetailsUpdate, { args: [details] })));
   });
 
-  router.post('/registrations/:id/submit', async (req, res) => {
-    const handle = await applicantHandle(req);
+  router.post('/registrations/:id/submit', follow, async (req, res) => {
+    const handle = handleOf(req);
     res.json(await refusalsAsProblems(() => handle.executeUpdate(submitUpdate)));
   });
 
-  router.post('/registrations/:id/cancel', async (req, res) => {
-    const handle = await applicantHandle(req);
+  router.post('/registrations/:id/cancel', follow, async (req, res) => {
+    const handle = handleOf(req);
     res.json(await refusalsAsProblems(() => handle.executeUpdate(cancelUpdate)));
   });
 

@@ -31,8 +31,8 @@ export const PROVIDER_TYPES = [
 ] as const;
 export type ProviderType = (typeof PROVIDER_TYPES)[number];
 
-/** A role an account holds once a registration is provisioned, or the Help Desk's standing role. */
-export type AccountRole = RegistrationRole | 'HELP_DESK';
+/** A role an account holds once a registration is provisioned, or a configured standing role (Help Desk, operator). */
+export type AccountRole = RegistrationRole | 'HELP_DESK' | 'OPERATOR';
 
 export interface RoleGrant {
   role: AccountRole;

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../infra/local-stack';
 import { RegistrationModel } from '../../models/registration';
 import { SSA_NON_MATCHING_EXAMPLES } from '../../services/ssa-fixtures';
-import { ApiClient, contact, Journey, nextIdentity, registrationBody, type Started } from '../support/api-client';
+import { ApiClient, contact, Journey, registrationBody, type Started } from '../support/api-client';
 import { listMessages, waitForMessage } from '../support/mailbox';
 import { startTestStack } from '../support/stack';
 import { workflowIdFor } from '../../workflows/messages';

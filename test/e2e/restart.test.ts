@@ -8,13 +8,9 @@ import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../infra/local-stack';
 import { ApiClient, Journey, contact } from '../support/api-client';
+import { ownServersEnv } from '../support/stack';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'iacs-restart-'));
-const env = () => {
-  const base: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
-  for (const name of ['TEMPORAL_ADDRESS', 'MONGODB_URI', 'SMTP_HOST', 'SMTP_PORT', 'SSA_ENDPOINT', 'API_PORT', 'EMAIL_CODE_TTL_MS']) delete base[name];
-  return base;
-};
 let stack: LocalStack | undefined;
 
 afterAll(async () => {
@@ -22,7 +18,7 @@ afterAll(async () => {
 });
 
 it('a registration survives a full stop and start of every server', async () => {
-  stack = await startLocalStack({ dataDir, env: env(), persistTemporal: true });
+  stack = await startLocalStack({ dataDir, env: ownServersEnv(), persistTemporal: true });
   let journey = new Journey(new ApiClient(stack.apiUrl), stack.mailCatcherUrl!);
   const applicant = await journey.register('SECURITY_OFFICIAL', 'restart@example.test');
   await journey.verifyEmail(applicant);
@@ -34,7 +30,7 @@ it('a registration survives a full stop and start of every server', async () => 
   await stack.stop();
   stack = undefined;
 
-  stack = await startLocalStack({ dataDir, env: env(), persistTemporal: true });
+  stack = await startLocalStack({ dataDir, env: ownServersEnv(), persistTemporal: true });
   journey = new Journey(new ApiClient(stack.apiUrl), stack.mailCatcherUrl!);
   const view = await journey.view(applicant);
   expect(view.status).toBe(200);

@@ -58,6 +58,14 @@ async function recorded(email: string) {
   return registrationId;
 }
 
+function securityOfficialDetails(organizationName: string) {
+  return {
+    contact: { phone: '+1 410 555 0100', address: { line1: '1 Main St', city: 'Towson', state: 'MD', postalCode: '21204', country: 'US' } },
+    organization: { name: organizationName, country: 'US', state: 'MD', providerType: 'HOSPITAL' as const },
+    justification: 'Security Official of the organization.',
+  };
+}
+
 describe('activities run twice do their work once', () => {
   it('recordRegistration keeps one document, with the SSN only hashed and the date of birth sealed', async () => {
     const registrationId = await recorded('twice@example.test');
@@ -93,11 +101,7 @@ describe('activities run twice do their work once', () => {
 
   it('submitRegistration issues one tracking number and one confirmation email', async () => {
     const registrationId = await recorded('submit@example.test');
-    const details = {
-      contact: { phone: '+1 410 555 0100', address: { line1: '1 Main St', city: 'Towson', state: 'MD', postalCode: '21204', country: 'US' } },
-      organization: { name: 'Twice Clinic', country: 'US', state: 'MD', providerType: 'HOSPITAL' as const },
-      justification: 'SO',
-    };
+    const details = securityOfficialDetails('Twice Clinic');
     const first = await activities.submitRegistration({ registrationId, role: 'SECURITY_OFFICIAL', email: 'submit@example.test', details });
     const second = await activities.submitRegistration({ registrationId, role: 'SECURITY_OFFICIAL', email: 'submit@example.test', details });
     expect(second.trackingNumber).toBe(first.trackingNumber);
@@ -107,11 +111,7 @@ describe('activities run twice do their work once', () => {
 
   it('provisionAccount creates one organization and one account, and sends each credential email once', async () => {
     const registrationId = await recorded('provision@example.test');
-    const details = {
-      contact: { phone: '+1 410 555 0100', address: { line1: '1 Main St', city: 'Towson', state: 'MD', postalCode: '21204', country: 'US' } },
-      organization: { name: 'Provisioned Once Clinic', country: 'US', state: 'MD', providerType: 'HOSPITAL' as const },
-      justification: 'SO',
-    };
+    const details = securityOfficialDetails('Provisioned Once Clinic');
     await activities.submitRegistration({ registrationId, role: 'SECURITY_OFFICIAL', email: 'provision@example.test', details });
     const first = await activities.provisionAccount({ registrationId });
     const second = await activities.provisionAccount({ registrationId });

@@ -1,0 +1,59 @@
+/**
+ * The remote codec the Temporal Web UI calls to show decoded payloads to an operator
+ * (`POST /codec/decode`, `/codec/encode`, Temporal's codec-server protocol). Only accounts
+ * with the OPERATOR role get an answer; everyone else gets 401/403.
+ */
+import { Router, type RequestHandler } from 'express';
+import { z } from 'zod';
+import type { Payload } from '@temporalio/common';
+import type { EncryptionCodec } from '../security/payload-codec';
+import { guard, type GuardDeps } from './guard';
+import { parse } from './problem';
+
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64').max(4_000_000);
+const payloadsSchema = z.strictObject({
+  payloads: z.array(z.object({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() })).max(1000),
+});
+type JsonPayload = z.infer<typeof payloadsSchema>['payloads'][number];
+
+const fromJson = (p: JsonPayload): Payload => ({
+  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+  data: Buffer.from(p.data ?? '', 'base64'),
+});
+const toJson = (p: Payload): JsonPayload => ({
+  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v ?? []).toString('base64')])),
+  data: Buffer.from(p.data ?? []).toString('base64'),
+});
+
+/** The Web UI runs on another origin: it may call the codec with the operator's token. */
+function cors(allowedOrigins: string[]): RequestHandler {
+  return (req, res, next) => {
+    const origin = req.get('origin');
+    if (origin && allowedOrigins.includes(origin)) {
+      res.set({
+        'access-control-allow-origin': origin,
+        'access-control-allow-credentials': 'true',
+        'access-control-allow-headers': 'authorization, content-type, x-namespace',
+        'access-control-allow-methods': 'POST, OPTIONS',
+        vary: 'origin',
+      });
+    }
+    if (req.method === 'OPTIONS') return void res.status(204).end();
+    next();
+  };
+}
+
+export function codecRoutes(deps: GuardDeps & { codec: EncryptionCodec; uiOrigins: string[] }): Router {
+  const router = Router();
+  router.use('/codec', cors(deps.uiOrigins));
+  const operator = guard('payload:decode', deps);
+  router.post('/codec/decode', operator, async (req, res) => {
+    const { payloads } = parse(payloadsSchema, req.body, 'payloads');
+    res.json({ payloads: (await deps.codec.decode(payloads.map(fromJson))).map(toJson) });
+  });
+  router.post('/codec/encode', operator, async (req, res) => {
+    const { payloads } = parse(payloadsSchema, req.body, 'payloads');
+    res.json({ payloads: (await deps.codec.encode(payloads.map(fromJson))).map(toJson) });
+  });
+  return router;
+}

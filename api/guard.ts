@@ -1,0 +1,53 @@
+/**
+ * Resolves who is calling (an account session, the applicant of the registration in the path,
+ * or nobody) and asks the access policy before the route runs.
+ */
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Client } from '@temporalio/client';
+import type { AccountService } from '../accounts/account-service';
+import { authorize, type Action, type Caller } from '../domain/access-policy';
+import { registrationIdSchema } from '../domain/schemas';
+import { sameHash, tokenHash } from '../security/secrets';
+import { applicantTokenHashQuery, workflowIdFor } from '../workflows/messages';
+import { presentedToken } from './bearer';
+import { HttpProblem, parse } from './problem';
+import { refusalsAsProblems } from './temporal-refusals';
+
+export interface GuardDeps {
+  temporal: Client;
+  accounts: AccountService;
+}
+
+async function resolveCaller(req: Request, action: Action, deps: GuardDeps): Promise<Caller> {
+  const token = presentedToken(req);
+  if (token === undefined) return { kind: 'ANONYMOUS' };
+  const session = await deps.accounts.sessionFor(token);
+  if (session) return { kind: 'ACCOUNT', ...session };
+  if (action === 'registration:follow' && req.params.id !== undefined) {
+    const registrationId = parse(registrationIdSchema, req.params.id, 'registration id', 'id');
+    const expected = await refusalsAsProblems(() => deps.temporal.workflow.getHandle(workflowIdFor(registrationId)).query(applicantTokenHashQuery));
+    if (sameHash(expected, tokenHash(token))) return { kind: 'APPLICANT', registrationId };
+  }
+  return { kind: 'ANONYMOUS' };
+}
+
+export function guard(action: Action, deps: GuardDeps): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const caller = await resolveCaller(req, action, deps);
+    const verdict = authorize(caller, action, { registrationId: typeof req.params.id === 'string' ? req.params.id : undefined });
+    if (!verdict.allowed) throw new HttpProblem(verdict.status, verdict.reason);
+    res.locals.caller = caller;
+    next();
+  };
+}
+
+export function callerOf(res: Response): Caller {
+  return res.locals.caller as Caller;
+}
+
+/** The account behind a route guarded by an account action. */
+export function accountOf(res: Response): Extract<Caller, { kind: 'ACCOUNT' }> {
+  const caller = callerOf(res);
+  if (caller.kind !== 'ACCOUNT') throw new Error('route guarded by an account action reached without an account');
+  return caller;
+}

@@ -1,0 +1,52 @@
+/**
+ * Abuse limits: fixed-window counters kept in MongoDB (shared by every API instance), per
+ * subject (registration, user ID, email) and per client address. Over the limit: 429 with
+ * Retry-After, before any work is done.
+ */
+import { createHash } from 'node:crypto';
+import type { Request, RequestHandler } from 'express';
+import type { RateRuleName, RateRules } from '../domain/abuse-limits';
+import { RateCounterModel } from '../models/rate-limit';
+import { HttpProblem } from './problem';
+
+type SubjectOf = (req: Request) => string | undefined;
+
+export const byAddress: SubjectOf = (req) => req.ip ?? req.socket.remoteAddress;
+export const byPathId: SubjectOf = (req) => (typeof req.params.id === 'string' ? req.params.id : undefined);
+export const byBodyField =
+  (field: string): SubjectOf =>
+  (req) => {
+    const value = (req.body as Record<string, unknown> | undefined)?.[field];
+    return typeof value === 'string' ? value.trim().toLowerCase() : undefined;
+  };
+
+let lastSweep = 0;
+async function sweepExpired(now: number): Promise<void> {
+  if (now - lastSweep < 60_000) return;
+  lastSweep = now;
+  await RateCounterModel.deleteMany({ expiresAt: { $lt: new Date(now) } });
+}
+
+export function rateLimit(rules: RateRules, name: RateRuleName, subjectOf: SubjectOf): RequestHandler {
+  const rule = rules[name];
+  return async (req, res, next) => {
+    const subject = subjectOf(req);
+    if (subject === undefined) return next();
+    const now = Date.now();
+    const windowStart = now - (now % rule.windowMs);
+    // Subjects may be emails or user IDs: only a digest of them is stored.
+    const digest = createHash('sha256').update(subject).digest('base64url').slice(0, 22);
+    const counter = await RateCounterModel.findOneAndUpdate(
+      { _id: `${name}:${digest}:${windowStart}` },
+      { $inc: { count: 1 }, $setOnInsert: { expiresAt: new Date(windowStart + rule.windowMs) } },
+      { upsert: true, returnDocument: 'after' },
+    );
+    void sweepExpired(now).catch(() => undefined);
+    if (counter.count > rule.limit) {
+      const retryAfter = Math.ceil((windowStart + rule.windowMs - now) / 1000);
+      res.set('retry-after', String(retryAfter));
+      throw new HttpProblem(429, `too many requests: try again in ${retryAfter} seconds`, [], { limit: rule.limit, retryAfterSeconds: retryAfter });
+    }
+    next();
+  };
+}

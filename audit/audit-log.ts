@@ -1,0 +1,245 @@
+/**
+ * The audit log: every status change, decision, login and role change, appended to MongoDB as
+ * a hash chain. Entry n carries `prevHash` = hash of entry n-1 (64 zeros for the first) and
+ * `hash` = SHA-256 of its own canonical JSON, so editing an entry, deleting one from the
+ * middle or re-ordering them breaks the chain where it happened.
+ *
+ * No transactions (FerretDB has none): the unique index on `seq` makes two racing appenders
+ * collide instead of forking the chain; the loser reads the new end and tries again. The
+ * unique index on `key` makes a retried activity append its event once.
+ *
+ * What the chain cannot show on its own: a deleted *tail* (the last entries removed leaves a
+ * shorter chain that is still consistent). For that a single `audit_head` document keeps the
+ * highest `seq` appended and its hash; it only moves forward, so a head beyond the last entry
+ * reveals the truncation. The hashes are not keyed: someone able to rewrite the whole
+ * collection, recompute every later hash and move the head can forge a consistent log. Against
+ * that, export the chain (or just note the head's hash) regularly and keep it elsewhere.
+ */
+import { createHash, randomInt } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AuditEventModel, AuditHeadModel, type AuditEntry } from '../models/audit-event';
+
+export type { AuditEntry } from '../models/audit-event';
+
+/** The `prevHash` of the first entry. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** How many times an appender re-reads the end of the chain after losing a race for `seq`. */
+const MAX_APPEND_ATTEMPTS = 50;
+
+export interface AuditEventInput {
+  kind: string;
+  registrationId?: string;
+  /** Who did it: a user ID, `configuration`, … Absent for the applicant or the system. */
+  actor?: string;
+  /** Context for the reader. Never passwords, tokens, codes, answers, SSNs or dates of birth. */
+  data?: Record<string, unknown>;
+}
+
+export interface AuditProblem {
+  seq: number;
+  problem: string;
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  entries: number;
+  problems: AuditProblem[];
+}
+
+/**
+ * JSON with object keys sorted at every level and dates as ISO strings, so that the hash
+ * computed at append time is recomputed exactly from what MongoDB gives back. Like
+ * `JSON.stringify`, it drops `undefined` (and functions) from objects and writes them as
+ * `null` in arrays; non-finite numbers become `null`.
+ */
+export function canonicalJson(value: unknown): string {
+  return canonical(value) ?? 'null';
+}
+
+function canonical(value: unknown): string | undefined {
+  if (value === null) return 'null';
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  switch (typeof value) {
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+    case 'string':
+    case 'boolean':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? JSON.stringify(value) : 'null';
+    case 'bigint':
+      throw new TypeError('canonicalJson: a bigint has no JSON form');
+    default:
+      break;
+  }
+  if (Array.isArray(value)) return `[${value.map((item: unknown) => canonical(item) ?? 'null').join(',')}]`;
+  const withToJson = value as { toJSON?: () => unknown };
+  if (typeof withToJson.toJSON === 'function') return canonical(withToJson.toJSON());
+  const record = value as Record<string, unknown>;
+  const members: string[] = [];
+  for (const name of Object.keys(record).sort()) {
+    const member = canonical(record[name]);
+    if (member !== undefined) members.push(`${JSON.stringify(name)}:${member}`);
+  }
+  return `{${members.join(',')}}`;
+}
+
+/** The hash of an entry: every field but `hash` itself, absent optional fields as `null`. */
+export function auditEntryHash(entry: Omit<AuditEntry, 'hash'>): string {
+  const content = {
+    seq: entry.seq,
+    key: entry.key,
+    at: entry.at,
+    kind: entry.kind,
+    registrationId: entry.registrationId ?? null,
+    actor: entry.actor ?? null,
+    data: entry.data ?? null,
+    prevHash: entry.prevHash,
+  };
+  return createHash('sha256').update(canonicalJson(content)).digest('hex');
+}
+
+function isDuplicateKey(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
+}
+
+async function entryWithKey(key: string): Promise<AuditEntry | null> {
+  return AuditEventModel.findOne({ key }, { _id: 0 }).lean<AuditEntry>();
+}
+
+/**
+ * Moves the head to `entry` unless it already records that entry or a later one. The filter
+ * `seq < entry.seq` makes it a forward-only "$max"; the upsert creates the head the first
+ * time. An upsert that finds the head at a later seq tries to insert a second `_id: 'head'`
+ * and fails with 11000: then either the head is already further on (nothing to do) or another
+ * appender created it a moment ago with an earlier seq (the plain update below moves it).
+ */
+async function advanceHead(entry: { seq: number; hash: string }): Promise<void> {
+  const filter = { _id: 'head', seq: { $lt: entry.seq } };
+  const update = { $set: { seq: entry.seq, hash: entry.hash } };
+  try {
+    await AuditHeadModel.updateOne(filter, update, { upsert: true });
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    await AuditHeadModel.updateOne(filter, update);
+  }
+}
+
+/**
+ * Appends an event under an idempotency key and returns its entry; if the key was appended
+ * before (a retried activity), returns that entry and appends nothing.
+ */
+export async function appendAudit(key: string, event: AuditEventInput): Promise<AuditEntry> {
+  // The unique indexes are what keeps the chain from forking: make sure they exist.
+  await AuditEventModel.init();
+  const existing = await entryWithKey(key);
+  if (existing) {
+    // An earlier attempt may have stopped between the entry and the head.
+    await advanceHead(existing);
+    return existing;
+  }
+  // Stored exactly as it is hashed: plain JSON values, keys in canonical order.
+  const data = event.data === undefined ? undefined : (JSON.parse(canonicalJson(event.data)) as unknown);
+  for (let attempt = 1; ; attempt++) {
+    const last = await AuditEventModel.findOne({}, { _id: 0, seq: 1, hash: 1 }).sort({ seq: -1 }).lean<{ seq: number; hash: string }>();
+    const content: Omit<AuditEntry, 'hash'> = {
+      seq: (last?.seq ?? 0) + 1,
+      key,
+      at: new Date(),
+      kind: event.kind,
+      ...(event.registrationId !== undefined && { registrationId: event.registrationId }),
+      ...(event.actor !== undefined && { actor: event.actor }),
+      ...(data !== undefined && { data }),
+      prevHash: last?.hash ?? GENESIS_HASH,
+    };
+    const entry: AuditEntry = { ...content, hash: auditEntryHash(content) };
+    try {
+      await AuditEventModel.create(entry);
+      await advanceHead(entry);
+      return entry;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      // Either the same key won meanwhile (return its entry) or another event took this seq.
+      const raced = await entryWithKey(key);
+      if (raced) {
+        await advanceHead(raced);
+        return raced;
+      }
+      if (attempt >= MAX_APPEND_ATTEMPTS) throw new Error(`audit: could not append ${event.kind} after ${MAX_APPEND_ATTEMPTS} attempts (contention for seq)`);
+      await sleep(randomInt(1, 5 + 2 * Math.min(attempt, 20)));
+    }
+  }
+}
+
+function entriesInSeqOrder() {
+  return AuditEventModel.find({}, { _id: 0 }).sort({ seq: 1 }).lean<AuditEntry[]>().cursor();
+}
+
+function range(from: number, to: number): string {
+  return from === to ? `entry ${from} is` : `entries ${from}..${to} are`;
+}
+
+/**
+ * Walks the chain by seq and reports, by seq: an entry whose content no longer matches its
+ * hash (edited), a `prevHash` that is not the previous entry's hash (edited or re-chained),
+ * missing seqs (deleted), and, through the head, a deleted tail.
+ */
+export async function verifyAuditChain(): Promise<AuditVerification> {
+  // Read the head first: entries appended during the walk then only make the chain longer.
+  const head = await AuditHeadModel.findById('head').lean<{ seq: number; hash: string }>();
+  const problems: AuditProblem[] = [];
+  let entries = 0;
+  let previous: { seq: number; hash: string } | undefined;
+  for await (const entry of entriesInSeqOrder()) {
+    entries++;
+    if (typeof entry.seq !== 'number' || !Number.isInteger(entry.seq) || entry.seq < 1) {
+      problems.push({ seq: Number(entry.seq) || 0, problem: `seq ${JSON.stringify(entry.seq)} is not a positive integer (edited)` });
+      continue;
+    }
+    const expected = (previous?.seq ?? 0) + 1;
+    if (previous && entry.seq === previous.seq) {
+      problems.push({ seq: entry.seq, problem: 'a second entry with the same seq (the chain forks)' });
+    } else if (entry.seq > expected) {
+      problems.push({ seq: expected, problem: `${range(expected, entry.seq - 1)} missing (deleted)` });
+    } else if (entry.prevHash !== (previous?.hash ?? GENESIS_HASH)) {
+      problems.push({ seq: entry.seq, problem: previous ? `prevHash is not the hash of entry ${previous.seq} (edited or re-chained)` : 'prevHash of the first entry is not the genesis hash (edited)' });
+    }
+    if (auditEntryHash(entry) !== entry.hash) problems.push({ seq: entry.seq, problem: 'content does not match its hash (edited)' });
+    if (head && entry.seq === head.seq && entry.hash !== head.hash) problems.push({ seq: entry.seq, problem: 'hash differs from the one the head recorded (edited)' });
+    previous = { seq: entry.seq, hash: entry.hash };
+  }
+  const lastSeq = previous?.seq ?? 0;
+  if (head && head.seq > lastSeq) {
+    problems.push({ seq: lastSeq + 1, problem: `${range(lastSeq + 1, head.seq)} missing: the head records seq ${head.seq} (tail deleted)` });
+  } else if (!head && entries > 0) {
+    problems.push({ seq: 0, problem: 'the audit head is missing (deleted?), so a deleted tail cannot be ruled out' });
+  }
+  return { ok: problems.length === 0, entries, problems };
+}
+
+/**
+ * Writes the chain as JSON lines (`line` has no trailing newline), one per entry, in seq
+ * order; awaits `write` when it returns a promise (back-pressure). Returns the entry count.
+ */
+export async function exportAuditChain(write: (line: string) => void | Promise<void>): Promise<number> {
+  let count = 0;
+  for await (const entry of entriesInSeqOrder()) {
+    const line = JSON.stringify({
+      seq: entry.seq,
+      key: entry.key,
+      at: entry.at,
+      kind: entry.kind,
+      registrationId: entry.registrationId ?? undefined,
+      actor: entry.actor ?? undefined,
+      data: entry.data,
+      prevHash: entry.prevHash,
+      hash: entry.hash,
+    });
+    await write(line);
+    count++;
+  }
+  return count;
+}

@@ -1,0 +1,68 @@
+/**
+ * Who may read or act on what: the one authorization policy of the service. The API asks it
+ * before every route; which approver may decide which request is `approval-routing.ts`, which
+ * this policy defers to (the workflow checks it against the request's own route).
+ */
+import type { AccountRole, RoleGrant } from './roles';
+
+export type Caller =
+  | { kind: 'ANONYMOUS' }
+  /** Holds the applicant token of exactly one registration. */
+  | { kind: 'APPLICANT'; registrationId: string }
+  | { kind: 'ACCOUNT'; userId: string; roles: RoleGrant[]; mustChangePassword: boolean; mustAnswerQuestions: boolean };
+
+export interface Resource {
+  registrationId?: string;
+}
+
+export type Verdict = { allowed: true } | { allowed: false; status: 401 | 403; reason: string };
+
+type Rule = (caller: Caller, resource: Resource) => Verdict;
+
+const allow: Verdict = { allowed: true };
+const unauthenticated = (reason: string): Verdict => ({ allowed: false, status: 401, reason });
+const forbidden = (reason: string): Verdict => ({ allowed: false, status: 403, reason });
+
+const anyone: Rule = () => allow;
+
+const applicantOfThisRegistration: Rule = (caller, resource) =>
+  caller.kind === 'APPLICANT' && caller.registrationId === resource.registrationId
+    ? allow
+    : caller.kind === 'ACCOUNT'
+      ? forbidden('only the applicant, with the applicant token, acts on a registration request')
+      : unauthenticated('the applicant token of this registration is required');
+
+const anyAccount: Rule = (caller) => (caller.kind === 'ACCOUNT' ? allow : unauthenticated('log in first'));
+
+const accountReady: Rule = (caller) => {
+  if (caller.kind !== 'ACCOUNT') return unauthenticated('log in first');
+  return !caller.mustChangePassword && !caller.mustAnswerQuestions ? allow : forbidden('change your temporary password and answer two authentication questions first');
+};
+
+const withRole =
+  (...roles: AccountRole[]): Rule =>
+  (caller, resource) => {
+    const ready = accountReady(caller, resource);
+    if (!ready.allowed || caller.kind !== 'ACCOUNT') return ready;
+    return caller.roles.some((grant) => roles.includes(grant.role)) ? allow : forbidden(`only ${roles.join(' or ')} accounts may do this`);
+  };
+
+/** Every action the API offers, and who may take it. */
+export const ACCESS_POLICY = {
+  'registration:start': anyone,
+  'organization:search': anyone,
+  'session:start': anyone,
+  'registration:follow': applicantOfThisRegistration,
+  'account:first-login': anyAccount,
+  'account:use': accountReady,
+  'approval:list': accountReady,
+  /** Any ready account may ask; the workflow then admits only the approvers routed to the request. */
+  'registration:decide': accountReady,
+  'payload:decode': withRole('OPERATOR'),
+} satisfies Record<string, Rule>;
+
+export type Action = keyof typeof ACCESS_POLICY;
+
+export function authorize(caller: Caller, action: Action, resource: Resource = {}): Verdict {
+  return ACCESS_POLICY[action](caller, resource);
+}
