@@ -29,7 +29,11 @@ const envSchema = z.object({
   HELP_DESK_PASSWORD: z.string().min(15).default('HelpDesk-Dev-Passw0rd'),
   HELP_DESK_EMAIL: z.email().default('eus-help-desk@iacs.example.test'),
   EMAIL_CODE_TTL_MS: z.coerce.number().int().positive().default(DEFAULT_POLICY.emailCodeTtlMs),
-  SESSION_TTL_MS: z.coerce.number().int().positive().default(30 * 60 * 1000),
+  SESSION_TTL_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(30 * 60 * 1000),
   RATE_LIMITS: z.string().optional(),
   TEMPORAL_UI_ORIGINS: z.string().default('http://127.0.0.1:8233,http://localhost:8233,http://localhost:8080'),
   OPERATOR_USER_ID: z.string().min(4).default('IACSOPERATOR'),
@@ -56,11 +60,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     payloadKeys: secret('PAYLOAD_KEYS', e.PAYLOAD_KEYS, DEV_PAYLOAD_KEYS),
     hashKey: secret('HASH_KEY', e.HASH_KEY, DEV_HASH_KEY),
     fieldKey: secret('FIELD_KEY', e.FIELD_KEY, DEV_FIELD_KEY),
-    helpDesk: { userId: e.HELP_DESK_USER_ID, password: secret('HELP_DESK_PASSWORD', env.HELP_DESK_PASSWORD, e.HELP_DESK_PASSWORD), email: e.HELP_DESK_EMAIL },
+    helpDesk: {
+      userId: e.HELP_DESK_USER_ID,
+      password: secret('HELP_DESK_PASSWORD', env.HELP_DESK_PASSWORD, e.HELP_DESK_PASSWORD),
+      email: e.HELP_DESK_EMAIL,
+    },
     policy: { ...DEFAULT_POLICY, emailCodeTtlMs: e.EMAIL_CODE_TTL_MS },
     sessionTtlMs: e.SESSION_TTL_MS,
     rateRules: rateRulesFrom(e.RATE_LIMITS),
-    temporalUiOrigins: e.TEMPORAL_UI_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    temporalUiOrigins: e.TEMPORAL_UI_ORIGINS.split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
     operator: { userId: e.OPERATOR_USER_ID, password: secret('OPERATOR_PASSWORD', env.OPERATOR_PASSWORD, e.OPERATOR_PASSWORD) },
   };
 }

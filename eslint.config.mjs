@@ -17,7 +17,10 @@ export default tseslint.config(
     // The pure chart may import nothing but xstate and the domain vocabulary.
     files: ['machines/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['../activities/*', '../api/*', '../workflows/*', '../models/*', 'mongoose', '@temporalio/*', 'node:*'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['../activities/*', '../api/*', '../workflows/*', '../models/*', 'mongoose', '@temporalio/*', 'node:*'] },
+      ],
     },
   },
   {

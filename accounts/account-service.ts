@@ -33,18 +33,32 @@ export class AccountError extends Error {
  * Account events for the audit log. These are not retried activities, so each key is unique.
  * `data` never holds a password, token or answer.
  */
-type AccountAuditKind = 'LOGIN_SUCCEEDED' | 'LOGIN_FAILED' | 'ACCOUNT_LOCKED' | 'LOGOUT' | 'PASSWORD_CHANGED' | 'AUTHENTICATION_QUESTIONS_SET' | `${ConfiguredRole}_ACCOUNT_CONFIGURED`;
+type AccountAuditKind =
+  | 'LOGIN_SUCCEEDED'
+  | 'LOGIN_FAILED'
+  | 'ACCOUNT_LOCKED'
+  | 'LOGOUT'
+  | 'PASSWORD_CHANGED'
+  | 'AUTHENTICATION_QUESTIONS_SET'
+  | `${ConfiguredRole}_ACCOUNT_CONFIGURED`;
 
 /** Standing accounts whose credentials come from configuration, not from a registration. */
 export type ConfiguredRole = 'HELP_DESK' | 'OPERATOR';
 const CONFIGURED_ROLES: readonly string[] = ['HELP_DESK', 'OPERATOR'] satisfies ConfiguredRole[];
 
-async function auditAccount(kind: AccountAuditKind, userId: string, event: { actor?: string; data?: Record<string, unknown> } = {}): Promise<void> {
+async function auditAccount(
+  kind: AccountAuditKind,
+  userId: string,
+  event: { actor?: string; data?: Record<string, unknown> } = {},
+): Promise<void> {
   await appendAudit(`${kind}:${userId}:${randomUUID()}`, { kind, ...event });
 }
 
 export function createAccountService(opts: { sessionTtlMs: number }) {
-  async function login(userId: string, password: string): Promise<{ token: string; mustChangePassword: boolean; mustAnswerQuestions: boolean }> {
+  async function login(
+    userId: string,
+    password: string,
+  ): Promise<{ token: string; mustChangePassword: boolean; mustAnswerQuestions: boolean }> {
     const account = await AccountModel.findOne({ userId: userId.toUpperCase() });
     const refused = new AccountError('UNAUTHORIZED', 'the user ID or password is not correct');
     // The user ID as typed is recorded, never the password.
@@ -60,9 +74,13 @@ export function createAccountService(opts: { sessionTtlMs: number }) {
     if (!(await verifyPassword(password, account.passwordHash))) {
       const failed = account.failedLogins + 1;
       const lockedUntil = failed >= MAX_FAILED_LOGINS ? new Date(Date.now() + LOCKOUT_MS) : undefined;
-      await AccountModel.updateOne({ _id: account._id }, lockedUntil ? { $set: { failedLogins: 0, lockedUntil } } : { $set: { failedLogins: failed } });
+      await AccountModel.updateOne(
+        { _id: account._id },
+        lockedUntil ? { $set: { failedLogins: 0, lockedUntil } } : { $set: { failedLogins: failed } },
+      );
       await failedLogin('WRONG_PASSWORD');
-      if (lockedUntil) await auditAccount('ACCOUNT_LOCKED', account.userId, { data: { userId: account.userId, failedLogins: failed, lockedUntil } });
+      if (lockedUntil)
+        await auditAccount('ACCOUNT_LOCKED', account.userId, { data: { userId: account.userId, failedLogins: failed, lockedUntil } });
       throw refused;
     }
     if (account.passwordIsTemporary && account.temporaryPasswordExpiresAt && account.temporaryPasswordExpiresAt < new Date()) {
@@ -92,7 +110,11 @@ export function createAccountService(opts: { sessionTtlMs: number }) {
     if (!account) return undefined;
     return {
       userId: account.userId,
-      roles: account.roles.map((r) => ({ role: r.role as Principal['roles'][number]['role'], organizationId: r.organizationId ?? undefined, userGroupId: r.userGroupId ?? undefined })),
+      roles: account.roles.map((r) => ({
+        role: r.role as Principal['roles'][number]['role'],
+        organizationId: r.organizationId ?? undefined,
+        userGroupId: r.userGroupId ?? undefined,
+      })),
       ...obligations(account),
     };
   }
@@ -115,7 +137,12 @@ export function createAccountService(opts: { sessionTtlMs: number }) {
         break;
       }
     }
-    if (problems.length > 0) throw new AccountError('INVALID', 'the new password does not meet the password policy', problems.map((message) => ({ path: 'newPassword', message })));
+    if (problems.length > 0)
+      throw new AccountError(
+        'INVALID',
+        'the new password does not meet the password policy',
+        problems.map((message) => ({ path: 'newPassword', message })),
+      );
     await AccountModel.updateOne(
       { _id: account._id },
       {
@@ -132,9 +159,13 @@ export function createAccountService(opts: { sessionTtlMs: number }) {
 
   async function answerQuestions(userId: string, answers: { questionId: string; answer: string }[]): Promise<void> {
     const known = new Set<string>(AUTHENTICATION_QUESTIONS.map((q) => q.id));
-    const errors = answers.flatMap((a, i) => (known.has(a.questionId) ? [] : [{ path: `answers.${i}.questionId`, message: 'is not one of the questions' }]));
+    const errors = answers.flatMap((a, i) =>
+      known.has(a.questionId) ? [] : [{ path: `answers.${i}.questionId`, message: 'is not one of the questions' }],
+    );
     if (errors.length > 0) throw new AccountError('INVALID', 'unknown questions', errors);
-    const hashed = await Promise.all(answers.map(async (a) => ({ questionId: a.questionId, answerHash: await hashPassword(normaliseAnswer(a.answer)) })));
+    const hashed = await Promise.all(
+      answers.map(async (a) => ({ questionId: a.questionId, answerHash: await hashPassword(normaliseAnswer(a.answer)) })),
+    );
     await AccountModel.updateOne({ userId }, { $set: { authenticationAnswers: hashed } });
     // The question IDs only: the answers are secrets.
     await auditAccount('AUTHENTICATION_QUESTIONS_SET', userId, { actor: userId, data: { questionIds: answers.map((a) => a.questionId) } });
@@ -142,7 +173,13 @@ export function createAccountService(opts: { sessionTtlMs: number }) {
 
   /** Creates the EUS Help Desk account from configuration, or brings its password in line. */
   /** Creates a standing account from configuration (the EUS Help Desk, an operator), or brings its password in line. */
-  async function ensureConfiguredAccount(account: { userId: string; password: string; email: string; role: ConfiguredRole; name: string }): Promise<void> {
+  async function ensureConfiguredAccount(account: {
+    userId: string;
+    password: string;
+    email: string;
+    role: ConfiguredRole;
+    name: string;
+  }): Promise<void> {
     const userId = account.userId.toUpperCase();
     const existing = await AccountModel.findOne({ userId });
     if (existing?.passwordHash && (await verifyPassword(account.password, existing.passwordHash))) return;
@@ -154,7 +191,10 @@ export function createAccountService(opts: { sessionTtlMs: number }) {
       },
       { upsert: true },
     );
-    await auditAccount(`${account.role}_ACCOUNT_CONFIGURED`, userId, { actor: 'configuration', data: { userId, roles: [account.role], created: !existing } });
+    await auditAccount(`${account.role}_ACCOUNT_CONFIGURED`, userId, {
+      actor: 'configuration',
+      data: { userId, roles: [account.role], created: !existing },
+    });
   }
 
   return { login, sessionFor, logout, changePassword, answerQuestions, ensureConfiguredAccount };

@@ -26,7 +26,11 @@ export function submitted(to: string, trackingNumber: string): OutgoingEmail {
 }
 
 export function userIdEnclosed(to: string, userId: string): OutgoingEmail {
-  return { to, subject: SUBJECTS.userId, text: `Your account has been created.\n\nUser ID: ${userId}\n\nYour password follows in a separate email.` };
+  return {
+    to,
+    subject: SUBJECTS.userId,
+    text: `Your account has been created.\n\nUser ID: ${userId}\n\nYour password follows in a separate email.`,
+  };
 }
 
 export function passwordEnclosed(to: string, password: string): OutgoingEmail {
@@ -46,5 +50,9 @@ const NOTICE_SUBJECTS: Record<ApplicantNotice, string> = {
 };
 
 export function applicantNotice(to: string, notice: ApplicantNotice, reason?: string): OutgoingEmail {
-  return { to, subject: NOTICE_SUBJECTS[notice], text: reason ? `Your registration request ended.\n\nReason: ${reason}` : 'Your registration request ended.' };
+  return {
+    to,
+    subject: NOTICE_SUBJECTS[notice],
+    text: reason ? `Your registration request ended.\n\nReason: ${reason}` : 'Your registration request ended.',
+  };
 }

@@ -26,7 +26,11 @@ export function createMailer(smtp: { host: string; port: number; from: string })
     async sendOnce(key, email) {
       if (await SentEmailModel.exists({ _id: key })) return;
       await send(email);
-      await SentEmailModel.updateOne({ _id: key }, { $setOnInsert: { to: email.to, subject: email.subject, sentAt: new Date() } }, { upsert: true });
+      await SentEmailModel.updateOne(
+        { _id: key },
+        { $setOnInsert: { to: email.to, subject: email.subject, sentAt: new Date() } },
+        { upsert: true },
+      );
     },
     close: () => transport.close(),
   };

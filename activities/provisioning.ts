@@ -66,7 +66,10 @@ async function accountFor(registration: RegistrationRecord & { _id: string }, gr
   }
 }
 
-async function sendCredentials(account: HydratedDocument<{ userId: string; email: string; userIdEmailSentAt?: Date | null; passwordEmailSentAt?: Date | null }>, mailer: Mailer) {
+async function sendCredentials(
+  account: HydratedDocument<{ userId: string; email: string; userIdEmailSentAt?: Date | null; passwordEmailSentAt?: Date | null }>,
+  mailer: Mailer,
+) {
   if (!account.userIdEmailSentAt) {
     await mailer.send(emails.userIdEnclosed(account.email, account.userId));
     await AccountModel.updateOne({ _id: account._id }, { $set: { userIdEmailSentAt: new Date() } });
@@ -76,19 +79,32 @@ async function sendCredentials(account: HydratedDocument<{ userId: string; email
     const password = temporaryPassword();
     await AccountModel.updateOne(
       { _id: account._id },
-      { $set: { passwordHash: await hashPassword(password), passwordIsTemporary: true, temporaryPasswordExpiresAt: new Date(Date.now() + TEMPORARY_PASSWORD_TTL_MS) } },
+      {
+        $set: {
+          passwordHash: await hashPassword(password),
+          passwordIsTemporary: true,
+          temporaryPasswordExpiresAt: new Date(Date.now() + TEMPORARY_PASSWORD_TTL_MS),
+        },
+      },
     );
     await mailer.send(emails.passwordEnclosed(account.email, password));
     await AccountModel.updateOne({ _id: account._id }, { $set: { passwordEmailSentAt: new Date() } });
   }
 }
 
-export async function provisionAccount(registration: HydratedDocument<RegistrationRecord & { _id: string }>, mailer: Mailer): Promise<{ userId: string }> {
+export async function provisionAccount(
+  registration: HydratedDocument<RegistrationRecord & { _id: string }>,
+  mailer: Mailer,
+): Promise<{ userId: string }> {
   const details = registration.details as RegistrationDetails;
   const grant = await grantFor(registration, details);
   const account = await accountFor(registration, grant);
   await sendCredentials(account, mailer);
   await RegistrationModel.updateOne({ _id: registration._id }, { $set: { userId: account.userId } });
-  await audit(`${registration._id}:provisioned`, { kind: 'ACCOUNT_PROVISIONED', registrationId: registration._id, data: { userId: account.userId, role: grant.role } });
+  await audit(`${registration._id}:provisioned`, {
+    kind: 'ACCOUNT_PROVISIONED',
+    registrationId: registration._id,
+    data: { userId: account.userId, role: grant.role },
+  });
   return { userId: account.userId };
 }

@@ -57,7 +57,11 @@ export function createRegistrationActivities({ keys, mailer, ssa }: ActivityDeps
         },
         { upsert: true },
       );
-      await audit(`${input.registrationId}:received`, { kind: 'REGISTRATION_RECEIVED', registrationId: input.registrationId, data: { role: input.role } });
+      await audit(`${input.registrationId}:received`, {
+        kind: 'REGISTRATION_RECEIVED',
+        registrationId: input.registrationId,
+        data: { role: input.role },
+      });
     },
 
     async validateIdentity(identity: Identity): Promise<{ matches: boolean }> {
@@ -84,7 +88,17 @@ export function createRegistrationActivities({ keys, mailer, ssa }: ActivityDeps
       log.info('registration status', { registrationId, status: change.status });
     },
 
-    async issueEmailCode({ registrationId, email, codeNumber, validForMs }: { registrationId: string; email: string; codeNumber: number; validForMs: number }): Promise<void> {
+    async issueEmailCode({
+      registrationId,
+      email,
+      codeNumber,
+      validForMs,
+    }: {
+      registrationId: string;
+      email: string;
+      codeNumber: number;
+      validForMs: number;
+    }): Promise<void> {
       const _id = `${registrationId}:${codeNumber}`;
       if ((await EmailCodeModel.findById(_id))?.sentAt) return;
       // A fresh code on every attempt: only the one in the email that went out is valid.
@@ -98,16 +112,41 @@ export function createRegistrationActivities({ keys, mailer, ssa }: ActivityDeps
       await EmailCodeModel.updateOne({ _id }, { $set: { sentAt: new Date() } });
     },
 
-    async checkEmailCode({ registrationId, codeNumber, code }: { registrationId: string; codeNumber: number; code: string }): Promise<boolean> {
+    async checkEmailCode({
+      registrationId,
+      codeNumber,
+      code,
+    }: {
+      registrationId: string;
+      codeNumber: number;
+      code: string;
+    }): Promise<boolean> {
       const stored = await EmailCodeModel.findById(`${registrationId}:${codeNumber}`);
       return stored !== null && sameHash(stored.codeHash, codeHash(keys, registrationId, codeNumber, code));
     },
 
-    async assessDetails({ role, details }: { registrationId: string; role: RegistrationRole; details: RegistrationDetails }): Promise<DetailsAssessment> {
+    async assessDetails({
+      role,
+      details,
+    }: {
+      registrationId: string;
+      role: RegistrationRole;
+      details: RegistrationDetails;
+    }): Promise<DetailsAssessment> {
       return assess(role, details);
     },
 
-    async submitRegistration({ registrationId, role, email, details }: { registrationId: string; role: RegistrationRole; email: string; details: RegistrationDetails }): Promise<{ trackingNumber: string; route: ApprovalRoute }> {
+    async submitRegistration({
+      registrationId,
+      role,
+      email,
+      details,
+    }: {
+      registrationId: string;
+      role: RegistrationRole;
+      email: string;
+      details: RegistrationDetails;
+    }): Promise<{ trackingNumber: string; route: ApprovalRoute }> {
       const current = await registration(registrationId);
       const route = approvalRouteFor({ role, organizationId: details.organizationId, userGroupId: details.userGroupId });
       const trackingNumber = current.trackingNumber ?? (await issueTrackingNumber());
@@ -123,7 +162,17 @@ export function createRegistrationActivities({ keys, mailer, ssa }: ActivityDeps
       return provision(await registration(registrationId), mailer);
     },
 
-    async notifyApplicant({ registrationId, email, notice, reason }: { registrationId: string; email: string; notice: ApplicantNotice; reason?: string }): Promise<void> {
+    async notifyApplicant({
+      registrationId,
+      email,
+      notice,
+      reason,
+    }: {
+      registrationId: string;
+      email: string;
+      notice: ApplicantNotice;
+      reason?: string;
+    }): Promise<void> {
       await mailer.sendOnce(`notice:${registrationId}:${notice}`, emails.applicantNotice(email, notice, reason));
     },
   };

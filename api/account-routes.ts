@@ -25,13 +25,14 @@ export function accountRoutes(deps: GuardDeps & { rateRules: RateRules }): Route
     rateLimit(deps.rateRules, 'loginsPerAddress', byAddress),
     guard('session:start', deps),
     async (req, res) => {
-    const { userId, password } = parse(loginSchema, req.body, 'login');
-    try {
-      res.json(await accounts.login(userId, password));
-    } catch (err) {
-      throw asProblem(err);
-    }
-  });
+      const { userId, password } = parse(loginSchema, req.body, 'login');
+      try {
+        res.json(await accounts.login(userId, password));
+      } catch (err) {
+        throw asProblem(err);
+      }
+    },
+  );
 
   router.post('/auth/logout', firstLogin, async (req, res) => {
     await accounts.logout(bearerToken(req));

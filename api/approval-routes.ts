@@ -17,8 +17,11 @@ export function approvalRoutes(deps: GuardDeps): Router {
     const waiting = await RegistrationModel.find({ status: 'AWAITING_APPROVAL' }).sort({ submittedAt: 1 }).lean();
     const mine = waiting.filter((r) => r.route && mayDecide(session, r.route as ApprovalRoute));
     const names = async (details: RegistrationDetails) => ({
-      organization: details.organization?.name ?? (details.organizationId ? (await OrganizationModel.findById(details.organizationId).lean())?.name : undefined),
-      userGroup: details.userGroup?.name ?? (details.userGroupId ? (await UserGroupModel.findById(details.userGroupId).lean())?.name : undefined),
+      organization:
+        details.organization?.name ??
+        (details.organizationId ? (await OrganizationModel.findById(details.organizationId).lean())?.name : undefined),
+      userGroup:
+        details.userGroup?.name ?? (details.userGroupId ? (await UserGroupModel.findById(details.userGroupId).lean())?.name : undefined),
     });
     res.json(
       await Promise.all(

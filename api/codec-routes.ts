@@ -10,7 +10,10 @@ import type { EncryptionCodec } from '../security/payload-codec';
 import { guard, type GuardDeps } from './guard';
 import { parse } from './problem';
 
-const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64').max(4_000_000);
+const base64 = z
+  .string()
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64')
+  .max(4_000_000);
 const payloadsSchema = z.strictObject({
   payloads: z.array(z.object({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() })).max(1000),
 });

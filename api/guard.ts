@@ -25,7 +25,9 @@ async function resolveCaller(req: Request, action: Action, deps: GuardDeps): Pro
   if (session) return { kind: 'ACCOUNT', ...session };
   if (action === 'registration:follow' && req.params.id !== undefined) {
     const registrationId = parse(registrationIdSchema, req.params.id, 'registration id', 'id');
-    const expected = await refusalsAsProblems(() => deps.temporal.workflow.getHandle(workflowIdFor(registrationId)).query(applicantTokenHashQuery));
+    const expected = await refusalsAsProblems(() =>
+      deps.temporal.workflow.getHandle(workflowIdFor(registrationId)).query(applicantTokenHashQuery),
+    );
     if (sameHash(expected, tokenHash(token))) return { kind: 'APPLICANT', registrationId };
   }
   return { kind: 'ANONYMOUS' };

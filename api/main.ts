@@ -13,7 +13,11 @@ export async function startApi(config = loadConfig()) {
   await accounts.ensureConfiguredAccount({ ...config.helpDesk, role: 'HELP_DESK', name: 'EUS Help Desk' });
   await accounts.ensureConfiguredAccount({ ...config.operator, email: config.helpDesk.email, role: 'OPERATOR', name: 'Operator' });
   const temporal = await connectTemporalClient({ ...config.temporal, payloadKeys: config.payloadKeys });
-  const app = createApp({ temporal, taskQueue: config.temporal.taskQueue, accounts, policy: config.policy,
+  const app = createApp({
+    temporal,
+    taskQueue: config.temporal.taskQueue,
+    accounts,
+    policy: config.policy,
     rateRules: config.rateRules,
     codec: new EncryptionCodec(parseCodecKeys(config.payloadKeys)),
     uiOrigins: config.temporalUiOrigins,

@@ -23,7 +23,9 @@ export function organizationRoutes(deps: GuardDeps): Router {
         name: o.name,
         country: o.country,
         state: o.state,
-        userGroups: groups.filter((g) => g.organizationId === String(o._id)).map((g) => ({ id: String(g._id), name: g.name, kind: g.kind })),
+        userGroups: groups
+          .filter((g) => g.organizationId === String(o._id))
+          .map((g) => ({ id: String(g._id), name: g.name, kind: g.kind })),
       })),
     );
   });

@@ -33,7 +33,14 @@ export function sendProblem(res: Response, problem: HttpProblem): void {
   res
     .status(problem.status)
     .type('application/problem+json')
-    .json({ type: 'about:blank', title: TITLES[problem.status] ?? 'Error', status: problem.status, detail: problem.detail, errors: problem.errors, ...problem.extra });
+    .json({
+      type: 'about:blank',
+      title: TITLES[problem.status] ?? 'Error',
+      status: problem.status,
+      detail: problem.detail,
+      errors: problem.errors,
+      ...problem.extra,
+    });
 }
 
 /** Parses input with a schema, or answers 400 naming every bad field. */

@@ -45,7 +45,10 @@ export function rateLimit(rules: RateRules, name: RateRuleName, subjectOf: Subje
     if (counter.count > rule.limit) {
       const retryAfter = Math.ceil((windowStart + rule.windowMs - now) / 1000);
       res.set('retry-after', String(retryAfter));
-      throw new HttpProblem(429, `too many requests: try again in ${retryAfter} seconds`, [], { limit: rule.limit, retryAfterSeconds: retryAfter });
+      throw new HttpProblem(429, `too many requests: try again in ${retryAfter} seconds`, [], {
+        limit: rule.limit,
+        retryAfterSeconds: retryAfter,
+      });
     }
     next();
   };

@@ -36,21 +36,29 @@ export function registrationRoutes(deps: GuardDeps & { taskQueue: string; policy
     limit('registrationsPerEmail', byBodyField('email')),
     guard('registration:start', deps),
     async (req, res) => {
-    const body = parse(newRegistrationSchema, req.body, 'registration');
-    const registrationId = randomUUID();
-    const applicantToken = randomToken();
-    const input: RegistrationWorkflowInput = {
-      registrationId,
-      community: body.community,
-      role: body.role,
-      identity: body.identity,
-      email: body.email,
-      applicantTokenHash: tokenHash(applicantToken),
-      policy: deps.policy,
-    };
-    await deps.temporal.workflow.start(REGISTRATION_WORKFLOW, { taskQueue: deps.taskQueue, workflowId: workflowIdFor(registrationId), args: [input] });
-    res.status(202).location(`/registrations/${registrationId}`).json({ id: registrationId, applicantToken, status: 'VALIDATING_IDENTITY' });
-  });
+      const body = parse(newRegistrationSchema, req.body, 'registration');
+      const registrationId = randomUUID();
+      const applicantToken = randomToken();
+      const input: RegistrationWorkflowInput = {
+        registrationId,
+        community: body.community,
+        role: body.role,
+        identity: body.identity,
+        email: body.email,
+        applicantTokenHash: tokenHash(applicantToken),
+        policy: deps.policy,
+      };
+      await deps.temporal.workflow.start(REGISTRATION_WORKFLOW, {
+        taskQueue: deps.taskQueue,
+        workflowId: workflowIdFor(registrationId),
+        args: [input],
+      });
+      res
+        .status(202)
+        .location(`/registrations/${registrationId}`)
+        .json({ id: registrationId, applicantToken, status: 'VALIDATING_IDENTITY' });
+    },
+  );
 
   router.get('/registrations/:id', follow, async (req, res) => {
     const handle = handleOf(req);
@@ -63,13 +71,17 @@ export function registrationRoutes(deps: GuardDeps & { taskQueue: string; policy
     limit('codeAttemptsPerAddress', byAddress),
     follow,
     async (req, res) => {
-    const handle = handleOf(req);
-    const { code } = parse(emailCodeSchema, req.body, 'verification');
-    const result = await refusalsAsProblems(() => handle.executeUpdate(verifyEmailCodeUpdate, { args: [code] }));
-    if (!result.accepted)
-      throw new HttpProblem(422, 'the code is not correct', [{ path: 'code', message: 'is not correct' }], { attemptsLeft: result.attemptsLeft, registrationStatus: result.status });
-    res.json({ status: result.status });
-  });
+      const handle = handleOf(req);
+      const { code } = parse(emailCodeSchema, req.body, 'verification');
+      const result = await refusalsAsProblems(() => handle.executeUpdate(verifyEmailCodeUpdate, { args: [code] }));
+      if (!result.accepted)
+        throw new HttpProblem(422, 'the code is not correct', [{ path: 'code', message: 'is not correct' }], {
+          attemptsLeft: result.attemptsLeft,
+          registrationStatus: result.status,
+        });
+      res.json({ status: result.status });
+    },
+  );
 
   router.post(
     '/registrations/:id/email-verification/resend',
@@ -77,9 +89,10 @@ export function registrationRoutes(deps: GuardDeps & { taskQueue: string; policy
     limit('resendsPerAddress', byAddress),
     follow,
     async (req, res) => {
-    const handle = handleOf(req);
-    res.status(202).json(await refusalsAsProblems(() => handle.executeUpdate(resendEmailCodeUpdate)));
-  });
+      const handle = handleOf(req);
+      res.status(202).json(await refusalsAsProblems(() => handle.executeUpdate(resendEmailCodeUpdate)));
+    },
+  );
 
   router.put('/registrations/:id/details', follow, async (req, res) => {
     const handle = handleOf(req);

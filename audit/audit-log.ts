@@ -168,7 +168,8 @@ export async function appendAudit(key: string, event: AuditEventInput): Promise<
         await advanceHead(raced);
         return raced;
       }
-      if (attempt >= MAX_APPEND_ATTEMPTS) throw new Error(`audit: could not append ${event.kind} after ${MAX_APPEND_ATTEMPTS} attempts (contention for seq)`);
+      if (attempt >= MAX_APPEND_ATTEMPTS)
+        throw new Error(`audit: could not append ${event.kind} after ${MAX_APPEND_ATTEMPTS} attempts (contention for seq)`);
       await sleep(randomInt(1, 5 + 2 * Math.min(attempt, 20)));
     }
   }
@@ -205,15 +206,24 @@ export async function verifyAuditChain(): Promise<AuditVerification> {
     } else if (entry.seq > expected) {
       problems.push({ seq: expected, problem: `${range(expected, entry.seq - 1)} missing (deleted)` });
     } else if (entry.prevHash !== (previous?.hash ?? GENESIS_HASH)) {
-      problems.push({ seq: entry.seq, problem: previous ? `prevHash is not the hash of entry ${previous.seq} (edited or re-chained)` : 'prevHash of the first entry is not the genesis hash (edited)' });
+      problems.push({
+        seq: entry.seq,
+        problem: previous
+          ? `prevHash is not the hash of entry ${previous.seq} (edited or re-chained)`
+          : 'prevHash of the first entry is not the genesis hash (edited)',
+      });
     }
     if (auditEntryHash(entry) !== entry.hash) problems.push({ seq: entry.seq, problem: 'content does not match its hash (edited)' });
-    if (head && entry.seq === head.seq && entry.hash !== head.hash) problems.push({ seq: entry.seq, problem: 'hash differs from the one the head recorded (edited)' });
+    if (head && entry.seq === head.seq && entry.hash !== head.hash)
+      problems.push({ seq: entry.seq, problem: 'hash differs from the one the head recorded (edited)' });
     previous = { seq: entry.seq, hash: entry.hash };
   }
   const lastSeq = previous?.seq ?? 0;
   if (head && head.seq > lastSeq) {
-    problems.push({ seq: lastSeq + 1, problem: `${range(lastSeq + 1, head.seq)} missing: the head records seq ${head.seq} (tail deleted)` });
+    problems.push({
+      seq: lastSeq + 1,
+      problem: `${range(lastSeq + 1, head.seq)} missing: the head records seq ${head.seq} (tail deleted)`,
+    });
   } else if (!head && entries > 0) {
     problems.push({ seq: 0, problem: 'the audit head is missing (deleted?), so a deleted tail cannot be ruled out' });
   }

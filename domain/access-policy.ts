@@ -36,7 +36,9 @@ const anyAccount: Rule = (caller) => (caller.kind === 'ACCOUNT' ? allow : unauth
 
 const accountReady: Rule = (caller) => {
   if (caller.kind !== 'ACCOUNT') return unauthenticated('log in first');
-  return !caller.mustChangePassword && !caller.mustAnswerQuestions ? allow : forbidden('change your temporary password and answer two authentication questions first');
+  return !caller.mustChangePassword && !caller.mustAnswerQuestions
+    ? allow
+    : forbidden('change your temporary password and answer two authentication questions first');
 };
 
 const withRole =

@@ -26,7 +26,10 @@ type RouteRule = (r: RoutableRequest) => ApprovalRoute;
 const helpDesk: RouteRule = () => ({ heldBy: ['HELP_DESK'], approvers: [{ kind: 'HELP_DESK' }] });
 const organizationRoles =
   (roles: AccountRole[]): RouteRule =>
-  (r) => ({ heldBy: roles, approvers: [{ kind: 'ORGANIZATION_ROLE', roles, organizationId: required(r.organizationId, r.role, 'organizationId') }] });
+  (r) => ({
+    heldBy: roles,
+    approvers: [{ kind: 'ORGANIZATION_ROLE', roles, organizationId: required(r.organizationId, r.role, 'organizationId') }],
+  });
 const userGroupRoles =
   (roles: AccountRole[]): RouteRule =>
   (r) => ({ heldBy: roles, approvers: [{ kind: 'USER_GROUP_ROLE', roles, userGroupId: required(r.userGroupId, r.role, 'userGroupId') }] });

@@ -36,7 +36,10 @@ const addressSchema = z.strictObject({
   line2: z.string().trim().max(100).optional(),
   city: name,
   state: z.string().trim().min(2).max(40),
-  postalCode: z.string().trim().regex(/^[A-Za-z0-9 -]{3,10}$/, 'must be a postal code'),
+  postalCode: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9 -]{3,10}$/, 'must be a postal code'),
   country: z.string().trim().length(2, 'must be a 2-letter country code').toUpperCase(),
 });
 
@@ -52,7 +55,13 @@ export const newUserGroupSchema = z.strictObject({ name: name.max(200), kind: z.
 export type NewUserGroup = z.infer<typeof newUserGroupSchema>;
 
 const detailsShape = z.strictObject({
-  contact: z.strictObject({ phone: z.string().trim().regex(/^\+?[0-9 ().-]{7,20}$/, 'must be a phone number'), address: addressSchema }),
+  contact: z.strictObject({
+    phone: z
+      .string()
+      .trim()
+      .regex(/^\+?[0-9 ().-]{7,20}$/, 'must be a phone number'),
+    address: addressSchema,
+  }),
   organizationId: objectId.optional(),
   organization: newOrganizationSchema.optional(),
   userGroupId: objectId.optional(),
@@ -92,7 +101,10 @@ export const decisionSchema = z
 export type Decision = z.infer<typeof decisionSchema>;
 
 export const loginSchema = z.strictObject({ userId: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) });
-export const passwordChangeSchema = z.strictObject({ currentPassword: z.string().min(1).max(200), newPassword: z.string().min(1).max(200) });
+export const passwordChangeSchema = z.strictObject({
+  currentPassword: z.string().min(1).max(200),
+  newPassword: z.string().min(1).max(200),
+});
 export const questionAnswersSchema = z.strictObject({
   answers: z
     .array(z.strictObject({ questionId: z.string().min(1).max(40), answer: z.string().trim().min(2, 'is too short').max(200) }))

@@ -15,8 +15,7 @@ export const temporalCliPath: string =
 
 /** Temporal's time-skipping test server, for `TestWorkflowEnvironment.createTimeSkipping`. */
 export const temporalTestServerPath: string =
-  process.env.TEMPORAL_TEST_SERVER_PATH ||
-  join(cacheDir, `temporal-${TEMPORAL_CLI_VERSION}`, 'bin', 'temporal-test-server');
+  process.env.TEMPORAL_TEST_SERVER_PATH || join(cacheDir, `temporal-${TEMPORAL_CLI_VERSION}`, 'bin', 'temporal-test-server');
 
 /** Embedded FerretDB (MongoDB wire protocol on SQLite), built from scripts/ferretdb. */
 export const ferretDbPath: string = process.env.FERRETDB_PATH || join(cacheDir, `ferretdb-${FERRETDB_VERSION}`, 'ferretdb');

@@ -28,6 +28,8 @@ export interface LocalStackOptions {
 
 export interface LocalStack {
   config: Config;
+  /** Where the embedded servers write their logs. */
+  logDir: string;
   apiUrl: string;
   temporalUiUrl?: string;
   mailCatcherUrl?: string;
@@ -89,7 +91,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const api = await startApi(config);
     stops.push(api.close);
     log.info('local stack ready', { api: api.url, temporalUi: result.temporalUiUrl, mailCatcher: result.mailCatcherUrl });
-    return { ...result, config, apiUrl: api.url, stop: () => stopAll(stops) };
+    return { ...result, config, logDir, apiUrl: api.url, stop: () => stopAll(stops) };
   } catch (err) {
     await stopAll(stops);
     throw err;

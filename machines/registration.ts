@@ -30,9 +30,7 @@ export interface RegistrationInput {
 }
 
 /** What the details step settled: accepted details (with resolved ids), or a rule refusal. */
-export type DetailsVerdict =
-  | { outcome: 'ACCEPTED'; details: RegistrationDetails }
-  | { outcome: 'REFUSED'; reason: string };
+export type DetailsVerdict = { outcome: 'ACCEPTED'; details: RegistrationDetails } | { outcome: 'REFUSED'; reason: string };
 
 export type ApplicantNotice = 'IDENTITY_REJECTED' | 'EMAIL_VERIFICATION_EXPIRED' | 'DENIED' | 'REJECTED' | 'CANCELLED';
 
@@ -138,7 +136,11 @@ export const registrationMachine = setup({
           on: {
             EMAIL_CODE_CHECKED: [
               { guard: 'codeMatches', target: '#registration.awaitingDetails' },
-              { guard: 'lastWrongAttempt', target: 'codeLocked', actions: assign({ wrongCodeAttempts: ({ context }) => context.wrongCodeAttempts + 1 }) },
+              {
+                guard: 'lastWrongAttempt',
+                target: 'codeLocked',
+                actions: assign({ wrongCodeAttempts: ({ context }) => context.wrongCodeAttempts + 1 }),
+              },
               { actions: assign({ wrongCodeAttempts: ({ context }) => context.wrongCodeAttempts + 1 }) },
             ],
           },

@@ -1,7 +1,12 @@
 import { Schema, model, type InferSchemaType } from 'mongoose';
 
 const roleGrantSchema = new Schema(
-  { role: { type: String, required: true }, organizationId: { type: String }, userGroupId: { type: String }, registrationId: { type: String } },
+  {
+    role: { type: String, required: true },
+    organizationId: { type: String },
+    userGroupId: { type: String },
+    registrationId: { type: String },
+  },
   { _id: false },
 );
 

@@ -5,5 +5,10 @@ const counterSchema = new Schema({ _id: { type: String, required: true }, seq: {
 export const CounterModel = model('Counter', counterSchema);
 
 /** Emails already sent, by idempotency key: an activity retry never sends twice. */
-const sentEmailSchema = new Schema({ _id: { type: String, required: true }, to: { type: String, required: true }, subject: { type: String, required: true }, sentAt: { type: Date, required: true } });
+const sentEmailSchema = new Schema({
+  _id: { type: String, required: true },
+  to: { type: String, required: true },
+  subject: { type: String, required: true },
+  sentAt: { type: Date, required: true },
+});
 export const SentEmailModel = model('SentEmail', sentEmailSchema);

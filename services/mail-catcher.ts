@@ -60,7 +60,10 @@ function listen(server: NetServer | HttpServer, port: number, host: string): Pro
 }
 
 function problem(res: Response, status: number, title: string, detail?: string): void {
-  res.status(status).type('application/problem+json').json({ type: 'about:blank', title, status, ...(detail ? { detail } : {}) });
+  res
+    .status(status)
+    .type('application/problem+json')
+    .json({ type: 'about:blank', title, status, ...(detail ? { detail } : {}) });
 }
 
 export async function startMailCatcher(options: StartMailCatcherOptions = {}): Promise<RunningMailCatcher> {

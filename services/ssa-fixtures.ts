@@ -57,7 +57,7 @@ export const SSA_NON_MATCHING_EXAMPLES: readonly NonMatchingExample[] = [
     identity: { firstName: 'Fixturson', lastName: 'Casey', dateOfBirth: '1990-11-02', ssn: '900-12-0003' },
   },
   {
-    why: "SSN of fixture 900-12-0005 with the identity of fixture 900-12-0004",
+    why: 'SSN of fixture 900-12-0005 with the identity of fixture 900-12-0004',
     identity: { firstName: 'Dana', lastName: 'Mockridge', dateOfBirth: '1968-03-21', ssn: '900-12-0005' },
   },
 ];

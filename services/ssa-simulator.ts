@@ -59,7 +59,10 @@ export interface RunningSsaSimulator {
 }
 
 function problem(res: Response, status: number, title: string, extra: Record<string, unknown> = {}): void {
-  res.status(status).type('application/problem+json').json({ type: 'about:blank', title, status, ...extra });
+  res
+    .status(status)
+    .type('application/problem+json')
+    .json({ type: 'about:blank', title, status, ...extra });
 }
 
 export async function startSsaSimulator(options: StartSsaSimulatorOptions = {}): Promise<RunningSsaSimulator> {

@@ -50,7 +50,12 @@ const { recordRegistration, recordStatus, issueEmailCode, checkEmailCode, assess
 // Outside services may be down for long; the applicant's request waits for them, never re-entered.
 const { validateIdentity, provisionAccount } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: ['InvalidIdentityRequest'] },
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '30 seconds',
+    nonRetryableErrorTypes: ['InvalidIdentityRequest'],
+  },
 });
 
 // Effects as the pure API returns them: our named actions plus xstate's own raise/cancel.
@@ -145,20 +150,41 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
     const params = (action.params ?? {}) as Record<string, unknown>;
     switch (action.type) {
       case 'validateIdentity':
-        return inBackground('identity', async () => ({ type: 'IDENTITY_CHECKED', matches: (await validateIdentity(input.identity)).matches }));
+        return inBackground('identity', async () => ({
+          type: 'IDENTITY_CHECKED',
+          matches: (await validateIdentity(input.identity)).matches,
+        }));
       case 'stopIdentityValidation':
         return background.get('identity')?.cancel();
       case 'issueEmailCode':
-        await issueEmailCode({ registrationId, email: input.email, codeNumber: Number(params.codeNumber), validForMs: input.policy.emailCodeTtlMs });
+        await issueEmailCode({
+          registrationId,
+          email: input.email,
+          codeNumber: Number(params.codeNumber),
+          validForMs: input.policy.emailCodeTtlMs,
+        });
         return;
       case 'recordSubmission': {
-        const recorded = await submitRegistration({ registrationId, role: input.role, email: input.email, details: snapshot.context.details! });
+        const recorded = await submitRegistration({
+          registrationId,
+          role: input.role,
+          email: input.email,
+          details: snapshot.context.details!,
+        });
         return step({ type: 'SUBMISSION_RECORDED', ...recorded });
       }
       case 'provisionAccount':
-        return inBackground('provisioning', async () => ({ type: 'ACCOUNT_PROVISIONED', userId: (await provisionAccount({ registrationId })).userId }));
+        return inBackground('provisioning', async () => ({
+          type: 'ACCOUNT_PROVISIONED',
+          userId: (await provisionAccount({ registrationId })).userId,
+        }));
       case 'notifyApplicant':
-        await notifyApplicant({ registrationId, email: input.email, notice: params.notice as never, reason: params.reason as string | undefined });
+        await notifyApplicant({
+          registrationId,
+          email: input.email,
+          notice: params.notice as never,
+          reason: params.reason as string | undefined,
+        });
         return;
       case 'xstate.raise': {
         const { event, id, delay } = params as { event: RegistrationEvent; id: string; delay?: number };
@@ -188,7 +214,12 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
   }
 
   function refuse(type: RefusalType, message: string, extra: Omit<RefusalDetails, 'status'> = {}): never {
-    throw ApplicationFailure.create({ type, message, nonRetryable: true, details: [{ status: status(), ...extra } satisfies RefusalDetails] });
+    throw ApplicationFailure.create({
+      type,
+      message,
+      nonRetryable: true,
+      details: [{ status: status(), ...extra } satisfies RefusalDetails],
+    });
   }
   function requireStatus(expected: RegistrationStatus, action: string): void {
     if (status() !== expected) refuse(REFUSALS.WRONG_STATUS, `cannot ${action} while the registration is ${status()}`);
