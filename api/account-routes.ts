@@ -5,6 +5,7 @@ import { AUTHENTICATION_QUESTIONS } from '../accounts/questions';
 import { loginSchema, passwordChangeSchema, questionAnswersSchema } from '../domain/schemas';
 import { bearerToken } from './bearer';
 import type { RateRules } from '../domain/abuse-limits';
+import { noBody } from './empty-input';
 import { accountOf, guard, type GuardDeps } from './guard';
 import { byAddress, byBodyField, rateLimit } from './rate-limit';
 import { HttpProblem, parse } from './problem';
@@ -34,7 +35,7 @@ export function accountRoutes(deps: GuardDeps & { rateRules: RateRules }): Route
     },
   );
 
-  router.post('/auth/logout', firstLogin, async (req, res) => {
+  router.post('/auth/logout', firstLogin, noBody, async (req, res) => {
     await accounts.logout(bearerToken(req));
     res.status(204).end();
   });

@@ -7,6 +7,7 @@ import type { RegistrationPolicy } from '../machines/registration';
 import type { EncryptionCodec } from '../security/payload-codec';
 import { accountRoutes } from './account-routes';
 import { codecRoutes } from './codec-routes';
+import { noBody, noQuery } from './empty-input';
 import { approvalRoutes } from './approval-routes';
 import { organizationRoutes } from './organization-routes';
 import { HttpProblem, problemHandler } from './problem';
@@ -28,10 +29,21 @@ export function createApp(deps: ApiDeps): express.Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use((_req, res, next) => {
-    res.set({ 'x-content-type-options': 'nosniff', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+    res.set({
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+      'x-frame-options': 'DENY',
+      'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+      'cross-origin-resource-policy': 'same-origin',
+      'strict-transport-security': 'max-age=31536000; includeSubDomains',
+    });
     next();
   });
   app.use(express.json({ limit: '32kb', strict: true, type: ['application/json', 'application/*+json'] }));
+  // Only the organization search takes a query; GET routes take no body.
+  app.use((req, res, next) => (req.path === '/organizations' ? next() : noQuery(req, res, next)));
+  app.use((req, res, next) => (req.method === 'GET' ? noBody(req, res, next) : next()));
   app.get('/health', (_req, res) => {
     res.json({ ok: true });
   });

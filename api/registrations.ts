@@ -17,6 +17,7 @@ import {
   type RegistrationWorkflowInput,
 } from '../workflows/messages';
 import type { RateRuleName, RateRules } from '../domain/abuse-limits';
+import { noBody } from './empty-input';
 import { guard, type GuardDeps } from './guard';
 import { byAddress, byBodyField, byPathId, rateLimit } from './rate-limit';
 import { HttpProblem, parse } from './problem';
@@ -88,6 +89,7 @@ export function registrationRoutes(deps: GuardDeps & { taskQueue: string; policy
     limit('resendsPerRegistration', byPathId),
     limit('resendsPerAddress', byAddress),
     follow,
+    noBody,
     async (req, res) => {
       const handle = handleOf(req);
       res.status(202).json(await refusalsAsProblems(() => handle.executeUpdate(resendEmailCodeUpdate)));
@@ -101,12 +103,12 @@ export function registrationRoutes(deps: GuardDeps & { taskQueue: string; policy
     res.json(await refusalsAsProblems(() => handle.executeUpdate(provideDetailsUpdate, { args: [details] })));
   });
 
-  router.post('/registrations/:id/submit', follow, async (req, res) => {
+  router.post('/registrations/:id/submit', follow, noBody, async (req, res) => {
     const handle = handleOf(req);
     res.json(await refusalsAsProblems(() => handle.executeUpdate(submitUpdate)));
   });
 
-  router.post('/registrations/:id/cancel', follow, async (req, res) => {
+  router.post('/registrations/:id/cancel', follow, noBody, async (req, res) => {
     const handle = handleOf(req);
     res.json(await refusalsAsProblems(() => handle.executeUpdate(cancelUpdate)));
   });
