@@ -7,7 +7,7 @@ import { RegistrationModel } from '../models/registration';
 import { decideUpdate, workflowIdFor } from '../workflows/messages';
 import { accountOf, guard, type GuardDeps } from './guard';
 import { parse } from './problem';
-import { refusalsAsProblems } from './temporal-refusals';
+import { sendUpdate } from './temporal-refusals';
 
 export function approvalRoutes(deps: GuardDeps): Router {
   const router = Router();
@@ -41,7 +41,7 @@ export function approvalRoutes(deps: GuardDeps): Router {
     const decision = parse(decisionSchema, req.body, 'decision');
     const { userId, roles } = accountOf(res);
     const handle = deps.temporal.workflow.getHandle(workflowIdFor(id));
-    res.json(await refusalsAsProblems(() => handle.executeUpdate(decideUpdate, { args: [{ ...decision, approver: { userId, roles } }] })));
+    res.json(await sendUpdate(handle, (h) => h.executeUpdate(decideUpdate, { args: [{ ...decision, approver: { userId, roles } }] })));
   });
 
   return router;

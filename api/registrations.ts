@@ -21,7 +21,7 @@ import { noBody } from './empty-input';
 import { guard, type GuardDeps } from './guard';
 import { byAddress, byBodyField, byPathId, rateLimit } from './rate-limit';
 import { HttpProblem, parse } from './problem';
-import { refusalsAsProblems } from './temporal-refusals';
+import { refusalsAsProblems, sendUpdate } from './temporal-refusals';
 
 export function registrationRoutes(deps: GuardDeps & { taskQueue: string; policy: RegistrationPolicy; rateRules: RateRules }): Router {
   const router = Router();
@@ -74,7 +74,7 @@ export function registrationRoutes(deps: GuardDeps & { taskQueue: string; policy
     async (req, res) => {
       const handle = handleOf(req);
       const { code } = parse(emailCodeSchema, req.body, 'verification');
-      const result = await refusalsAsProblems(() => handle.executeUpdate(verifyEmailCodeUpdate, { args: [code] }));
+      const result = await sendUpdate(handle, (h) => h.executeUpdate(verifyEmailCodeUpdate, { args: [code] }));
       if (!result.accepted)
         throw new HttpProblem(422, 'the code is not correct', [{ path: 'code', message: 'is not correct' }], {
           attemptsLeft: result.attemptsLeft,
@@ -92,7 +92,7 @@ export function registrationRoutes(deps: GuardDeps & { taskQueue: string; policy
     noBody,
     async (req, res) => {
       const handle = handleOf(req);
-      res.status(202).json(await refusalsAsProblems(() => handle.executeUpdate(resendEmailCodeUpdate)));
+      res.status(202).json(await sendUpdate(handle, (h) => h.executeUpdate(resendEmailCodeUpdate)));
     },
   );
 
@@ -100,17 +100,17 @@ export function registrationRoutes(deps: GuardDeps & { taskQueue: string; policy
     const handle = handleOf(req);
     const { role } = await refusalsAsProblems(() => handle.query(registrationViewQuery));
     const details = parse(detailsSchemaFor(role), req.body, 'details');
-    res.json(await refusalsAsProblems(() => handle.executeUpdate(provideDetailsUpdate, { args: [details] })));
+    res.json(await sendUpdate(handle, (h) => h.executeUpdate(provideDetailsUpdate, { args: [details] })));
   });
 
   router.post('/registrations/:id/submit', follow, noBody, async (req, res) => {
     const handle = handleOf(req);
-    res.json(await refusalsAsProblems(() => handle.executeUpdate(submitUpdate)));
+    res.json(await sendUpdate(handle, (h) => h.executeUpdate(submitUpdate)));
   });
 
   router.post('/registrations/:id/cancel', follow, noBody, async (req, res) => {
     const handle = handleOf(req);
-    res.json(await refusalsAsProblems(() => handle.executeUpdate(cancelUpdate)));
+    res.json(await sendUpdate(handle, (h) => h.executeUpdate(cancelUpdate)));
   });
 
   return router;

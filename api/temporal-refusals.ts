@@ -1,7 +1,7 @@
 /** Turns a workflow's refusal of a message into the HTTP answer the contract names. */
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { REFUSALS, type RefusalDetails, type RefusalType } from '../workflows/messages';
+import { REFUSALS, registrationViewQuery, type RefusalDetails, type RefusalType } from '../workflows/messages';
 import { HttpProblem } from './problem';
 
 const STATUS_BY_REFUSAL: Record<RefusalType, number> = {
@@ -34,5 +34,22 @@ export async function refusalsAsProblems<T>(call: () => Promise<T>): Promise<T> 
     return await call();
   } catch (err) {
     throw asHttpProblem(err);
+  }
+}
+
+/**
+ * Sends an update to a registration's workflow. A workflow that has reached a final status takes
+ * no more messages; the server then says "not found", but the registration exists: 409 (410 for
+ * an expired email code) with its status, like any other message its status refuses.
+ */
+export async function sendUpdate<Ret>(handle: WorkflowHandle, send: (handle: WorkflowHandle) => Promise<Ret>): Promise<Ret> {
+  try {
+    return await send(handle);
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw asHttpProblem(err);
+    const view = await refusalsAsProblems(() => handle.query(registrationViewQuery));
+    if (view.status === 'EMAIL_VERIFICATION_EXPIRED')
+      throw new HttpProblem(410, 'the email verification code has expired', [], { registrationStatus: view.status });
+    throw new HttpProblem(409, `the registration is ${view.status}: it takes no more changes`, [], { registrationStatus: view.status });
   }
 }
