@@ -12,6 +12,7 @@ start: setup
 check: setup
 	npx tsc -p .
 	npx eslint .
+	npx prettier --check .
 
 test: check
 	npx vitest run

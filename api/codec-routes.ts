@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Payload } from '@temporalio/common';
 import type { EncryptionCodec } from '../security/payload-codec';
 import { guard, type GuardDeps } from './guard';
-import { parse } from './problem';
+import { HttpProblem, parse } from './problem';
 
 const base64 = z
   .string()
@@ -52,7 +52,20 @@ export function codecRoutes(deps: GuardDeps & { codec: EncryptionCodec; uiOrigin
   const operator = guard('payload:decode', deps);
   router.post('/codec/decode', operator, async (req, res) => {
     const { payloads } = parse(payloadsSchema, req.body, 'payloads');
-    res.json({ payloads: (await deps.codec.decode(payloads.map(fromJson))).map(toJson) });
+    // Decoded one by one, so that a payload that is not ours (unknown key, forged, cut short) is named.
+    const decoded = await Promise.all(
+      payloads.map(async (payload, i) => {
+        try {
+          const [plain] = await deps.codec.decode([fromJson(payload)]);
+          return toJson(plain!);
+        } catch {
+          throw new HttpProblem(422, 'a payload cannot be decoded with the keys this service holds', [
+            { path: `payloads.${i}`, message: 'cannot be decoded' },
+          ]);
+        }
+      }),
+    );
+    res.json({ payloads: decoded });
   });
   router.post('/codec/encode', operator, async (req, res) => {
     const { payloads } = parse(payloadsSchema, req.body, 'payloads');

@@ -3,7 +3,7 @@
  * or nobody) and asks the access policy before the route runs.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { AccountService } from '../accounts/account-service';
 import { authorize, type Action, type Caller } from '../domain/access-policy';
 import { registrationIdSchema } from '../domain/schemas';
@@ -11,7 +11,6 @@ import { sameHash, tokenHash } from '../security/secrets';
 import { applicantTokenHashQuery, workflowIdFor } from '../workflows/messages';
 import { presentedToken } from './bearer';
 import { HttpProblem, parse } from './problem';
-import { refusalsAsProblems } from './temporal-refusals';
 
 export interface GuardDeps {
   temporal: Client;
@@ -25,10 +24,15 @@ async function resolveCaller(req: Request, action: Action, deps: GuardDeps): Pro
   if (session) return { kind: 'ACCOUNT', ...session };
   if (action === 'registration:follow' && req.params.id !== undefined) {
     const registrationId = parse(registrationIdSchema, req.params.id, 'registration id', 'id');
-    const expected = await refusalsAsProblems(() =>
-      deps.temporal.workflow.getHandle(workflowIdFor(registrationId)).query(applicantTokenHashQuery),
-    );
-    if (sameHash(expected, tokenHash(token))) return { kind: 'APPLICANT', registrationId };
+    // A token for a registration that does not exist opens nothing: 401, as for a wrong token.
+    const expected = await deps.temporal.workflow
+      .getHandle(workflowIdFor(registrationId))
+      .query(applicantTokenHashQuery)
+      .catch((err: unknown) => {
+        if (err instanceof WorkflowNotFoundError) return undefined;
+        throw err;
+      });
+    if (expected !== undefined && sameHash(expected, tokenHash(token))) return { kind: 'APPLICANT', registrationId };
   }
   return { kind: 'ANONYMOUS' };
 }

@@ -12,6 +12,7 @@ const TITLES: Record<number, string> = {
   409: 'Conflict',
   410: 'Gone',
   413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
   429: 'Too Many Requests',
   422: 'Unprocessable Content',
   500: 'Internal Server Error',
@@ -52,10 +53,16 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, where: str
 
 export const problemHandler: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
   if (err instanceof HttpProblem) return sendProblem(res, err);
-  const status = (err as { status?: number; type?: string }).status;
+  const { status, type, expose, message } = err as { status?: number; type?: string; expose?: boolean; message?: string };
   if (status === 413) return sendProblem(res, new HttpProblem(413, 'the body is too large'));
-  if (status === 400 && (err as { type?: string }).type === 'entity.parse.failed')
+  if (status === 400 && type === 'entity.parse.failed')
     return sendProblem(res, new HttpProblem(400, 'the body is not valid JSON', [{ path: '(body)', message: 'must be JSON' }]));
+  // The body parser's other refusals (charset, encoding, a broken compressed body) are the client's.
+  if (expose === true && status !== undefined && status >= 400 && status < 500)
+    return sendProblem(
+      res,
+      new HttpProblem(status, message ?? 'the request cannot be read', [{ path: '(body)', message: message ?? 'cannot be read' }]),
+    );
   log.error('request failed', { error: err instanceof Error ? err.message : String(err) });
   sendProblem(res, new HttpProblem(500, 'something went wrong on our side'));
 };

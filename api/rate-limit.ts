@@ -27,6 +27,21 @@ async function sweepExpired(now: number): Promise<void> {
   await RateCounterModel.deleteMany({ expiresAt: { $lt: new Date(now) } });
 }
 
+/** Counts one more hit; two first hits racing on the upsert collide (11000) and the loser counts again. */
+async function increment(_id: string, expiresAt: Date, attempts = 5): Promise<number> {
+  try {
+    const counter = await RateCounterModel.findOneAndUpdate(
+      { _id },
+      { $inc: { count: 1 }, $setOnInsert: { expiresAt } },
+      { upsert: true, returnDocument: 'after' },
+    );
+    return counter.count;
+  } catch (err) {
+    if ((err as { code?: number }).code !== 11000 || attempts <= 1) throw err;
+    return increment(_id, expiresAt, attempts - 1);
+  }
+}
+
 export function rateLimit(rules: RateRules, name: RateRuleName, subjectOf: SubjectOf): RequestHandler {
   const rule = rules[name];
   return async (req, res, next) => {
@@ -36,13 +51,9 @@ export function rateLimit(rules: RateRules, name: RateRuleName, subjectOf: Subje
     const windowStart = now - (now % rule.windowMs);
     // Subjects may be emails or user IDs: only a digest of them is stored.
     const digest = createHash('sha256').update(subject).digest('base64url').slice(0, 22);
-    const counter = await RateCounterModel.findOneAndUpdate(
-      { _id: `${name}:${digest}:${windowStart}` },
-      { $inc: { count: 1 }, $setOnInsert: { expiresAt: new Date(windowStart + rule.windowMs) } },
-      { upsert: true, returnDocument: 'after' },
-    );
+    const count = await increment(`${name}:${digest}:${windowStart}`, new Date(windowStart + rule.windowMs));
     void sweepExpired(now).catch(() => undefined);
-    if (counter.count > rule.limit) {
+    if (count > rule.limit) {
       const retryAfter = Math.ceil((windowStart + rule.windowMs - now) / 1000);
       res.set('retry-after', String(retryAfter));
       throw new HttpProblem(429, `too many requests: try again in ${retryAfter} seconds`, [], {

@@ -68,9 +68,10 @@ export function registrationRoutes(deps: GuardDeps & { taskQueue: string; policy
 
   router.post(
     '/registrations/:id/email-verification',
-    limit('codeAttemptsPerRegistration', byPathId),
     limit('codeAttemptsPerAddress', byAddress),
     follow,
+    // Counted only for the applicant: others must not spend the applicant's attempts.
+    limit('codeAttemptsPerRegistration', byPathId),
     async (req, res) => {
       const handle = handleOf(req);
       const { code } = parse(emailCodeSchema, req.body, 'verification');
@@ -86,9 +87,9 @@ export function registrationRoutes(deps: GuardDeps & { taskQueue: string; policy
 
   router.post(
     '/registrations/:id/email-verification/resend',
-    limit('resendsPerRegistration', byPathId),
     limit('resendsPerAddress', byAddress),
     follow,
+    limit('resendsPerRegistration', byPathId),
     noBody,
     async (req, res) => {
       const handle = handleOf(req);

@@ -123,7 +123,7 @@ export const registrationMachine = setup({
       type: 'final',
       entry: [
         assign({ reason: 'Your identity could not be validated against Social Security Administration records. Please contact the SSA.' }),
-        { type: 'notifyApplicant', params: { notice: 'IDENTITY_REJECTED' } },
+        { type: 'notifyApplicant', params: ({ context }) => ({ notice: 'IDENTITY_REJECTED' as const, reason: context.reason }) },
       ],
     },
     awaitingEmailVerification: {
@@ -167,7 +167,7 @@ export const registrationMachine = setup({
       type: 'final',
       entry: [
         assign({ reason: 'The email verification code was not entered within the time allowed.' }),
-        { type: 'notifyApplicant', params: { notice: 'EMAIL_VERIFICATION_EXPIRED' } },
+        { type: 'notifyApplicant', params: ({ context }) => ({ notice: 'EMAIL_VERIFICATION_EXPIRED' as const, reason: context.reason }) },
       ],
     },
     awaitingDetails: {

@@ -128,7 +128,13 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
     const [next, actions] = transition(registrationMachine, snapshot, event);
     snapshot = next;
     await noteStatus();
-    for (const action of actions) await perform(action);
+    await performAll(actions);
+  }
+
+  /** Timers first: a deadline runs from when the chart set it, not from when slower effects finish. */
+  async function performAll(actions: readonly ChartAction[]): Promise<void> {
+    const isTimer = (a: ChartAction) => a.type === 'xstate.raise' || a.type === 'xstate.cancel';
+    for (const action of [...actions.filter(isTimer), ...actions.filter((a) => !isTimer(a))]) await perform(action);
   }
 
   const dispatch = (event: RegistrationEvent) => exclusive(() => step(event));
@@ -320,7 +326,7 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
   await recordRegistration(input);
   await exclusive(async () => {
     await noteStatus();
-    for (const action of firstActions) await perform(action);
+    await performAll(firstActions);
   });
 
   await condition(() => snapshot.status === 'done' && busy === 0 && background.size === 0 && allHandlersFinished());

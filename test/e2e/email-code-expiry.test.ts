@@ -23,7 +23,10 @@ beforeAll(async () => {
   stack = await startTestStack({ EMAIL_CODE_TTL_MS: String(TTL_MS) });
   api = new ApiClient(stack.apiUrl);
   journey = new Journey(api, stack.mailCatcherUrl!);
-  temporal = new Client({ connection: await Connection.connect({ address: stack.config.temporal.address }), namespace: stack.config.temporal.namespace });
+  temporal = new Client({
+    connection: await Connection.connect({ address: stack.config.temporal.address }),
+    namespace: stack.config.temporal.namespace,
+  });
 });
 afterAll(async () => {
   await temporal?.connection.close();
@@ -35,11 +38,14 @@ const atOf = (history: { status: string; at: string }[], status: string) => Date
 async function codeWindowOpen(r: Started) {
   await journey.waitForStatus(r, 'AWAITING_EMAIL_VERIFICATION');
   let view = await journey.view(r);
-  await expect.poll(async () => (view = await journey.view(r)).body.emailCodeExpiresAt, { timeout: 10_000, interval: 50 }).toEqual(expect.any(String));
+  await expect
+    .poll(async () => (view = await journey.view(r)).body.emailCodeExpiresAt, { timeout: 10_000, interval: 50 })
+    .toEqual(expect.any(String));
   return view.body;
 }
 
-const verify = (r: Started, code: string) => api.call('POST', `/registrations/${r.id}/email-verification`, { token: r.token, body: { code } });
+const verify = (r: Started, code: string) =>
+  api.call('POST', `/registrations/${r.id}/email-verification`, { token: r.token, body: { code } });
 
 async function closed(r: Started): Promise<void> {
   const handle = temporal.workflow.getHandle(workflowIdFor(r.id));
@@ -78,16 +84,16 @@ describe('the email verification window (3 s in this stack)', () => {
   });
 
   /*
-   * BUG (api/temporal-refusals.ts:17, with workflows/registration.ts:295): the workflow returns
-   * once the chart is final, and Temporal refuses updates to a completed workflow with gRPC
-   * NOT_FOUND; the client throws WorkflowNotFoundError, mapped to 404 "no such registration".
-   * The workflow's own EMAIL_CODE_EXPIRED refusal (→ 410) is never reached. shared/API.md: 410.
+   * Regression guard: once expired, the workflow has completed and Temporal refuses updates with
+   * NOT_FOUND; until commit bf92f44 the API answered 404 "no such registration". shared/API.md: 410.
    */
-  it.fails('verifying the (right) code after expiry answers 410', async () => {
+  it('verifying the (right) code after expiry answers 410', async () => {
     await closed(expired);
     const late = await verify(expired, await journey.emailedCode(expired));
     expect(late.contentType).toContain('application/problem+json');
     expect(late.status).toBe(410);
+    expect(late.body).toMatchObject({ status: 410, registrationStatus: 'EMAIL_VERIFICATION_EXPIRED' });
+    expect((await journey.view(expired)).body.status).toBe('EMAIL_VERIFICATION_EXPIRED');
   });
 
   it('a resend restarts the window: still waiting after the first window would have ended, expired after the second', async () => {

@@ -49,7 +49,9 @@ describe('a working organization, from nothing to an End User who can log in', (
     await journey.verifyEmail(so);
     expect((await journey.view(so)).body.status).toBe('AWAITING_DETAILS');
 
-    const trackingNumber = await journey.submitWith(so, { organization: { name: 'Acme Family Clinic', country: 'US', state: 'MD', providerType: 'PHYSICIAN_GROUP_PRACTICE' } });
+    const trackingNumber = await journey.submitWith(so, {
+      organization: { name: 'Acme Family Clinic', country: 'US', state: 'MD', providerType: 'PHYSICIAN_GROUP_PRACTICE' },
+    });
     expect(trackingNumber).toMatch(/^IACS-\d{4}-\d{6}$/);
     const waiting = await journey.view(so);
     expect(waiting.body).toMatchObject({ status: 'AWAITING_APPROVAL', trackingNumber });
@@ -59,8 +61,12 @@ describe('a working organization, from nothing to an End User who can log in', (
 
     const helpDesk = await journey.login(stack.config.helpDesk.userId, stack.config.helpDesk.password);
     expect(helpDesk.status).toBe(200);
-    const queue = await api.call<{ id: string; trackingNumber: string; organization: string }[]>('GET', '/approvals', { token: helpDesk.body.token });
-    expect(queue.body).toContainEqual(expect.objectContaining({ id: so.id, trackingNumber, role: 'SECURITY_OFFICIAL', organization: 'Acme Family Clinic' }));
+    const queue = await api.call<{ id: string; trackingNumber: string; organization: string }[]>('GET', '/approvals', {
+      token: helpDesk.body.token,
+    });
+    expect(queue.body).toContainEqual(
+      expect.objectContaining({ id: so.id, trackingNumber, role: 'SECURITY_OFFICIAL', organization: 'Acme Family Clinic' }),
+    );
 
     const decision = await journey.decide(so.id, helpDesk.body.token, 'APPROVE');
     expect(decision.status).toBe(200);
@@ -108,7 +114,9 @@ describe('a working organization, from nothing to an End User who can log in', (
 
     expect((await journey.decide(uga.id, soToken, 'APPROVE')).status).toBe(200);
     await journey.waitForStatus(uga, 'PROVISIONED');
-    const [organization] = (await api.call<{ userGroups: { id: string; name: string; kind: string }[] }[]>('GET', '/organizations?name=Acme')).body;
+    const [organization] = (
+      await api.call<{ userGroups: { id: string; name: string; kind: string }[] }[]>('GET', '/organizations?name=Acme')
+    ).body;
     expect(organization!.userGroups).toEqual([expect.objectContaining({ name: 'Acme Billing Office', kind: 'PROVIDER' })]);
     userGroupId = organization!.userGroups[0]!.id;
 

@@ -34,7 +34,10 @@ beforeAll(async () => {
   stack = await startTestStack();
   api = new ApiClient(stack.apiUrl);
   journey = new Journey(api, stack.mailCatcherUrl!);
-  temporal = new Client({ connection: await Connection.connect({ address: stack.config.temporal.address }), namespace: stack.config.temporal.namespace });
+  temporal = new Client({
+    connection: await Connection.connect({ address: stack.config.temporal.address }),
+    namespace: stack.config.temporal.namespace,
+  });
 });
 afterAll(async () => {
   await temporal?.connection.close();
@@ -44,10 +47,12 @@ afterAll(async () => {
 /** A six-digit code that is certainly not `code`. */
 const otherCode = (code: string, plus = 1) => String((Number(code) + plus) % 1_000_000).padStart(6, '0');
 
-const verify = (r: Started, code: string) => api.call<Problem & { status: number | string }>('POST', `/registrations/${r.id}/email-verification`, { token: r.token, body: { code } });
+const verify = (r: Started, code: string) =>
+  api.call<Problem & { status: number | string }>('POST', `/registrations/${r.id}/email-verification`, { token: r.token, body: { code } });
 const resend = (r: Started) => api.call<Problem>('POST', `/registrations/${r.id}/email-verification/resend`, { token: r.token });
 const cancel = (r: Started) => api.call<Problem & { status: string | number }>('POST', `/registrations/${r.id}/cancel`, { token: r.token });
-const putDetails = (r: Started, body: Record<string, unknown>) => api.call<Problem & { status: string | number; reason?: string }>('PUT', `/registrations/${r.id}/details`, { token: r.token, body });
+const putDetails = (r: Started, body: Record<string, unknown>) =>
+  api.call<Problem & { status: string | number; reason?: string }>('PUT', `/registrations/${r.id}/details`, { token: r.token, body });
 
 async function helpDeskToken(): Promise<string> {
   const login = await journey.login(stack.config.helpDesk.userId, stack.config.helpDesk.password);
@@ -86,13 +91,11 @@ async function closed(r: Started): Promise<void> {
 }
 
 /*
- * BUG (api/temporal-refusals.ts:17, with workflows/registration.ts:295): a registration's
- * workflow returns as soon as the chart reaches a final status. Temporal then refuses every
- * update with gRPC NOT_FOUND ("workflow execution already completed"), which the client throws
- * as WorkflowNotFoundError and asHttpProblem maps to 404 "no such registration" — although GET
- * still shows the registration. shared/API.md wants 409 (not awaiting approval / wrong status)
- * and 410 for an expired code. The `it.fails` tests below show it; they wait for the workflow
- * to close first, so they fail deterministically until this is fixed.
+ * Regression guard: a registration's workflow completes as soon as the chart is final, and
+ * Temporal refuses updates to a completed workflow with NOT_FOUND. Until commit bf92f44 the API
+ * mapped that to 404 "no such registration" (api/temporal-refusals.ts, asHttpProblem) although
+ * GET still showed the registration; shared/API.md wants 409 (410 for an expired code). The
+ * tests below wait for the workflow to close first, so they exercise exactly that path.
  */
 
 /** Waits until two reads of `read` 500 ms apart agree, so that in-flight work from earlier tests has landed. */
@@ -117,7 +120,12 @@ describe('identity validation against SSA', () => {
     expect(view.reason).toMatch(/Social Security Administration|SSA/);
     expect(view.history.map((h) => h.status)).toEqual(['VALIDATING_IDENTITY', 'IDENTITY_REJECTED']);
 
-    const notice = await waitForMessage(stack.mailCatcherUrl!, { to: rejected.email, subject: 'IACS Registration – Identity Could Not Be Validated' }, 20_000);
+    const notice = await waitForMessage(
+      stack.mailCatcherUrl!,
+      { to: rejected.email, subject: 'IACS Registration – Identity Could Not Be Validated' },
+      20_000,
+    );
+    expect(notice.text).toMatch(/contact the SSA/);
     expect(notice.text).not.toContain(example.identity.ssn);
     expect(notice.text).not.toContain(example.identity.dateOfBirth);
     // No verification code went out.
@@ -132,14 +140,16 @@ describe('identity validation against SSA', () => {
     expect(subjects).toEqual(['IACS Registration – Identity Could Not Be Validated']);
   });
 
-  // BUG: see closed() above — answers 404 "no such registration" instead of 409.
-  it.fails('after IDENTITY_REJECTED further actions (email verification, resend, cancel) answer 409', async () => {
+  // After the workflow has closed (see the note above closed()).
+  it('after IDENTITY_REJECTED further actions (email verification, resend, cancel) answer 409', async () => {
     await closed(rejected);
     const attempt = await verify(rejected, '123456');
     expect(attempt.contentType).toContain('application/problem+json');
     expect(attempt.status).toBe(409);
+    expect(attempt.body).toMatchObject({ status: 409, registrationStatus: 'IDENTITY_REJECTED' });
     expect((await resend(rejected)).status).toBe(409);
     expect((await cancel(rejected)).status).toBe(409);
+    expect((await journey.view(rejected)).body.status).toBe('IDENTITY_REJECTED');
   });
 
   it('while SSA is unavailable the request waits and retries; once SSA is back it moves on without being re-entered', async () => {
@@ -257,18 +267,24 @@ describe('cancel', () => {
     const view = await journey.view(atDetails);
     expect(view.status).toBe(200);
     expect(view.body.status).toBe('CANCELLED');
-    expect(view.body.history.map((h) => h.status)).toEqual(['VALIDATING_IDENTITY', 'AWAITING_EMAIL_VERIFICATION', 'AWAITING_DETAILS', 'CANCELLED']);
+    expect(view.body.history.map((h) => h.status)).toEqual([
+      'VALIDATING_IDENTITY',
+      'AWAITING_EMAIL_VERIFICATION',
+      'AWAITING_DETAILS',
+      'CANCELLED',
+    ]);
     await waitForMessage(stack.mailCatcherUrl!, { to: atDetails.email, subject: 'IACS Registration – Request Cancelled' }, 20_000);
     await closed(atDetails);
     expect((await journey.view(atDetails)).body.status).toBe('CANCELLED');
   });
 
-  // BUG: see closed() above — answers 404 "no such registration" instead of 409.
-  it.fails('cancelling a CANCELLED registration again answers 409', async () => {
+  // After the workflow has closed (see the note above closed()).
+  it('cancelling a CANCELLED registration again answers 409', async () => {
     await closed(atDetails);
     const again = await cancel(atDetails);
     expect(again.contentType).toContain('application/problem+json');
     expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ status: 409, registrationStatus: 'CANCELLED' });
   });
 
   it('an applicant cancels while AWAITING_APPROVAL: the request leaves the approver’s queue', async () => {
@@ -286,12 +302,13 @@ describe('cancel', () => {
     expect((await journey.view(atApproval)).body.status).toBe('CANCELLED');
   });
 
-  // BUG: see closed() above — answers 404 "no such registration" instead of 409.
-  it.fails('a decision on a registration cancelled while awaiting approval answers 409', async () => {
+  // After the workflow has closed (see the note above closed()).
+  it('a decision on a registration cancelled while awaiting approval answers 409', async () => {
     await closed(atApproval);
     const decision = await journey.decide(atApproval.id, await helpDeskToken(), 'APPROVE');
     expect(decision.contentType).toContain('application/problem+json');
     expect(decision.status).toBe(409);
+    expect(decision.body).toMatchObject({ status: 409, registrationStatus: 'CANCELLED' });
   });
 });
 
@@ -326,12 +343,14 @@ describe('decisions', () => {
     expect((await journey.view(denied)).body.status).toBe('DENIED');
   });
 
-  // BUG: see closed() above — answers 404 "no such registration" instead of 409.
-  it.fails('a second decision on a DENIED registration answers 409', async () => {
+  // After the workflow has closed (see the note above closed()).
+  it('a second decision on a DENIED registration answers 409', async () => {
     await closed(denied);
     const second = await journey.decide(denied.id, await helpDeskToken(), 'APPROVE');
     expect(second.contentType).toContain('application/problem+json');
     expect(second.status).toBe(409);
+    expect(second.body).toMatchObject({ status: 409, registrationStatus: 'DENIED' });
+    expect((await journey.view(denied)).body.status).toBe('DENIED');
   });
 
   it('a Security Official of another organization gets 403 on a UGA request; the organization’s SO approves it', async () => {
@@ -407,7 +426,10 @@ describe('malformed input', () => {
       expect(problem.status, c.name).toBe(400);
       expect(problem.errors.length, c.name).toBeGreaterThan(0);
       // The field is named by its path or, for an unknown key, in the message.
-      expect(problem.errors.some((e) => e.path === c.names || e.message.includes(c.names)), `${c.name}: ${JSON.stringify(problem.errors)}`).toBe(true);
+      expect(
+        problem.errors.some((e) => e.path === c.names || e.message.includes(c.names)),
+        `${c.name}: ${JSON.stringify(problem.errors)}`,
+      ).toBe(true);
       expect(JSON.stringify(problem), c.name).not.toContain('900-99-0000');
     }
 
@@ -451,18 +473,23 @@ describe('rule refusals', () => {
     expect(view.body.status).toBe('REJECTED');
     expect(view.body.reason).toMatch(/DMEPOS/);
     expect(view.body.trackingNumber).toBeUndefined();
-    const notice = await waitForMessage(stack.mailCatcherUrl!, { to: dmepos.email, subject: 'IACS Registration – Request Rejected' }, 20_000);
+    const notice = await waitForMessage(
+      stack.mailCatcherUrl!,
+      { to: dmepos.email, subject: 'IACS Registration – Request Rejected' },
+      20_000,
+    );
     expect(notice.text).toMatch(/DMEPOS/);
     await closed(dmepos);
     expect((await journey.view(dmepos)).body.status).toBe('REJECTED');
   });
 
-  // BUG: see closed() above — answers 404 "no such registration" instead of 409.
-  it.fails('submitting a REJECTED registration answers 409', async () => {
+  // After the workflow has closed (see the note above closed()).
+  it('submitting a REJECTED registration answers 409', async () => {
     await closed(dmepos);
     const submit = await api.call('POST', `/registrations/${dmepos.id}/submit`, { token: dmepos.token });
     expect(submit.contentType).toContain('application/problem+json');
     expect(submit.status).toBe(409);
+    expect(submit.body).toMatchObject({ status: 409, registrationStatus: 'REJECTED' });
   });
 });
 
@@ -478,8 +505,9 @@ describe('tokens and ids', () => {
     expect((await api.call('POST', `/registrations/${r.id}/cancel`, { token: 'y'.repeat(43) })).status).toBe(401);
     expect((await journey.view(r)).body.status).toBe('AWAITING_EMAIL_VERIFICATION');
 
+    // A token opens only its own registration; for an id that does not exist it opens nothing either.
     const unknown = await api.call('GET', `/registrations/${randomUUID()}`, { token: r.token });
-    expect(unknown.status).toBe(404);
+    expect(unknown.status).toBe(401);
     expect(unknown.contentType).toContain('application/problem+json');
 
     const notUuid = await api.call<Problem>('GET', '/registrations/not-a-uuid', { token: r.token });

@@ -24,7 +24,11 @@ it('a registration survives a full stop and start of every server', async () => 
   await journey.verifyEmail(applicant);
   const details = await journey.api.call('PUT', `/registrations/${applicant.id}/details`, {
     token: applicant.token,
-    body: { contact, justification: 'Security Official of a clinic.', organization: { name: 'Restart Clinic', country: 'US', state: 'VA', providerType: 'HOSPITAL' } },
+    body: {
+      contact,
+      justification: 'Security Official of a clinic.',
+      organization: { name: 'Restart Clinic', country: 'US', state: 'VA', providerType: 'HOSPITAL' },
+    },
   });
   expect(details.status).toBe(200);
   await stack.stop();
@@ -36,7 +40,9 @@ it('a registration survives a full stop and start of every server', async () => 
   expect(view.status).toBe(200);
   expect(view.body.status).toBe('AWAITING_DETAILS');
   // The details given before the restart are still there: submit needs them.
-  const submit = await journey.api.call<{ status: string; trackingNumber: string }>('POST', `/registrations/${applicant.id}/submit`, { token: applicant.token });
+  const submit = await journey.api.call<{ status: string; trackingNumber: string }>('POST', `/registrations/${applicant.id}/submit`, {
+    token: applicant.token,
+  });
   expect(submit.status).toBe(200);
   expect(submit.body.status).toBe('AWAITING_APPROVAL');
   const helpDesk = await journey.login(stack.config.helpDesk.userId, stack.config.helpDesk.password);

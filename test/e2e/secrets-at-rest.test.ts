@@ -44,7 +44,9 @@ it('the SSN, date of birth, codes, passwords and answers appear nowhere in clear
   await journey.waitForStatus(so, 'AWAITING_EMAIL_VERIFICATION');
   const code = await journey.emailedCode(so);
   const wrong = code === '999999' ? '888888' : '999999';
-  expect((await api.call('POST', `/registrations/${so.id}/email-verification`, { token: so.token, body: { code: wrong } })).status).toBe(422);
+  expect((await api.call('POST', `/registrations/${so.id}/email-verification`, { token: so.token, body: { code: wrong } })).status).toBe(
+    422,
+  );
   expect((await api.call('POST', `/registrations/${so.id}/email-verification`, { token: so.token, body: { code } })).status).toBe(200);
   secrets.push(code, wrong);
   await journey.submitWith(so, { organization: { name: 'Secretive Clinic', country: 'US', state: 'MD', providerType: 'HOSPITAL' } });
@@ -55,12 +57,37 @@ it('the SSN, date of birth, codes, passwords and answers appear nowhere in clear
   const { userId, password: temporaryPassword } = await journey.credentials(so.email);
   const chosenPassword = 'Quiet-Lantern-Meadow-73';
   const first = await journey.login(userId, temporaryPassword);
-  expect((await api.call('POST', '/auth/password', { token: first.body.token, body: { currentPassword: temporaryPassword, newPassword: chosenPassword } })).status).toBe(204);
+  expect(
+    (
+      await api.call('POST', '/auth/password', {
+        token: first.body.token,
+        body: { currentPassword: temporaryPassword, newPassword: chosenPassword },
+      })
+    ).status,
+  ).toBe(204);
   const answers = ['Xylophone Harbor', 'Quokka Mandarin'];
   expect(
-    (await api.call('PUT', '/me/authentication-questions', { token: first.body.token, body: { answers: [{ questionId: 'Q3', answer: answers[0] }, { questionId: 'Q7', answer: answers[1] }] } })).status,
+    (
+      await api.call('PUT', '/me/authentication-questions', {
+        token: first.body.token,
+        body: {
+          answers: [
+            { questionId: 'Q3', answer: answers[0] },
+            { questionId: 'Q7', answer: answers[1] },
+          ],
+        },
+      })
+    ).status,
   ).toBe(204);
-  secrets.push(temporaryPassword, chosenPassword, ...answers, ...answers.map((a) => a.toLowerCase()), so.token, first.body.token, stack.config.helpDesk.password);
+  secrets.push(
+    temporaryPassword,
+    chosenPassword,
+    ...answers,
+    ...answers.map((a) => a.toLowerCase()),
+    so.token,
+    first.body.token,
+    stack.config.helpDesk.password,
+  );
   await waitForMessage(stack.mailCatcherUrl!, { to: so.email, subject: /Password Enclosed/ });
 
   // 1. Temporal: the raw history of every workflow, as the server stores it (no codec here).
@@ -68,7 +95,9 @@ it('the SSN, date of birth, codes, passwords and answers appear nowhere in clear
   const histories: string[] = [];
   for await (const execution of temporal.workflow.list()) {
     const history = await temporal.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();
-    histories.push(JSON.stringify(history, (_key, value: unknown) => (value instanceof Uint8Array ? Buffer.from(value).toString('latin1') : value)));
+    histories.push(
+      JSON.stringify(history, (_key, value: unknown) => (value instanceof Uint8Array ? Buffer.from(value).toString('latin1') : value)),
+    );
   }
   await temporal.connection.close();
   expect(histories.length).toBeGreaterThanOrEqual(1);
@@ -76,7 +105,8 @@ it('the SSN, date of birth, codes, passwords and answers appear nowhere in clear
   // 2. MongoDB: every document of every collection.
   const db = mongoose.connection.db!;
   const dumps: string[] = [];
-  for (const { name } of await db.listCollections().toArray()) dumps.push(`${name}: ${JSON.stringify(await db.collection(name).find().toArray())}`);
+  for (const { name } of await db.listCollections().toArray())
+    dumps.push(`${name}: ${JSON.stringify(await db.collection(name).find().toArray())}`);
   expect(dumps.some((d) => d.startsWith('registrations:') && d.includes(so.id))).toBe(true);
 
   // 3. Logs: what the process wrote, and the embedded servers' log files.
@@ -85,7 +115,11 @@ it('the SSN, date of birth, codes, passwords and answers appear nowhere in clear
   expect(logs).toContain('registration status');
 
   for (const secret of secrets) {
-    for (const [where, text] of [['Temporal histories', histories.join('\n')], ['MongoDB', dumps.join('\n')], ['logs', logs]] as const) {
+    for (const [where, text] of [
+      ['Temporal histories', histories.join('\n')],
+      ['MongoDB', dumps.join('\n')],
+      ['logs', logs],
+    ] as const) {
       expect(text.includes(secret), `${where} contain a secret (${secret.length} characters)`).toBe(false);
     }
   }

@@ -35,7 +35,11 @@ beforeAll(async () => {
   await connectDatabase(`${ferret.uri.replace(/\/$/, '')}/iacs`);
   const config = loadConfig({});
   mailer = createMailer({ host: '127.0.0.1', port: mail.smtpPort, from: config.smtp.from });
-  activities = createRegistrationActivities({ keys: keysFromBase64(config.hashKey, config.fieldKey), mailer, ssa: createSsaClient('http://127.0.0.1:9/unused') });
+  activities = createRegistrationActivities({
+    keys: keysFromBase64(config.hashKey, config.fieldKey),
+    mailer,
+    ssa: createSsaClient('http://127.0.0.1:9/unused'),
+  });
 });
 afterAll(async () => {
   mailer?.close();
@@ -103,7 +107,12 @@ describe('activities run twice do their work once', () => {
     const registrationId = await recorded('submit@example.test');
     const details = securityOfficialDetails('Twice Clinic');
     const first = await activities.submitRegistration({ registrationId, role: 'SECURITY_OFFICIAL', email: 'submit@example.test', details });
-    const second = await activities.submitRegistration({ registrationId, role: 'SECURITY_OFFICIAL', email: 'submit@example.test', details });
+    const second = await activities.submitRegistration({
+      registrationId,
+      role: 'SECURITY_OFFICIAL',
+      email: 'submit@example.test',
+      details,
+    });
     expect(second.trackingNumber).toBe(first.trackingNumber);
     expect(first.route.heldBy).toEqual(['HELP_DESK']);
     expect((await listMessages(mail.httpUrl, 'submit@example.test')).filter((m) => m.subject === SUBJECTS.submitted)).toHaveLength(1);

@@ -39,7 +39,9 @@ beforeEach(async () => {
 async function appendEntries(count: number): Promise<AuditEntry[]> {
   const entries: AuditEntry[] = [];
   for (let i = 1; i <= count; i++) {
-    entries.push(await appendAudit(`test:${i}`, { kind: 'STATUS_CHANGED', registrationId: `reg-${i}`, data: { status: 'PENDING_APPROVAL', i } }));
+    entries.push(
+      await appendAudit(`test:${i}`, { kind: 'STATUS_CHANGED', registrationId: `reg-${i}`, data: { status: 'PENDING_APPROVAL', i } }),
+    );
   }
   return entries;
 }
@@ -63,7 +65,9 @@ function cli(...args: string[]): Promise<{ code: number | null; stdout: string; 
 describe('canonical JSON', () => {
   it('sorts keys at every level, writes dates as ISO strings and drops undefined', () => {
     const at = new Date('2025-01-02T03:04:05.678Z');
-    expect(canonicalJson({ b: 1, a: { d: [1, undefined, 'x'], c: at }, u: undefined })).toBe('{"a":{"c":"2025-01-02T03:04:05.678Z","d":[1,null,"x"]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [1, undefined, 'x'], c: at }, u: undefined })).toBe(
+      '{"a":{"c":"2025-01-02T03:04:05.678Z","d":[1,null,"x"]},"b":1}',
+    );
   });
 });
 
@@ -100,7 +104,9 @@ describe('the audit log', () => {
     const first = await appendAudit('once', { kind: 'ACCOUNT_PROVISIONED', registrationId: 'r1', data: { userId: 'ABCD1234' } });
     const again = await appendAudit('once', { kind: 'ACCOUNT_PROVISIONED', registrationId: 'r1', data: { userId: 'ABCD1234' } });
     expect(again).toEqual(first);
-    const racing = await Promise.all(Array.from({ length: 5 }, () => appendAudit('racing', { kind: 'REGISTRATION_RECEIVED', registrationId: 'r2' })));
+    const racing = await Promise.all(
+      Array.from({ length: 5 }, () => appendAudit('racing', { kind: 'REGISTRATION_RECEIVED', registrationId: 'r2' })),
+    );
     expect(new Set(racing.map((e) => e.hash)).size).toBe(1);
     expect(await AuditEventModel.countDocuments()).toBe(2);
     expect((await verifyAuditChain()).ok).toBe(true);
@@ -164,7 +170,15 @@ describe('account events', () => {
     await AccountModel.deleteMany({ userId: { $in: ['AUDT0001', 'AUDT0002'] } });
     await SessionModel.deleteMany({ userId: { $in: ['AUDT0001', 'AUDT0002'] } });
     for (const userId of ['AUDT0001', 'AUDT0002'])
-      await AccountModel.create({ userId, email: `${userId}@example.test`, firstName: 'Quinn', lastName: 'Ledger', passwordHash: await hashPassword(password), passwordIsTemporary: true, roles: [{ role: 'END_USER' }] });
+      await AccountModel.create({
+        userId,
+        email: `${userId}@example.test`,
+        firstName: 'Quinn',
+        lastName: 'Ledger',
+        passwordHash: await hashPassword(password),
+        passwordIsTemporary: true,
+        roles: [{ role: 'END_USER' }],
+      });
 
     await expect(accounts.login('audt0001', 'Wrong-Guess-Passw0rd')).rejects.toThrow();
     const { token } = await accounts.login('audt0001', password);
@@ -179,7 +193,9 @@ describe('account events', () => {
     const stored = await chain();
     const kinds = stored.map((e) => e.kind);
     expect(kinds.filter((k) => k === 'LOGIN_FAILED')).toHaveLength(6);
-    expect(kinds).toEqual(expect.arrayContaining(['LOGIN_SUCCEEDED', 'PASSWORD_CHANGED', 'AUTHENTICATION_QUESTIONS_SET', 'LOGOUT', 'ACCOUNT_LOCKED']));
+    expect(kinds).toEqual(
+      expect.arrayContaining(['LOGIN_SUCCEEDED', 'PASSWORD_CHANGED', 'AUTHENTICATION_QUESTIONS_SET', 'LOGOUT', 'ACCOUNT_LOCKED']),
+    );
     expect(stored.find((e) => e.kind === 'LOGIN_SUCCEEDED')).toMatchObject({ actor: 'AUDT0001' });
     expect(stored.find((e) => e.kind === 'LOGIN_FAILED')).toMatchObject({ data: { userId: 'audt0001' } });
     expect(stored.find((e) => e.kind === 'ACCOUNT_LOCKED')).toMatchObject({ data: { userId: 'AUDT0002' } });

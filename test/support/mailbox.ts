@@ -38,7 +38,9 @@ export async function waitForMessage(httpUrl: string, query: MessageQuery, timeo
     if (found) return found;
     if (Date.now() > deadline) {
       const seen = messages.map((m) => JSON.stringify(m.subject)).join(', ') || 'none';
-      throw new Error(`No message to ${query.to} with subject ${String(query.subject ?? '(any)')} within ${timeoutMs} ms; subjects seen: ${seen}`);
+      throw new Error(
+        `No message to ${query.to} with subject ${String(query.subject ?? '(any)')} within ${timeoutMs} ms; subjects seen: ${seen}`,
+      );
     }
     await sleep(100);
   }

@@ -7,7 +7,8 @@ import { startLocalStack, type LocalStack } from '../../infra/local-stack';
 /** The environment for a stack of our own servers: addresses the developer's shell may have set are dropped. */
 export function ownServersEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['TEMPORAL_ADDRESS', 'MONGODB_URI', 'SMTP_HOST', 'SMTP_PORT', 'SSA_ENDPOINT', 'API_PORT', 'EMAIL_CODE_TTL_MS']) delete base[name];
+  for (const name of ['TEMPORAL_ADDRESS', 'MONGODB_URI', 'SMTP_HOST', 'SMTP_PORT', 'SSA_ENDPOINT', 'API_PORT', 'EMAIL_CODE_TTL_MS'])
+    delete base[name];
   return { ...base, LOG_LEVEL: 'warn', ...env };
 }
 

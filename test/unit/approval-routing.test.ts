@@ -1,6 +1,13 @@
 /** Table 1 of the IACS guide, "APPROVED BY" column, row by row. */
 import { describe, expect, it } from 'vitest';
-import { APPROVAL_TABLE, approvalRouteFor, mayDecide, type ApprovalRoute, type Principal, type RoutableRequest } from '../../domain/approval-routing';
+import {
+  APPROVAL_TABLE,
+  approvalRouteFor,
+  mayDecide,
+  type ApprovalRoute,
+  type Principal,
+  type RoutableRequest,
+} from '../../domain/approval-routing';
 import { REGISTRATION_ROLES, type RegistrationRole } from '../../domain/roles';
 
 const ORG_A = 'org-a';
@@ -54,7 +61,10 @@ const TABLE: Row[] = [
   {
     role: 'BACKUP_SECURITY_OFFICIAL',
     request: { role: 'BACKUP_SECURITY_OFFICIAL', organizationId: ORG_A },
-    route: { heldBy: ['SECURITY_OFFICIAL'], approvers: [{ kind: 'ORGANIZATION_ROLE', roles: ['SECURITY_OFFICIAL'], organizationId: ORG_A }] },
+    route: {
+      heldBy: ['SECURITY_OFFICIAL'],
+      approvers: [{ kind: 'ORGANIZATION_ROLE', roles: ['SECURITY_OFFICIAL'], organizationId: ORG_A }],
+    },
     approvers: [["the organization's SO", soA]],
     refused: [
       ["another organization's SO", soB],
@@ -88,7 +98,10 @@ const TABLE: Row[] = [
   {
     role: 'END_USER',
     request: { role: 'END_USER', organizationId: ORG_A, userGroupId: GROUP_1 },
-    route: { heldBy: ['USER_GROUP_ADMINISTRATOR'], approvers: [{ kind: 'USER_GROUP_ROLE', roles: ['USER_GROUP_ADMINISTRATOR'], userGroupId: GROUP_1 }] },
+    route: {
+      heldBy: ['USER_GROUP_ADMINISTRATOR'],
+      approvers: [{ kind: 'USER_GROUP_ROLE', roles: ['USER_GROUP_ADMINISTRATOR'], userGroupId: GROUP_1 }],
+    },
     approvers: [["the group's UGA", ugaG1]],
     refused: [
       ['the UGA of another group', ugaG2],
@@ -175,7 +188,10 @@ describe('approvalRouteFor', () => {
   it.each(['SECURITY_OFFICIAL', 'INDIVIDUAL_PRACTITIONER'] as const)('a %s request needs neither organization nor group', (role) => {
     expect(approvalRouteFor({ role })).toEqual({ heldBy: ['HELP_DESK'], approvers: [{ kind: 'HELP_DESK' }] });
     // Ids supplied anyway do not narrow the help desk route.
-    expect(approvalRouteFor({ role, organizationId: ORG_A, userGroupId: GROUP_1 })).toEqual({ heldBy: ['HELP_DESK'], approvers: [{ kind: 'HELP_DESK' }] });
+    expect(approvalRouteFor({ role, organizationId: ORG_A, userGroupId: GROUP_1 })).toEqual({
+      heldBy: ['HELP_DESK'],
+      approvers: [{ kind: 'HELP_DESK' }],
+    });
   });
 });
 

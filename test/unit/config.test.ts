@@ -13,7 +13,9 @@ describe('configuration', () => {
 
   it('refuses to start in production with development secrets', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/PAYLOAD_KEYS must be set/);
-    expect(() => loadConfig({ NODE_ENV: 'production', PAYLOAD_KEYS: 'k:x', HASH_KEY: 'h', FIELD_KEY: 'f' })).toThrow(/HELP_DESK_PASSWORD must be set/);
+    expect(() => loadConfig({ NODE_ENV: 'production', PAYLOAD_KEYS: 'k:x', HASH_KEY: 'h', FIELD_KEY: 'f' })).toThrow(
+      /HELP_DESK_PASSWORD must be set/,
+    );
   });
 
   it('takes the Help Desk account from the environment', () => {

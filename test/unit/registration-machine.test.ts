@@ -121,8 +121,14 @@ const END_USER_ROUTE: ApprovalRoute = approvalRouteFor({ role: 'END_USER', organ
 const SO_ROUTE: ApprovalRoute = approvalRouteFor({ role: 'SECURITY_OFFICIAL' });
 
 const HELP_DESK: Principal = { userId: 'HD0001', roles: [{ role: 'HELP_DESK' }] };
-const UGA_GROUP_1: Principal = { userId: 'UG0001', roles: [{ role: 'USER_GROUP_ADMINISTRATOR', organizationId: ORG_A, userGroupId: GROUP_1 }] };
-const UGA_GROUP_2: Principal = { userId: 'UG0002', roles: [{ role: 'USER_GROUP_ADMINISTRATOR', organizationId: ORG_A, userGroupId: GROUP_2 }] };
+const UGA_GROUP_1: Principal = {
+  userId: 'UG0001',
+  roles: [{ role: 'USER_GROUP_ADMINISTRATOR', organizationId: ORG_A, userGroupId: GROUP_1 }],
+};
+const UGA_GROUP_2: Principal = {
+  userId: 'UG0002',
+  roles: [{ role: 'USER_GROUP_ADMINISTRATOR', organizationId: ORG_A, userGroupId: GROUP_2 }],
+};
 const SO_ORG_A: Principal = { userId: 'SO0001', roles: [{ role: 'SECURITY_OFFICIAL', organizationId: ORG_A }] };
 const SO_ORG_B: Principal = { userId: 'SO0002', roles: [{ role: 'SECURITY_OFFICIAL', organizationId: ORG_B }] };
 const END_USER_GROUP_1: Principal = { userId: 'EU0001', roles: [{ role: 'END_USER', organizationId: ORG_A, userGroupId: GROUP_1 }] };
@@ -311,7 +317,7 @@ describe('VALIDATING_IDENTITY', () => {
     expect(s.context.codeNumber).toBe(0);
     expect(fx).toEqual([
       { type: 'stopIdentityValidation', params: undefined },
-      { type: 'notifyApplicant', params: { notice: 'IDENTITY_REJECTED' } },
+      { type: 'notifyApplicant', params: { notice: 'IDENTITY_REJECTED', reason: s.context.reason } },
     ]);
   });
 
@@ -438,7 +444,10 @@ describe('AWAITING_EMAIL_VERIFICATION', () => {
     expect(statusOf(s)).toBe('EMAIL_VERIFICATION_EXPIRED');
     expect(s.status).toBe('done');
     expect(s.context.reason).toMatch(/not entered within the time allowed/);
-    expect(fx).toEqual([CANCEL_TIMER, { type: 'notifyApplicant', params: { notice: 'EMAIL_VERIFICATION_EXPIRED' } }]);
+    expect(fx).toEqual([
+      CANCEL_TIMER,
+      { type: 'notifyApplicant', params: { notice: 'EMAIL_VERIFICATION_EXPIRED', reason: s.context.reason } },
+    ]);
   });
 
   it('the timer also expires a locked code', () => {
@@ -464,10 +473,13 @@ describe('AWAITING_EMAIL_VERIFICATION', () => {
     expect(fx).toEqual([CANCEL_TIMER, { type: 'notifyApplicant', params: { notice: 'CANCELLED' } }]);
   });
 
-  it.each([{ type: 'IDENTITY_CHECKED', matches: true } as RegistrationEvent, accepted(), SUBMIT, recorded(), decide(UGA_GROUP_1, 'APPROVE')])(
-    'ignores $type',
-    (event) => expectUnchanged(codeActive(), event),
-  );
+  it.each([
+    { type: 'IDENTITY_CHECKED', matches: true } as RegistrationEvent,
+    accepted(),
+    SUBMIT,
+    recorded(),
+    decide(UGA_GROUP_1, 'APPROVE'),
+  ])('ignores $type', (event) => expectUnchanged(codeActive(), event));
 });
 
 describe('AWAITING_DETAILS', () => {
@@ -547,10 +559,13 @@ describe('AWAITING_DETAILS', () => {
     expectUnchanged(editing(), AFTER_EVENT);
   });
 
-  it.each([RIGHT_CODE, WRONG_CODE, RESEND, decide(UGA_GROUP_1, 'APPROVE'), { type: 'ACCOUNT_PROVISIONED', userId: 'X' } as RegistrationEvent])(
-    'ignores $type',
-    (event) => expectUnchanged(editingWithDetails(), event),
-  );
+  it.each([
+    RIGHT_CODE,
+    WRONG_CODE,
+    RESEND,
+    decide(UGA_GROUP_1, 'APPROVE'),
+    { type: 'ACCOUNT_PROVISIONED', userId: 'X' } as RegistrationEvent,
+  ])('ignores $type', (event) => expectUnchanged(editingWithDetails(), event));
 });
 
 describe('AWAITING_APPROVAL', () => {
@@ -664,7 +679,11 @@ describe('final states', () => {
 
 describe('validatingIdentity exit', () => {
   it('emits stopIdentityValidation on every way out', () => {
-    for (const event of [{ type: 'IDENTITY_CHECKED', matches: true }, { type: 'IDENTITY_CHECKED', matches: false }, CANCEL] as RegistrationEvent[]) {
+    for (const event of [
+      { type: 'IDENTITY_CHECKED', matches: true },
+      { type: 'IDENTITY_CHECKED', matches: false },
+      CANCEL,
+    ] as RegistrationEvent[]) {
       const [, fx] = send(validating(), event);
       expect(fx[0]).toEqual({ type: 'stopIdentityValidation', params: undefined });
       expect(fx.filter((f) => f.type === 'stopIdentityValidation')).toHaveLength(1);
@@ -714,7 +733,9 @@ describe('coverage of the chart', () => {
   it('every transition (including guarded alternatives and the after-timer) was taken by the suite', () => {
     const all = nodes.flatMap((n) => Object.values(n.on).flat());
     expect(all.length).toBeGreaterThan(15);
-    const untaken = all.filter((t) => !takenTransitions.has(t)).map((t) => `${t.source.id} --${t.eventType}--> ${t.target?.map((x) => x.id).join(',') ?? '(self)'}`);
+    const untaken = all
+      .filter((t) => !takenTransitions.has(t))
+      .map((t) => `${t.source.id} --${t.eventType}--> ${t.target?.map((x) => x.id).join(',') ?? '(self)'}`);
     expect(untaken).toEqual([]);
   });
 });

@@ -99,7 +99,9 @@ describe('newRegistrationSchema', () => {
   });
 
   it('requires a name of 1 to 100 characters after trimming', () => {
-    expect(errorsOf(newRegistrationSchema, withIdentity({ firstName: '   ' }))).toEqual([{ path: 'identity.firstName', message: 'is required' }]);
+    expect(errorsOf(newRegistrationSchema, withIdentity({ firstName: '   ' }))).toEqual([
+      { path: 'identity.firstName', message: 'is required' },
+    ]);
     expect(errorsOf(newRegistrationSchema, withIdentity({ lastName: 'x'.repeat(101) }))).toEqual([
       { path: 'identity.lastName', message: 'is at most 100 characters' },
     ]);
@@ -128,13 +130,16 @@ describe('newRegistrationSchema', () => {
       ]);
     });
 
-    it.each(['17/05/1980', '1980-5-17', '1980-13-01', '1980-02-30', '1981-02-29', '1980-05-17T00:00:00Z', ''])('refuses the malformed %j', (dateOfBirth) => {
-      // zod 4 still runs the range refinement after a format failure, so strings that also sort
-      // outside 1900..today (e.g. '17/05/1980', '') get the range message as well.
-      const errors = errorsOf(newRegistrationSchema, withIdentity({ dateOfBirth }));
-      expect(new Set(errors.map((e) => e.path))).toEqual(new Set(['identity.dateOfBirth']));
-      expect(errors[0]).toEqual({ path: 'identity.dateOfBirth', message: 'must be a date YYYY-MM-DD' });
-    });
+    it.each(['17/05/1980', '1980-5-17', '1980-13-01', '1980-02-30', '1981-02-29', '1980-05-17T00:00:00Z', ''])(
+      'refuses the malformed %j',
+      (dateOfBirth) => {
+        // zod 4 still runs the range refinement after a format failure, so strings that also sort
+        // outside 1900..today (e.g. '17/05/1980', '') get the range message as well.
+        const errors = errorsOf(newRegistrationSchema, withIdentity({ dateOfBirth }));
+        expect(new Set(errors.map((e) => e.path))).toEqual(new Set(['identity.dateOfBirth']));
+        expect(errors[0]).toEqual({ path: 'identity.dateOfBirth', message: 'must be a date YYYY-MM-DD' });
+      },
+    );
   });
 
   it.each(['not-an-email', 'a@', '@example.org', 'a b@example.org'])('refuses the email %j', (email) => {
@@ -148,7 +153,9 @@ describe('newRegistrationSchema', () => {
   });
 
   it('rejects unknown fields at every level (strict)', () => {
-    expect(errorsOf(newRegistrationSchema, { ...REGISTRATION, admin: true })).toEqual([{ path: '(body)', message: 'Unrecognized key: "admin"' }]);
+    expect(errorsOf(newRegistrationSchema, { ...REGISTRATION, admin: true })).toEqual([
+      { path: '(body)', message: 'Unrecognized key: "admin"' },
+    ]);
     expect(pathsOf(newRegistrationSchema, withIdentity({ middleName: 'Q' } as never))).toEqual(['identity']);
     expect(pathsOf(newRegistrationSchema, { ...REGISTRATION, acceptedTerms: { privacyAct: true, role: true, marketing: true } })).toEqual([
       'acceptedTerms',
@@ -162,7 +169,13 @@ describe('newRegistrationSchema', () => {
       identity: { firstName: ' ', lastName: 'Lee', dateOfBirth: '2999-01-01', ssn: '123456789' },
       email: 'nope',
     });
-    expect(errors.map((e) => e.path).sort()).toEqual(['acceptedTerms.role', 'email', 'identity.dateOfBirth', 'identity.firstName', 'identity.ssn']);
+    expect(errors.map((e) => e.path).sort()).toEqual([
+      'acceptedTerms.role',
+      'email',
+      'identity.dateOfBirth',
+      'identity.firstName',
+      'identity.ssn',
+    ]);
   });
 });
 
@@ -257,14 +270,17 @@ describe('detailsSchemaFor: field formats', () => {
     expect(pathsOf(uga, { ...detailsWith(['organizationId']), userGroup: { name: 'G', kind: 'CLUB' } })).toEqual(['userGroup.kind']);
   });
 
-  it.each(['64B7F0C2A1B2C3D4E5F60701', '64b7f0c2a1b2c3d4e5f6070', '64b7f0c2a1b2c3d4e5f607011', 'zzb7f0c2a1b2c3d4e5f60701', 'General Hospital'])(
-    'refuses the organizationId %j',
-    (organizationId) => {
-      expect(errorsOf(endUser, { ...endUserDetails, organizationId })).toEqual([
-        { path: 'organizationId', message: 'must be an identifier returned by the API' },
-      ]);
-    },
-  );
+  it.each([
+    '64B7F0C2A1B2C3D4E5F60701',
+    '64b7f0c2a1b2c3d4e5f6070',
+    '64b7f0c2a1b2c3d4e5f607011',
+    'zzb7f0c2a1b2c3d4e5f60701',
+    'General Hospital',
+  ])('refuses the organizationId %j', (organizationId) => {
+    expect(errorsOf(endUser, { ...endUserDetails, organizationId })).toEqual([
+      { path: 'organizationId', message: 'must be an identifier returned by the API' },
+    ]);
+  });
 
   it('refuses a malformed userGroupId', () => {
     expect(errorsOf(endUser, { ...endUserDetails, userGroupId: 'group-1' })).toEqual([
@@ -285,9 +301,9 @@ describe('detailsSchemaFor: field formats', () => {
   it('upper-cases the 2-letter country and refuses other lengths', () => {
     const address = { ...BASE_DETAILS.contact.address, country: 'us' };
     expect(parsed(endUser, { ...endUserDetails, contact: { ...BASE_DETAILS.contact, address } }).contact.address.country).toBe('US');
-    expect(
-      errorsOf(endUser, { ...endUserDetails, contact: { ...BASE_DETAILS.contact, address: { ...address, country: 'USA' } } }),
-    ).toEqual([{ path: 'contact.address.country', message: 'must be a 2-letter country code' }]);
+    expect(errorsOf(endUser, { ...endUserDetails, contact: { ...BASE_DETAILS.contact, address: { ...address, country: 'USA' } } })).toEqual(
+      [{ path: 'contact.address.country', message: 'must be a 2-letter country code' }],
+    );
   });
 
   it('refuses a malformed postal code and a missing city', () => {
@@ -335,7 +351,10 @@ describe('detailsSchemaFor: field formats', () => {
     expect(errorsOf(endUser, { ...endUserDetails, role: 'HELP_DESK' })).toEqual([{ path: '(body)', message: 'Unrecognized key: "role"' }]);
     expect(pathsOf(endUser, { ...endUserDetails, contact: { ...BASE_DETAILS.contact, fax: '1' } })).toEqual(['contact']);
     expect(
-      pathsOf(endUser, { ...endUserDetails, contact: { ...BASE_DETAILS.contact, address: { ...BASE_DETAILS.contact.address, county: 'X' } } }),
+      pathsOf(endUser, {
+        ...endUserDetails,
+        contact: { ...BASE_DETAILS.contact, address: { ...BASE_DETAILS.contact.address, county: 'X' } },
+      }),
     ).toEqual(['contact.address']);
     expect(pathsOf(so, { ...BASE_DETAILS, organization: { ...FIELD_VALUES.organization, npi: '1' } })).toEqual(['organization']);
   });
@@ -348,11 +367,17 @@ describe('detailsSchemaFor: field formats', () => {
 describe('decisionSchema', () => {
   it('accepts an approval with or without a reason', () => {
     expect(parsed(decisionSchema, { decision: 'APPROVE' })).toEqual({ decision: 'APPROVE' });
-    expect(parsed(decisionSchema, { decision: 'APPROVE', reason: ' Known to me ' })).toEqual({ decision: 'APPROVE', reason: 'Known to me' });
+    expect(parsed(decisionSchema, { decision: 'APPROVE', reason: ' Known to me ' })).toEqual({
+      decision: 'APPROVE',
+      reason: 'Known to me',
+    });
   });
 
   it('accepts a denial with a reason', () => {
-    expect(parsed(decisionSchema, { decision: 'DENY', reason: 'Not employed here' })).toEqual({ decision: 'DENY', reason: 'Not employed here' });
+    expect(parsed(decisionSchema, { decision: 'DENY', reason: 'Not employed here' })).toEqual({
+      decision: 'DENY',
+      reason: 'Not employed here',
+    });
   });
 
   it('requires a reason to deny', () => {
@@ -407,7 +432,9 @@ describe('questionAnswersSchema', () => {
   });
 
   it('requires at least two answers', () => {
-    expect(errorsOf(questionAnswersSchema, { answers: [answer('q1')] })).toEqual([{ path: 'answers', message: 'answer at least two questions' }]);
+    expect(errorsOf(questionAnswersSchema, { answers: [answer('q1')] })).toEqual([
+      { path: 'answers', message: 'answer at least two questions' },
+    ]);
     expect(pathsOf(questionAnswersSchema, { answers: [] })).toContain('answers');
   });
 
@@ -446,7 +473,9 @@ describe('questionAnswersSchema', () => {
 
 describe('fieldErrors', () => {
   it('joins nested paths with dots', () => {
-    expect(errorsOf(newRegistrationSchema, withIdentity({ ssn: 'x' }))).toEqual([{ path: 'identity.ssn', message: 'must look like NNN-NN-NNNN' }]);
+    expect(errorsOf(newRegistrationSchema, withIdentity({ ssn: 'x' }))).toEqual([
+      { path: 'identity.ssn', message: 'must look like NNN-NN-NNNN' },
+    ]);
   });
 
   it('puts the prefix in front of every path', () => {
@@ -461,9 +490,14 @@ describe('fieldErrors', () => {
   });
 
   it('keeps array index 0 in the path', () => {
-    expect(pathsOf(questionAnswersSchema, { answers: [{ questionId: 'q1', answer: 'x' }, { questionId: 'q2', answer: 'ok' }] })).toEqual([
-      'answers.0.answer',
-    ]);
+    expect(
+      pathsOf(questionAnswersSchema, {
+        answers: [
+          { questionId: 'q1', answer: 'x' },
+          { questionId: 'q2', answer: 'ok' },
+        ],
+      }),
+    ).toEqual(['answers.0.answer']);
   });
 
   it('returns one entry per issue, in order', () => {

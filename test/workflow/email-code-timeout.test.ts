@@ -105,7 +105,9 @@ afterAll(async () => {
 });
 
 let fixture = 0;
-async function startRegistration(email: string): Promise<{ handle: WorkflowHandle<typeof registrationWorkflow>; input: RegistrationWorkflowInput }> {
+async function startRegistration(
+  email: string,
+): Promise<{ handle: WorkflowHandle<typeof registrationWorkflow>; input: RegistrationWorkflowInput }> {
   const input: RegistrationWorkflowInput = {
     registrationId: randomUUID(),
     community: 'PROVIDER_SUPPLIER',
@@ -127,7 +129,12 @@ async function startRegistration(email: string): Promise<{ handle: WorkflowHandl
 const codeSent = (view: RegistrationView) => view.emailCodeExpiresAt !== undefined;
 
 /** Polls the view query in real time (time skips only while a result is awaited or on env.sleep). */
-async function waitForStatus(handle: WorkflowHandle, status: RegistrationStatus, ready: (view: RegistrationView) => boolean = () => true, timeoutMs = 30_000): Promise<RegistrationView> {
+async function waitForStatus(
+  handle: WorkflowHandle,
+  status: RegistrationStatus,
+  ready: (view: RegistrationView) => boolean = () => true,
+  timeoutMs = 30_000,
+): Promise<RegistrationView> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const view = await handle.query(registrationViewQuery);
@@ -140,7 +147,9 @@ async function waitForStatus(handle: WorkflowHandle, status: RegistrationStatus,
 async function emailedCode(email: string): Promise<string> {
   const deadline = Date.now() + 20_000;
   for (;;) {
-    const codes = (await listMessages(mail.httpUrl, email)).filter((m) => m.subject === 'Email Address Verification').map((m) => /code is (\d{6})/.exec(m.text)?.[1]);
+    const codes = (await listMessages(mail.httpUrl, email))
+      .filter((m) => m.subject === 'Email Address Verification')
+      .map((m) => /code is (\d{6})/.exec(m.text)?.[1]);
     if (codes[0]) return codes[0];
     if (Date.now() > deadline) throw new Error(`no verification code for ${email}`);
     await sleep(100);
@@ -172,7 +181,11 @@ describe('the 30-minute email code window (DEFAULT_POLICY, time-skipping)', () =
     expect(Date.now() - startedAt).toBeLessThan(MINUTE);
 
     expect(result.status).toBe('EMAIL_VERIFICATION_EXPIRED');
-    expect(result.history.map((h) => h.status)).toEqual(['VALIDATING_IDENTITY', 'AWAITING_EMAIL_VERIFICATION', 'EMAIL_VERIFICATION_EXPIRED']);
+    expect(result.history.map((h) => h.status)).toEqual([
+      'VALIDATING_IDENTITY',
+      'AWAITING_EMAIL_VERIFICATION',
+      'EMAIL_VERIFICATION_EXPIRED',
+    ]);
     const window = atOf(result, 'EMAIL_VERIFICATION_EXPIRED') - atOf(result, 'AWAITING_EMAIL_VERIFICATION');
     expect(window).toBeGreaterThanOrEqual(30 * MINUTE);
     expect(window).toBeLessThan(31 * MINUTE);
@@ -180,7 +193,11 @@ describe('the 30-minute email code window (DEFAULT_POLICY, time-skipping)', () =
     // The activities really ran: the record shows the final status and the notice went out.
     const record = await RegistrationModel.findById(input.registrationId).lean();
     expect(record?.status).toBe('EMAIL_VERIFICATION_EXPIRED');
-    expect(record?.history.map((h) => h.status)).toEqual(['VALIDATING_IDENTITY', 'AWAITING_EMAIL_VERIFICATION', 'EMAIL_VERIFICATION_EXPIRED']);
+    expect(record?.history.map((h) => h.status)).toEqual([
+      'VALIDATING_IDENTITY',
+      'AWAITING_EMAIL_VERIFICATION',
+      'EMAIL_VERIFICATION_EXPIRED',
+    ]);
     expect(await EmailCodeModel.countDocuments({ registrationId: input.registrationId })).toBe(1);
     const subjects = (await listMessages(mail.httpUrl, email)).map((m) => m.subject);
     expect(subjects).toEqual(['Email Address Verification', 'IACS Registration – Email Verification Expired']);
@@ -216,6 +233,11 @@ describe('the 30-minute email code window (DEFAULT_POLICY, time-skipping)', () =
     expect(await handle.executeUpdate(cancelUpdate)).toEqual({ status: 'CANCELLED' });
     const result = await handle.result();
     expect(result.status).toBe('CANCELLED');
-    expect(result.history.map((h) => h.status)).toEqual(['VALIDATING_IDENTITY', 'AWAITING_EMAIL_VERIFICATION', 'AWAITING_DETAILS', 'CANCELLED']);
+    expect(result.history.map((h) => h.status)).toEqual([
+      'VALIDATING_IDENTITY',
+      'AWAITING_EMAIL_VERIFICATION',
+      'AWAITING_DETAILS',
+      'CANCELLED',
+    ]);
   }, 120_000);
 });
