@@ -12,7 +12,7 @@ start: setup
 check: setup
 	npx tsc -p .
 	npx eslint .
-	npx prettier --check .
+	npx prettier --check "**/*.{ts,mts,mjs}"
 
 test: check
 	npx vitest run

@@ -344,13 +344,11 @@ function hostileFor(route: BodyRoute): fc.Arbitrary<Hostile> {
     },
     {
       weight: 1,
-      arbitrary: fc
-        .record({ depth: fc.integer({ min: 100, max: 12_000 }), array: fc.boolean() })
-        .map(({ depth, array }) => ({
-          label: `nested ${depth} deep`,
-          text: deepText(array ? depth : Math.min(depth, 5_000), array ? 'array' : 'object'),
-          contentType: 'application/json',
-        })),
+      arbitrary: fc.record({ depth: fc.integer({ min: 100, max: 12_000 }), array: fc.boolean() }).map(({ depth, array }) => ({
+        label: `nested ${depth} deep`,
+        text: deepText(array ? depth : Math.min(depth, 5_000), array ? 'array' : 'object'),
+        contentType: 'application/json',
+      })),
     },
   ];
   if (route.refusedShapes)
