@@ -15,4 +15,6 @@ check: setup
 	npx prettier --check "**/*.{ts,mts,mjs}"
 
 test: check
-	npx vitest run
+	mkdir -p .data
+	npx vitest run --reporter=default --reporter=json --outputFile.json=.data/test-results.json; status=$$?; \
+	  node_modules/.bin/tsx scripts/test-summary.ts .data/test-results.json; exit $$status
