@@ -7,7 +7,7 @@ import { appendAudit } from '../audit/audit-log';
 import { AccountModel, SessionModel } from '../models/account';
 import { passwordProblems } from '../domain/password-policy';
 import type { Principal } from '../domain/approval-routing';
-import { hashPassword, normaliseAnswer, randomToken, tokenHash, verifyPassword } from '../security/secrets';
+import { hashPassword, normaliseAnswer, randomToken, tokenHash, verifyPassword, type SecretKeys } from '../security/secrets';
 import { AUTHENTICATION_QUESTIONS, MIN_ANSWERS } from './questions';
 
 export const MAX_FAILED_LOGINS = 5;
@@ -54,7 +54,7 @@ async function auditAccount(
   await appendAudit(`${kind}:${userId}:${randomUUID()}`, { kind, ...event });
 }
 
-export function createAccountService(opts: { sessionTtlMs: number }) {
+export function createAccountService(opts: { sessionTtlMs: number; keys: SecretKeys }) {
   async function login(
     userId: string,
     password: string,
@@ -89,7 +89,11 @@ export function createAccountService(opts: { sessionTtlMs: number }) {
     }
     await AccountModel.updateOne({ _id: account._id }, { $set: { failedLogins: 0 }, $unset: { lockedUntil: 1 } });
     const token = randomToken();
-    await SessionModel.create({ tokenHash: tokenHash(token), userId: account.userId, expiresAt: new Date(Date.now() + opts.sessionTtlMs) });
+    await SessionModel.create({
+      tokenHash: tokenHash(opts.keys, token),
+      userId: account.userId,
+      expiresAt: new Date(Date.now() + opts.sessionTtlMs),
+    });
     await auditAccount('LOGIN_SUCCEEDED', account.userId, { actor: account.userId });
     return { token, ...obligations(account) };
   }
@@ -104,7 +108,7 @@ export function createAccountService(opts: { sessionTtlMs: number }) {
   }
 
   async function sessionFor(token: string): Promise<Session | undefined> {
-    const session = await SessionModel.findOne({ tokenHash: tokenHash(token) });
+    const session = await SessionModel.findOne({ tokenHash: tokenHash(opts.keys, token) });
     if (!session || session.expiresAt < new Date()) return undefined;
     const account = await AccountModel.findOne({ userId: session.userId });
     if (!account) return undefined;
@@ -120,7 +124,7 @@ export function createAccountService(opts: { sessionTtlMs: number }) {
   }
 
   async function logout(token: string): Promise<void> {
-    const session = await SessionModel.findOne({ tokenHash: tokenHash(token) });
+    const session = await SessionModel.findOne({ tokenHash: tokenHash(opts.keys, token) });
     if (!session) return;
     const { deletedCount } = await SessionModel.deleteOne({ _id: session._id });
     if (deletedCount > 0) await auditAccount('LOGOUT', session.userId, { actor: session.userId });

@@ -5,6 +5,7 @@ import type { AccountService } from '../accounts/account-service';
 import type { RateRules } from '../domain/abuse-limits';
 import type { RegistrationPolicy } from '../machines/registration';
 import type { EncryptionCodec } from '../security/payload-codec';
+import type { SecretKeys } from '../security/secrets';
 import { accountRoutes } from './account-routes';
 import { codecRoutes } from './codec-routes';
 import { noBody, noQuery } from './empty-input';
@@ -22,6 +23,8 @@ export interface ApiDeps {
   codec: EncryptionCodec;
   /** Origins of the Temporal Web UI, allowed to call the codec endpoint. */
   uiOrigins: string[];
+  /** Keys for the hashes of bearer tokens. */
+  keys: SecretKeys;
 }
 
 export function createApp(deps: ApiDeps): express.Express {

@@ -7,7 +7,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { AccountService } from '../accounts/account-service';
 import { authorize, type Action, type Caller } from '../domain/access-policy';
 import { registrationIdSchema } from '../domain/schemas';
-import { sameHash, tokenHash } from '../security/secrets';
+import { sameHash, tokenHash, type SecretKeys } from '../security/secrets';
 import { applicantTokenHashQuery, workflowIdFor } from '../workflows/messages';
 import { presentedToken } from './bearer';
 import { HttpProblem, parse } from './problem';
@@ -15,6 +15,7 @@ import { HttpProblem, parse } from './problem';
 export interface GuardDeps {
   temporal: Client;
   accounts: AccountService;
+  keys: SecretKeys;
 }
 
 async function resolveCaller(req: Request, action: Action, deps: GuardDeps): Promise<Caller> {
@@ -32,7 +33,7 @@ async function resolveCaller(req: Request, action: Action, deps: GuardDeps): Pro
         if (err instanceof WorkflowNotFoundError) return undefined;
         throw err;
       });
-    if (expected !== undefined && sameHash(expected, tokenHash(token))) return { kind: 'APPLICANT', registrationId };
+    if (expected !== undefined && sameHash(expected, tokenHash(deps.keys, token))) return { kind: 'APPLICANT', registrationId };
   }
   return { kind: 'ANONYMOUS' };
 }

@@ -5,11 +5,13 @@ import { log } from '../infra/logger';
 import { connectTemporalClient } from '../infra/temporal-connection';
 import { connectDatabase } from '../models/connect';
 import { EncryptionCodec, parseCodecKeys } from '../security/payload-codec';
+import { keysFromBase64 } from '../security/secrets';
 import { createApp } from './app';
 
 export async function startApi(config = loadConfig()) {
   await connectDatabase(config.mongodbUri);
-  const accounts = createAccountService({ sessionTtlMs: config.sessionTtlMs });
+  const keys = keysFromBase64(config.hashKey, config.fieldKey);
+  const accounts = createAccountService({ sessionTtlMs: config.sessionTtlMs, keys });
   await accounts.ensureConfiguredAccount({ ...config.helpDesk, role: 'HELP_DESK', name: 'EUS Help Desk' });
   await accounts.ensureConfiguredAccount({ ...config.operator, email: config.helpDesk.email, role: 'OPERATOR', name: 'Operator' });
   const temporal = await connectTemporalClient({ ...config.temporal, payloadKeys: config.payloadKeys });
@@ -21,6 +23,7 @@ export async function startApi(config = loadConfig()) {
     rateRules: config.rateRules,
     codec: new EncryptionCodec(parseCodecKeys(config.payloadKeys)),
     uiOrigins: config.temporalUiOrigins,
+    keys,
   });
   const server = await new Promise<import('node:http').Server>((resolve) => {
     const s = app.listen(config.api.port, config.api.host, () => resolve(s));

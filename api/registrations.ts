@@ -46,7 +46,7 @@ export function registrationRoutes(deps: GuardDeps & { taskQueue: string; policy
         role: body.role,
         identity: body.identity,
         email: body.email,
-        applicantTokenHash: tokenHash(applicantToken),
+        applicantTokenHash: tokenHash(deps.keys, applicantToken),
         policy: deps.policy,
       };
       await deps.temporal.workflow.start(REGISTRATION_WORKFLOW, {

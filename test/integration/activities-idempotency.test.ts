@@ -56,7 +56,7 @@ async function recorded(email: string) {
     role: 'SECURITY_OFFICIAL',
     identity: SSA_FIXTURES[0]!,
     email,
-    applicantTokenHash: tokenHash('t'.repeat(43)),
+    applicantTokenHash: tokenHash(keysFromBase64(loadConfig({}).hashKey, loadConfig({}).fieldKey), 't'.repeat(43)),
     policy: DEFAULT_POLICY,
   });
   return registrationId;
@@ -79,7 +79,7 @@ describe('activities run twice do their work once', () => {
       role: 'SECURITY_OFFICIAL',
       identity: SSA_FIXTURES[0]!,
       email: 'twice@example.test',
-      applicantTokenHash: tokenHash('t'.repeat(43)),
+      applicantTokenHash: tokenHash(keysFromBase64(loadConfig({}).hashKey, loadConfig({}).fieldKey), 't'.repeat(43)),
       policy: DEFAULT_POLICY,
     });
     expect(await RegistrationModel.countDocuments({ _id: registrationId })).toBe(1);

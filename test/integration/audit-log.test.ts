@@ -14,7 +14,8 @@ import { startFerretDb, type RunningFerretDb } from '../../infra/ferretdb';
 import { AccountModel, SessionModel } from '../../models/account';
 import { AuditEventModel, AuditHeadModel } from '../../models/audit-event';
 import { connectDatabase, disconnectDatabase } from '../../models/connect';
-import { hashPassword } from '../../security/secrets';
+import { hashPassword, keysFromBase64 } from '../../security/secrets';
+import { loadConfig } from '../../config';
 
 const repoRoot = resolve(__dirname, '..', '..');
 let ferret: RunningFerretDb;
@@ -164,7 +165,7 @@ describe('the audit log', () => {
 
 describe('account events', () => {
   it('records logins, lockout, password change, questions and logout, with no secret', async () => {
-    const accounts = createAccountService({ sessionTtlMs: 60_000 });
+    const accounts = createAccountService({ sessionTtlMs: 60_000, keys: keysFromBase64(loadConfig({}).hashKey, loadConfig({}).fieldKey) });
     const password = 'Initial-Secret-Passw0rd';
     const newPassword = 'Brand-New-Secret-Passw0rd9';
     await AccountModel.deleteMany({ userId: { $in: ['AUDT0001', 'AUDT0002'] } });

@@ -114,7 +114,7 @@ async function startRegistration(
     role: 'END_USER',
     identity: { ...SSA_FIXTURES[fixture++ % SSA_FIXTURES.length]! },
     email,
-    applicantTokenHash: tokenHash(randomToken()),
+    applicantTokenHash: tokenHash(keysFromBase64(loadConfig({}).hashKey, loadConfig({}).fieldKey), randomToken()),
     policy: DEFAULT_POLICY,
   };
   const handle = await env.client.workflow.start<typeof registrationWorkflow>(REGISTRATION_WORKFLOW, {
