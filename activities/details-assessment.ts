@@ -4,7 +4,8 @@
  */
 import { isValidObjectId } from 'mongoose';
 import type { RegistrationRole } from '../domain/roles';
-import type { RegistrationDetails } from '../domain/schemas';
+import type { FieldError, RegistrationDetails } from '../domain/schemas';
+import { AccountModel } from '../models/account';
 import type { DetailsVerdict } from '../machines/registration';
 import { OrganizationModel, UserGroupModel } from '../models/organization';
 
@@ -12,7 +13,11 @@ export type DetailsAssessment = DetailsVerdict | { outcome: 'INVALID'; errors: {
 
 export const DMEPOS_REFUSAL = 'DMEPOS suppliers may not register in IACS yet.';
 
-export async function assessDetails(role: RegistrationRole, details: RegistrationDetails): Promise<DetailsAssessment> {
+export async function assessDetails(
+  role: RegistrationRole,
+  details: RegistrationDetails,
+  applicantUserId?: string,
+): Promise<DetailsAssessment> {
   if (details.organization?.providerType === 'DMEPOS_SUPPLIER') return { outcome: 'REFUSED', reason: DMEPOS_REFUSAL };
 
   if (details.organizationId !== undefined) {
@@ -32,5 +37,42 @@ export async function assessDetails(role: RegistrationRole, details: Registratio
       return { outcome: 'INVALID', errors: [{ path: 'userGroupId', message: 'must be a provider or surrogate user group' }] };
   }
 
+  if (details.userGroup !== undefined && details.organizationId !== undefined) {
+    const escaped = details.userGroup.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    if (await UserGroupModel.exists({ organizationId: details.organizationId, name: { $regex: `^${escaped}$`, $options: 'i' } }))
+      return { outcome: 'INVALID', errors: [{ path: 'userGroup.name', message: 'already names a user group of this organization' }] };
+  }
+
+  if (applicantUserId !== undefined) {
+    const refusal = await alreadyHolds(applicantUserId, role, details);
+    if (refusal) return { outcome: 'INVALID', errors: [refusal] };
+  }
+
   return { outcome: 'ACCEPTED', details };
+}
+
+/** A person asking for another role must not already hold it there; a surrogate company gets one group per provider. */
+async function alreadyHolds(userId: string, role: RegistrationRole, details: RegistrationDetails): Promise<FieldError | undefined> {
+  const account = await AccountModel.findOne({ userId }).lean();
+  if (!account) return undefined;
+  const sameGrant = account.roles.some(
+    (grant) =>
+      grant.role === role &&
+      (grant.organizationId ?? undefined) === details.organizationId &&
+      (details.userGroupId === undefined || grant.userGroupId === details.userGroupId),
+  );
+  if (sameGrant && role !== 'USER_GROUP_ADMINISTRATOR')
+    return { path: 'organizationId', message: `you already hold the role ${role} there` };
+  if (role === 'USER_GROUP_ADMINISTRATOR' && details.userGroup?.kind === 'SURROGATE') {
+    const administered = account.roles.filter(
+      (grant) => grant.role === 'USER_GROUP_ADMINISTRATOR' && grant.organizationId === details.organizationId,
+    );
+    const surrogate = await UserGroupModel.exists({
+      _id: { $in: administered.flatMap((g) => (g.userGroupId ? [g.userGroupId] : [])) },
+      kind: 'SURROGATE',
+    });
+    if (surrogate)
+      return { path: 'organizationId', message: 'you already administer a surrogate user group for this provider organization' };
+  }
+  return undefined;
 }

@@ -7,6 +7,7 @@ export const SUBJECTS = {
   submitted: 'IACS Registration Request Submitted – Tracking Number Enclosed',
   userId: 'FYI: User Creation Completed – Account ID Enclosed',
   password: 'FYI: User Creation Completed – Password Enclosed',
+  roleAdded: 'FYI: Role Request Approved – Role Added to Your Account',
 } as const;
 
 export function emailVerification(to: string, code: string, validMinutes: number): OutgoingEmail {
@@ -54,5 +55,13 @@ export function applicantNotice(to: string, notice: ApplicantNotice, reason?: st
     to,
     subject: NOTICE_SUBJECTS[notice],
     text: reason ? `Your registration request ended.\n\nReason: ${reason}` : 'Your registration request ended.',
+  };
+}
+
+export function roleAdded(to: string, role: string): OutgoingEmail {
+  return {
+    to,
+    subject: SUBJECTS.roleAdded,
+    text: `Your request for the role ${role.replaceAll('_', ' ').toLowerCase()} was approved and added to your account.\n\nLog in with your existing user ID and password.`,
   };
 }

@@ -92,14 +92,30 @@ async function sendCredentials(
   }
 }
 
+/** One person, one account: a further role is added to it, and its holder is told (no new credentials). */
+async function addRole(userId: string, registrationId: string, grant: RoleGrant, mailer: Mailer) {
+  const account = await AccountModel.findOne({ userId });
+  if (!account) throw new Error(`account ${userId} of registration ${registrationId} is gone`);
+  if (!account.roles.some((r) => r.registrationId === registrationId)) {
+    await AccountModel.updateOne(
+      { _id: account._id, 'roles.registrationId': { $ne: registrationId } },
+      { $push: { roles: { ...grant, registrationId } } },
+    );
+  }
+  await mailer.sendOnce(`role-added:${registrationId}`, emails.roleAdded(account.email, grant.role));
+  return account;
+}
+
 export async function provisionAccount(
   registration: HydratedDocument<RegistrationRecord & { _id: string }>,
   mailer: Mailer,
 ): Promise<{ userId: string }> {
   const details = registration.details as RegistrationDetails;
   const grant = await grantFor(registration, details);
-  const account = await accountFor(registration, grant);
-  await sendCredentials(account, mailer);
+  const account = registration.applicantUserId
+    ? await addRole(registration.applicantUserId, registration._id, grant, mailer)
+    : await accountFor(registration, grant);
+  if (!registration.applicantUserId) await sendCredentials(account, mailer);
   await RegistrationModel.updateOne({ _id: registration._id }, { $set: { userId: account.userId } });
   await audit(`${registration._id}:provisioned`, {
     kind: 'ACCOUNT_PROVISIONED',

@@ -8,6 +8,8 @@ import type { Identity, RegistrationDetails } from '../domain/schemas';
 import type { RegistrationStatus, StatusChange } from '../domain/status';
 import type { ApplicantNotice, DetailsVerdict } from '../machines/registration';
 import type { RegistrationWorkflowInput } from '../workflows/messages';
+import { ApplicationFailure } from '@temporalio/activity';
+import { AccountModel } from '../models/account';
 import { EmailCodeModel, RegistrationModel } from '../models/registration';
 import { encryptField, keyedHash, randomDigits, sameHash, type SecretKeys } from '../security/secrets';
 import { assessDetails as assess, type DetailsAssessment } from './details-assessment';
@@ -29,6 +31,28 @@ const codeHash = (keys: SecretKeys, registrationId: string, codeNumber: number, 
   keyedHash(keys, `email-code:${registrationId}:${codeNumber}`, code);
 
 export function createRegistrationActivities({ keys, mailer, ssa }: ActivityDeps) {
+  /** Who is asking: a new person's identity (sealed) or the account of a person asking for another role. */
+  async function applicantFields(input: RegistrationWorkflowInput) {
+    if (input.identity) {
+      const { identity } = input;
+      return {
+        firstName: identity.firstName,
+        lastName: identity.lastName,
+        ssnHash: keyedHash(keys, 'ssn', identity.ssn),
+        ssnLast4: identity.ssn.slice(-4),
+        dateOfBirthEncrypted: encryptField(keys, identity.dateOfBirth),
+      };
+    }
+    const account = await AccountModel.findOne({ userId: input.applicantUserId });
+    if (!account) throw ApplicationFailure.nonRetryable(`no account ${input.applicantUserId}`, 'UnknownAccount');
+    return {
+      firstName: account.firstName,
+      lastName: account.lastName,
+      ssnHash: account.ssnHash ?? undefined,
+      applicantUserId: account.userId,
+    };
+  }
+
   async function registration(registrationId: string) {
     const found = await RegistrationModel.findById(registrationId);
     if (!found) throw new Error(`registration ${registrationId} is not recorded`);
@@ -37,7 +61,6 @@ export function createRegistrationActivities({ keys, mailer, ssa }: ActivityDeps
 
   return {
     async recordRegistration(input: RegistrationWorkflowInput): Promise<void> {
-      const { identity } = input;
       await RegistrationModel.updateOne(
         { _id: input.registrationId },
         {
@@ -45,13 +68,9 @@ export function createRegistrationActivities({ keys, mailer, ssa }: ActivityDeps
             role: input.role,
             community: input.community,
             email: input.email,
-            firstName: identity.firstName,
-            lastName: identity.lastName,
-            ssnHash: keyedHash(keys, 'ssn', identity.ssn),
-            ssnLast4: identity.ssn.slice(-4),
-            dateOfBirthEncrypted: encryptField(keys, identity.dateOfBirth),
+            ...(await applicantFields(input)),
             applicantTokenHash: input.applicantTokenHash,
-            status: 'VALIDATING_IDENTITY',
+            status: input.applicantUserId ? 'AWAITING_DETAILS' : 'VALIDATING_IDENTITY',
             history: [],
           },
         },
@@ -128,12 +147,14 @@ export function createRegistrationActivities({ keys, mailer, ssa }: ActivityDeps
     async assessDetails({
       role,
       details,
+      applicantUserId,
     }: {
       registrationId: string;
       role: RegistrationRole;
       details: RegistrationDetails;
+      applicantUserId?: string;
     }): Promise<DetailsAssessment> {
-      return assess(role, details);
+      return assess(role, details, applicantUserId);
     },
 
     async submitRegistration({

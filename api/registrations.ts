@@ -2,9 +2,10 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Request } from 'express';
 import type { WorkflowHandle } from '@temporalio/client';
-import { detailsSchemaFor, emailCodeSchema, newRegistrationSchema } from '../domain/schemas';
+import { detailsSchemaFor, emailCodeSchema, newRegistrationSchema, roleRequestSchema } from '../domain/schemas';
+import { AccountModel } from '../models/account';
 import type { RegistrationPolicy } from '../machines/registration';
-import { randomToken, tokenHash } from '../security/secrets';
+import { keyedHash, randomToken, tokenHash } from '../security/secrets';
 import {
   cancelUpdate,
   provideDetailsUpdate,
@@ -18,7 +19,7 @@ import {
 } from '../workflows/messages';
 import type { RateRuleName, RateRules } from '../domain/abuse-limits';
 import { noBody } from './empty-input';
-import { guard, type GuardDeps } from './guard';
+import { accountOf, guard, type GuardDeps } from './guard';
 import { byAddress, byBodyField, byPathId, rateLimit } from './rate-limit';
 import { HttpProblem, parse } from './problem';
 import { refusalsAsProblems, sendUpdate } from './temporal-refusals';
@@ -26,6 +27,24 @@ import { refusalsAsProblems, sendUpdate } from './temporal-refusals';
 export function registrationRoutes(deps: GuardDeps & { taskQueue: string; policy: RegistrationPolicy; rateRules: RateRules }): Router {
   const router = Router();
   const limit = (name: RateRuleName, subjectOf: Parameters<typeof rateLimit>[2]) => rateLimit(deps.rateRules, name, subjectOf);
+
+  /** Starts one registration workflow; the applicant token that follows it is returned once, never stored in clear. */
+  async function startRegistration(request: Omit<RegistrationWorkflowInput, 'registrationId' | 'applicantTokenHash' | 'policy'>) {
+    const registrationId = randomUUID();
+    const applicantToken = randomToken();
+    const input: RegistrationWorkflowInput = {
+      ...request,
+      registrationId,
+      applicantTokenHash: tokenHash(deps.keys, applicantToken),
+      policy: deps.policy,
+    };
+    await deps.temporal.workflow.start(REGISTRATION_WORKFLOW, {
+      taskQueue: deps.taskQueue,
+      workflowId: workflowIdFor(registrationId),
+      args: [input],
+    });
+    return { registrationId, applicantToken };
+  }
 
   const follow = guard('registration:follow', deps);
   /** The workflow of `:id`; `follow` has already checked the applicant token. */
@@ -38,21 +57,16 @@ export function registrationRoutes(deps: GuardDeps & { taskQueue: string; policy
     guard('registration:start', deps),
     async (req, res) => {
       const body = parse(newRegistrationSchema, req.body, 'registration');
-      const registrationId = randomUUID();
-      const applicantToken = randomToken();
-      const input: RegistrationWorkflowInput = {
-        registrationId,
+      // One person, one account for life: a second self-registration is pointed to "add a role".
+      if (await AccountModel.exists({ ssnHash: keyedHash(deps.keys, 'ssn', body.identity.ssn) }))
+        throw new HttpProblem(409, 'this person already has an account: log in and request another role with POST /me/role-requests', [
+          { path: 'identity.ssn', message: 'already belongs to an account' },
+        ]);
+      const { registrationId, applicantToken } = await startRegistration({
         community: body.community,
         role: body.role,
         identity: body.identity,
         email: body.email,
-        applicantTokenHash: tokenHash(deps.keys, applicantToken),
-        policy: deps.policy,
-      };
-      await deps.temporal.workflow.start(REGISTRATION_WORKFLOW, {
-        taskQueue: deps.taskQueue,
-        workflowId: workflowIdFor(registrationId),
-        args: [input],
       });
       res
         .status(202)
@@ -60,6 +74,19 @@ export function registrationRoutes(deps: GuardDeps & { taskQueue: string; policy
         .json({ id: registrationId, applicantToken, status: 'VALIDATING_IDENTITY' });
     },
   );
+
+  router.post('/me/role-requests', guard('registration:request-role', deps), async (req, res) => {
+    const body = parse(roleRequestSchema, req.body, 'role request');
+    const account = await AccountModel.findOne({ userId: accountOf(res).userId }).lean();
+    if (!account) throw new HttpProblem(401, 'the account is gone');
+    const { registrationId, applicantToken } = await startRegistration({
+      community: body.community,
+      role: body.role,
+      applicantUserId: account.userId,
+      email: account.email,
+    });
+    res.status(202).location(`/registrations/${registrationId}`).json({ id: registrationId, applicantToken, status: 'AWAITING_DETAILS' });
+  });
 
   router.get('/registrations/:id', follow, async (req, res) => {
     const handle = handleOf(req);

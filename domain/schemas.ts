@@ -29,6 +29,14 @@ export const newRegistrationSchema = z.strictObject({
 });
 export type NewRegistration = z.infer<typeof newRegistrationSchema>;
 
+/** A person with an account asks for another role: the role's terms again, no identity, no email. */
+export const roleRequestSchema = z.strictObject({
+  community: z.enum(COMMUNITIES),
+  role: z.enum(REGISTRATION_ROLES),
+  acceptedTerms: z.strictObject({ role: z.literal(true, "the role's terms must be accepted") }),
+});
+export type RoleRequest = z.infer<typeof roleRequestSchema>;
+
 export const emailCodeSchema = z.strictObject({ code: z.string().regex(/^\d{6}$/, 'must be the 6-digit code from the email') });
 
 const addressSchema = z.strictObject({

@@ -27,6 +27,8 @@ export const DEFAULT_POLICY: RegistrationPolicy = {
 export interface RegistrationInput {
   role: RegistrationRole;
   policy: RegistrationPolicy;
+  /** Set when a person who already has an account asks for another role: identity and email are known. */
+  applicantUserId?: string;
 }
 
 /** What the details step settled: accepted details (with resolved ids), or a rule refusal. */
@@ -47,6 +49,7 @@ export interface RegistrationContext {
   reason?: string;
   decidedBy?: string;
   userId?: string;
+  applicantUserId?: string;
 }
 
 export type RegistrationEvent =
@@ -95,17 +98,29 @@ export const registrationMachine = setup({
     detailsAccepted: ({ event }) => event.type === 'DETAILS_ASSESSED' && event.verdict.outcome === 'ACCEPTED',
     hasDetails: ({ context }) => context.details !== undefined,
     isRoutedApprover: ({ context, event }) =>
-      event.type === 'DECIDE' && context.route !== undefined && mayDecide(event.approver, context.route),
+      event.type === 'DECIDE' && context.route !== undefined && mayDecide(event.approver, context.route, context.applicantUserId),
     approves: ({ event }) => event.type === 'DECIDE' && event.decision === 'APPROVE',
+    isAccountHolder: ({ context }) => context.applicantUserId !== undefined,
   },
   delays: {
     emailCodeTtl: ({ context }) => context.policy.emailCodeTtlMs,
   },
 }).createMachine({
   id: 'registration',
-  context: ({ input }) => ({ role: input.role, policy: input.policy, codeNumber: 0, wrongCodeAttempts: 0, codeResends: 0 }),
-  initial: 'validatingIdentity',
+  context: ({ input }) => ({
+    role: input.role,
+    policy: input.policy,
+    applicantUserId: input.applicantUserId,
+    codeNumber: 0,
+    wrongCodeAttempts: 0,
+    codeResends: 0,
+  }),
+  initial: 'start',
   states: {
+    // Transient: a person registers once; later roles skip the identity and email steps.
+    start: {
+      always: [{ guard: 'isAccountHolder', target: 'awaitingDetails' }, { target: 'validatingIdentity' }],
+    },
     validatingIdentity: {
       tags: ['VALIDATING_IDENTITY'],
       entry: 'validateIdentity',

@@ -33,6 +33,29 @@ export const SSA_FIXTURES: readonly SsaIdentity[] = [
   { firstName: 'Parker', lastName: 'Simulacre', dateOfBirth: '1966-06-06', ssn: '900-12-0016' },
 ];
 
+const GIVEN_NAMES = ['Alex', 'Bailey', 'Cameron', 'Devon', 'Ellis', 'Frankie', 'Greer', 'Hayden', 'Jamie', 'Kai'] as const;
+
+/**
+ * A further pool of generated identities, so that tests can register many distinct people:
+ * number n (0 to 999) is `<given name> Sample<n>`, SSN 901-00-<n as 4 digits>, born
+ * 19<50 + n % 40>-<month 1 + n % 12>-<day 1 + n % 28>. Same never-issued 900 area.
+ */
+export function generatedIdentity(n: number): SsaIdentity {
+  const pad = (value: number, width: number) => String(value).padStart(width, '0');
+  return {
+    firstName: GIVEN_NAMES[n % GIVEN_NAMES.length]!,
+    lastName: `Sample${n}`,
+    dateOfBirth: `19${50 + (n % 40)}-${pad(1 + (n % 12), 2)}-${pad(1 + (n % 28), 2)}`,
+    ssn: `901-00-${pad(n, 4)}`,
+  };
+}
+
+/** Every identity the simulator validates: the named fixtures, then the generated pool. */
+export const SSA_VALID_IDENTITIES: readonly SsaIdentity[] = [
+  ...SSA_FIXTURES,
+  ...Array.from({ length: 1000 }, (_, n) => generatedIdentity(n)),
+];
+
 export interface NonMatchingExample {
   why: string;
   identity: SsaIdentity;

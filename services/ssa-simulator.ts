@@ -15,7 +15,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import { SSA_FIXTURES, type SsaIdentity } from './ssa-fixtures';
+import { SSA_VALID_IDENTITIES, type SsaIdentity } from './ssa-fixtures';
 
 export const identityValidationRequest = z.object({
   firstName: z.string().trim().min(1).max(100),
@@ -33,7 +33,7 @@ const sameName = (a: string, b: string): boolean => a.trim().toLowerCase() === b
 /** MATCH when all four fields equal a fixture's (names case-insensitively, trimmed). */
 export function matchIdentity(
   request: IdentityValidationRequest,
-  fixtures: readonly SsaIdentity[] = SSA_FIXTURES,
+  fixtures: readonly SsaIdentity[] = SSA_VALID_IDENTITIES,
 ): IdentityValidationResult {
   const fixture = fixtures.find((f) => f.ssn === request.ssn);
   const matches =

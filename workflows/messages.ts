@@ -16,7 +16,10 @@ export interface RegistrationWorkflowInput {
   registrationId: string;
   community: Community;
   role: RegistrationRole;
-  identity: Identity;
+  /** The identity a new person gave; absent when a person with an account asks for another role. */
+  identity?: Identity;
+  /** The account of a person asking for another role. */
+  applicantUserId?: string;
   email: string;
   applicantTokenHash: string;
   policy: RegistrationPolicy;

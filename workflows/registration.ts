@@ -64,10 +64,19 @@ interface ChartAction {
   params?: unknown;
 }
 
+function identityOf(input: RegistrationWorkflowInput) {
+  if (!input.identity) throw new Error('the chart asked to validate an identity this request does not carry');
+  return input.identity;
+}
+
 export async function registrationWorkflow(input: RegistrationWorkflowInput): Promise<RegistrationView> {
   const { registrationId } = input;
   // The first snapshot is computed at once (pure) so queries and validators always have one.
-  const [firstSnapshot, firstActions] = initialTransition(registrationMachine, { role: input.role, policy: input.policy });
+  const [firstSnapshot, firstActions] = initialTransition(registrationMachine, {
+    role: input.role,
+    policy: input.policy,
+    applicantUserId: input.applicantUserId,
+  });
   let snapshot: RegistrationSnapshot = firstSnapshot;
   const history: StatusChange[] = [];
   const timers = new Map<string, { scope: CancellationScope; dueAt: string }>();
@@ -108,14 +117,19 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
     };
   }
 
+  /** Records a status change in the history at once (queries see it), then in MongoDB. */
   async function noteStatus(): Promise<void> {
     const current = status();
     if (history.at(-1)?.status === current) return;
     history.push({ status: current, at: new Date().toISOString() });
+    await persistStatus();
+  }
+
+  async function persistStatus(): Promise<void> {
     const { context } = snapshot;
     await recordStatus({
       registrationId,
-      status: current,
+      status: status(),
       history,
       trackingNumber: context.trackingNumber,
       reason: context.reason,
@@ -158,7 +172,7 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
       case 'validateIdentity':
         return inBackground('identity', async () => ({
           type: 'IDENTITY_CHECKED',
-          matches: (await validateIdentity(input.identity)).matches,
+          matches: (await validateIdentity(identityOf(input))).matches,
         }));
       case 'stopIdentityValidation':
         return background.get('identity')?.cancel();
@@ -284,7 +298,7 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
     (details) =>
       exclusive(async () => {
         requireDetailsOpen();
-        const verdict = await assessDetails({ registrationId, role: input.role, details });
+        const verdict = await assessDetails({ registrationId, role: input.role, details, applicantUserId: input.applicantUserId });
         if (verdict.outcome === 'INVALID') refuse(REFUSALS.INVALID_DETAILS, 'the details are not acceptable', { errors: verdict.errors });
         await step({ type: 'DETAILS_ASSESSED', verdict });
         return { status: status(), reason: snapshot.context.reason };
@@ -323,9 +337,11 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
     { validator: (decision) => requireDecidable({ type: 'DECIDE', ...decision }) },
   );
 
+  // The first status is in the history from the first moment; MongoDB hears of it just after.
+  history.push({ status: status(), at: new Date().toISOString() });
   await recordRegistration(input);
   await exclusive(async () => {
-    await noteStatus();
+    await persistStatus();
     await performAll(firstActions);
   });
 

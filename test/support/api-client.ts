@@ -1,5 +1,5 @@
 /** A small typed HTTP client for the API, as an applicant or approver would use it. */
-import { SSA_FIXTURES, type SsaIdentity } from '../../services/ssa-fixtures';
+import { SSA_VALID_IDENTITIES, type SsaIdentity } from '../../services/ssa-fixtures';
 import { waitForMessage } from './mailbox';
 
 export interface ApiAnswer<T = Record<string, unknown>> {
@@ -46,7 +46,7 @@ export interface Started {
 let fixtureCursor = 0;
 /** Each journey takes the next fixture identity that the SSA simulator validates. */
 export function nextIdentity(): SsaIdentity {
-  const identity = SSA_FIXTURES[fixtureCursor % SSA_FIXTURES.length]!;
+  const identity = SSA_VALID_IDENTITIES[fixtureCursor % SSA_VALID_IDENTITIES.length]!;
   fixtureCursor++;
   return identity;
 }

@@ -62,8 +62,10 @@ function effects(actions: readonly { type: string; params?: unknown }[]): Effect
   return actions.map((a) => ({ type: a.type, params: a.params }));
 }
 
-function start(role: RegistrationRole = 'END_USER', policy: RegistrationPolicy = DEFAULT_POLICY): Step {
-  const [snapshot, actions] = initialTransition(registrationMachine, { role, policy });
+function start(role: RegistrationRole = 'END_USER', policy: RegistrationPolicy = DEFAULT_POLICY, applicantUserId?: string): Step {
+  const [snapshot, actions] = initialTransition(registrationMachine, { role, policy, applicantUserId });
+  // The transient start state is passed through by every initial transition; it never rests.
+  visitedStateIds.add('registration.start');
   record(snapshot);
   return [snapshot, effects(actions)];
 }
@@ -697,15 +699,54 @@ describe('validatingIdentity exit', () => {
 });
 
 // Must stay last: it checks what the tests above visited.
+describe('a person who already has an account asks for another role', () => {
+  const organizationId = 'org-1';
+  const soRoute = approvalRouteFor({ role: 'USER_GROUP_ADMINISTRATOR', organizationId });
+  const details = {
+    contact: { phone: '+1 410 555 0100', address: { line1: '1 Main St', city: 'Towson', state: 'MD', postalCode: '21204', country: 'US' } },
+    organizationId,
+    userGroup: { name: 'Billing', kind: 'PROVIDER' as const },
+    justification: 'Second role.',
+  };
+
+  it('skips identity validation and email verification: the request starts at AWAITING_DETAILS with no effects', () => {
+    const [s, fx] = start('USER_GROUP_ADMINISTRATOR', DEFAULT_POLICY, 'ASMI0001');
+    expect(statusOf(s)).toBe('AWAITING_DETAILS');
+    expect(s.value).toEqual({ awaitingDetails: 'editing' });
+    expect(s.context.applicantUserId).toBe('ASMI0001');
+    expect(fx).toEqual([]);
+  });
+
+  it('goes through the same submission and approval, and the applicant may not approve their own request', () => {
+    const [s0] = start('USER_GROUP_ADMINISTRATOR', DEFAULT_POLICY, 'ASMI0001');
+    const [s1] = sendAll(s0, [
+      { type: 'DETAILS_ASSESSED', verdict: { outcome: 'ACCEPTED', details } },
+      { type: 'SUBMIT' },
+      { type: 'SUBMISSION_RECORDED', trackingNumber: 'IACS-2026-000009', route: soRoute },
+    ]);
+    expect(statusOf(s1)).toBe('AWAITING_APPROVAL');
+    // The applicant is the organization's SO: routed by role, but not for their own request.
+    const self = { userId: 'ASMI0001', roles: [{ role: 'SECURITY_OFFICIAL' as const, organizationId }] };
+    const selfDecision = { type: 'DECIDE' as const, decision: 'APPROVE' as const, approver: self };
+    expect(s1.can(selfDecision)).toBe(false);
+    expect(send(s1, selfDecision)[0].value).toBe('awaitingApproval');
+    const backup = { userId: 'BBAK0002', roles: [{ role: 'BACKUP_SECURITY_OFFICIAL' as const, organizationId }] };
+    const [s2, fx] = send(s1, { type: 'DECIDE', decision: 'APPROVE', approver: backup });
+    expect(statusOf(s2)).toBe('APPROVED');
+    expect(fx).toEqual([{ type: 'provisionAccount', params: undefined }]);
+  });
+});
+
 describe('coverage of the chart', () => {
   type Node = (typeof registrationMachine.root.states)[string];
   const allNodes = (node: Node): Node[] => [node, ...Object.values(node.states).flatMap(allNodes)];
   const nodes = [registrationMachine.root as Node, ...Object.values(registrationMachine.root.states).flatMap(allNodes)];
 
-  it('the chart has the expected 16 state nodes (root, 11 top-level, 4 nested)', () => {
+  it('the chart has the expected 17 state nodes (root, 12 top-level, 4 nested)', () => {
     expect(nodes.map((n) => n.id).sort()).toEqual(
       [
         'registration',
+        'registration.start',
         'registration.validatingIdentity',
         'registration.identityRejected',
         'registration.awaitingEmailVerification',
