@@ -67,6 +67,10 @@ export function createAccountService(opts: { sessionTtlMs: number; keys: SecretK
       await failedLogin(account ? 'NO_PASSWORD' : 'UNKNOWN_USER_ID');
       throw refused;
     }
+    if (account.deactivatedAt) {
+      await failedLogin('DEACTIVATED');
+      throw new AccountError('UNAUTHORIZED', 'the account is deactivated: contact your Help Desk');
+    }
     if (account.lockedUntil && account.lockedUntil > new Date()) {
       await failedLogin('LOCKED');
       throw new AccountError('UNAUTHORIZED', 'the account is locked for a while after repeated failed logins');
@@ -111,7 +115,7 @@ export function createAccountService(opts: { sessionTtlMs: number; keys: SecretK
     const session = await SessionModel.findOne({ tokenHash: tokenHash(opts.keys, token) });
     if (!session || session.expiresAt < new Date()) return undefined;
     const account = await AccountModel.findOne({ userId: session.userId });
-    if (!account) return undefined;
+    if (!account || account.deactivatedAt) return undefined;
     return {
       userId: account.userId,
       roles: account.roles.map((r) => ({

@@ -25,6 +25,15 @@ export async function assessDetails(
     if (!organization || organization.status !== 'APPROVED')
       return { outcome: 'REFUSED', reason: 'The organization does not exist or is not approved; it cannot be joined.' };
     if (organization.providerType === 'DMEPOS_SUPPLIER') return { outcome: 'REFUSED', reason: DMEPOS_REFUSAL };
+    // Registry organizations hold registry user groups; every other organization holds provider or surrogate ones.
+    const registry = organization.providerType === 'REGISTRY';
+    if (details.userGroup !== undefined && (details.userGroup.kind === 'REGISTRY') !== registry)
+      return {
+        outcome: 'INVALID',
+        errors: [
+          { path: 'userGroup.kind', message: registry ? 'must be REGISTRY in a registry organization' : 'must be PROVIDER or SURROGATE' },
+        ],
+      };
   }
 
   if (details.userGroupId !== undefined) {

@@ -1,5 +1,5 @@
 /** The texts of the emails the IACS guides describe; subjects exactly as DOMAIN.md gives them. */
-import type { ApplicantNotice } from '../machines/registration';
+import type { ApplicantNotice, ApproverNotice } from '../machines/registration';
 import type { OutgoingEmail } from './mailer';
 
 export const SUBJECTS = {
@@ -48,6 +48,7 @@ const NOTICE_SUBJECTS: Record<ApplicantNotice, string> = {
   DENIED: 'IACS Registration – Request Denied',
   REJECTED: 'IACS Registration – Request Rejected',
   CANCELLED: 'IACS Registration – Request Cancelled',
+  EXPIRED: 'IACS Registration – Request Expired',
 };
 
 export function applicantNotice(to: string, notice: ApplicantNotice, reason?: string): OutgoingEmail {
@@ -63,5 +64,18 @@ export function roleAdded(to: string, role: string): OutgoingEmail {
     to,
     subject: SUBJECTS.roleAdded,
     text: `Your request for the role ${role.replaceAll('_', ' ').toLowerCase()} was approved and added to your account.\n\nLog in with your existing user ID and password.`,
+  };
+}
+
+const APPROVER_SUBJECTS: Record<ApproverNotice, string> = {
+  REMINDER: 'IACS Reminder – A Registration Request Awaits Your Decision',
+  ESCALATION: 'IACS Escalation – A Registration Request Now Awaits Your Decision',
+};
+
+export function approverNotice(to: string, notice: ApproverNotice, trackingNumber: string): OutgoingEmail {
+  return {
+    to,
+    subject: APPROVER_SUBJECTS[notice],
+    text: `Registration request ${trackingNumber} is waiting for a decision.\n\nLog in and open your approvals to decide it.`,
   };
 }

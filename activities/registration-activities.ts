@@ -6,7 +6,8 @@ import { log } from '../infra/logger';
 import type { RegistrationRole } from '../domain/roles';
 import type { Identity, RegistrationDetails } from '../domain/schemas';
 import type { RegistrationStatus, StatusChange } from '../domain/status';
-import type { ApplicantNotice, DetailsVerdict } from '../machines/registration';
+import type { ApplicantNotice, ApproverNotice, DetailsVerdict } from '../machines/registration';
+import { activeApprovers } from '../accounts/approvers';
 import type { RegistrationWorkflowInput } from '../workflows/messages';
 import { ApplicationFailure } from '@temporalio/activity';
 import { AccountModel } from '../models/account';
@@ -181,6 +182,35 @@ export function createRegistrationActivities({ keys, mailer, ssa }: ActivityDeps
 
     async provisionAccount({ registrationId }: { registrationId: string }): Promise<{ userId: string }> {
       return provision(await registration(registrationId), mailer);
+    },
+
+    /** The route may have changed (escalation, re-routing): the approvers' queue reads it from MongoDB. */
+    async notifyApprovers({
+      registrationId,
+      notice,
+      route,
+      applicantUserId,
+    }: {
+      registrationId: string;
+      notice: ApproverNotice;
+      route: ApprovalRoute;
+      applicantUserId?: string;
+    }): Promise<void> {
+      await RegistrationModel.updateOne({ _id: registrationId }, { $set: { route } });
+      const { trackingNumber } = await registration(registrationId);
+      const approvers = await activeApprovers(route, applicantUserId);
+      // One notice per approver and deadline; the route's shape keys an escalation apart from a re-routing.
+      const step = `${notice}:${route.approvers.map((a) => a.kind).join('+')}`;
+      for (const approver of approvers)
+        await mailer.sendOnce(
+          `approvers:${registrationId}:${step}:${approver.userId}`,
+          emails.approverNotice(approver.email, notice, trackingNumber ?? registrationId),
+        );
+      await audit(`${registrationId}:approvers:${step}`, {
+        kind: `APPROVERS_${notice}`,
+        registrationId,
+        data: { heldBy: route.heldBy, approvers: approvers.map((a) => a.userId) },
+      });
     },
 
     async notifyApplicant({

@@ -24,6 +24,7 @@ export async function startApi(config = loadConfig()) {
     codec: new EncryptionCodec(parseCodecKeys(config.payloadKeys)),
     uiOrigins: config.temporalUiOrigins,
     keys,
+    approvalDeadlines: config.approvalDeadlines,
   });
   const server = await new Promise<import('node:http').Server>((resolve) => {
     const s = app.listen(config.api.port, config.api.host, () => resolve(s));

@@ -19,12 +19,15 @@ import {
 } from '../workflows/messages';
 import type { RateRuleName, RateRules } from '../domain/abuse-limits';
 import { noBody } from './empty-input';
+import { currentApprovalDeadlines, type ApprovalDeadlines } from './deadline-routes';
 import { accountOf, guard, type GuardDeps } from './guard';
 import { byAddress, byBodyField, byPathId, rateLimit } from './rate-limit';
 import { HttpProblem, parse } from './problem';
 import { refusalsAsProblems, sendUpdate } from './temporal-refusals';
 
-export function registrationRoutes(deps: GuardDeps & { taskQueue: string; policy: RegistrationPolicy; rateRules: RateRules }): Router {
+export function registrationRoutes(
+  deps: GuardDeps & { taskQueue: string; policy: RegistrationPolicy; rateRules: RateRules; approvalDeadlines: ApprovalDeadlines },
+): Router {
   const router = Router();
   const limit = (name: RateRuleName, subjectOf: Parameters<typeof rateLimit>[2]) => rateLimit(deps.rateRules, name, subjectOf);
 
@@ -37,6 +40,7 @@ export function registrationRoutes(deps: GuardDeps & { taskQueue: string; policy
       registrationId,
       applicantTokenHash: tokenHash(deps.keys, applicantToken),
       policy: deps.policy,
+      approvalDeadlines: await currentApprovalDeadlines(deps.approvalDeadlines),
     };
     await deps.temporal.workflow.start(REGISTRATION_WORKFLOW, {
       taskQueue: deps.taskQueue,

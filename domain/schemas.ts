@@ -98,8 +98,6 @@ export function detailsSchemaFor(role: RegistrationRole) {
       if (!required.includes(field) && !optional.includes(field) && present)
         ctx.addIssue({ code: 'custom', path: [field], message: `is not accepted for ${role}` });
     }
-    if (role === 'USER_GROUP_ADMINISTRATOR' && details.userGroup?.kind === 'REGISTRY')
-      ctx.addIssue({ code: 'custom', path: ['userGroup', 'kind'], message: 'must be PROVIDER or SURROGATE' });
   });
 }
 

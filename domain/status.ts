@@ -11,6 +11,7 @@ export const REGISTRATION_STATUSES = [
   'PROVISIONED',
   'CANCELLED',
   'REJECTED',
+  'EXPIRED',
 ] as const;
 export type RegistrationStatus = (typeof REGISTRATION_STATUSES)[number];
 
@@ -21,6 +22,7 @@ export const FINAL_STATUSES: ReadonlySet<RegistrationStatus> = new Set([
   'PROVISIONED',
   'CANCELLED',
   'REJECTED',
+  'EXPIRED',
 ]);
 
 export interface StatusChange {

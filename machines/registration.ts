@@ -4,7 +4,8 @@
  * the 30-minute code window is an `after` delay the workflow turns into a durable timer.
  */
 import { and, assign, setup, type SnapshotFrom } from 'xstate';
-import { mayDecide, type ApprovalRoute, type Principal } from '../domain/approval-routing';
+import { mayDecide, type ApprovalRoute, type Principal, type RoutableRequest } from '../domain/approval-routing';
+import { escalationFor } from '../domain/escalation';
 import type { RegistrationRole } from '../domain/roles';
 import type { RegistrationDetails } from '../domain/schemas';
 import { REGISTRATION_STATUSES, type RegistrationStatus } from '../domain/status';
@@ -34,7 +35,10 @@ export interface RegistrationInput {
 /** What the details step settled: accepted details (with resolved ids), or a rule refusal. */
 export type DetailsVerdict = { outcome: 'ACCEPTED'; details: RegistrationDetails } | { outcome: 'REFUSED'; reason: string };
 
-export type ApplicantNotice = 'IDENTITY_REJECTED' | 'EMAIL_VERIFICATION_EXPIRED' | 'DENIED' | 'REJECTED' | 'CANCELLED';
+export type ApplicantNotice = 'IDENTITY_REJECTED' | 'EMAIL_VERIFICATION_EXPIRED' | 'DENIED' | 'REJECTED' | 'CANCELLED' | 'EXPIRED';
+
+/** What the approvers are told: a reminder, or that the request now reaches them too. */
+export type ApproverNotice = 'REMINDER' | 'ESCALATION';
 
 export interface RegistrationContext {
   role: RegistrationRole;
@@ -50,6 +54,9 @@ export interface RegistrationContext {
   decidedBy?: string;
   userId?: string;
   applicantUserId?: string;
+  /** Approval deadlines already passed: each happens once, in order. */
+  reminded: boolean;
+  escalated: boolean;
 }
 
 export type RegistrationEvent =
@@ -61,6 +68,10 @@ export type RegistrationEvent =
   | { type: 'SUBMISSION_RECORDED'; trackingNumber: string; route: ApprovalRoute }
   | { type: 'DECIDE'; decision: 'APPROVE' | 'DENY'; reason?: string; approver: Principal }
   | { type: 'ACCOUNT_PROVISIONED'; userId: string }
+  /** The workflow's clock says an approval deadline has come (domain/approval-deadlines.ts). */
+  | { type: 'DEADLINE_REACHED'; deadline: 'REMIND' | 'ESCALATE' | 'EXPIRE' }
+  /** The approvers on the route can no longer decide (deactivated): the route the tables allow next. */
+  | { type: 'ROUTE_CHANGED'; route: ApprovalRoute }
   | { type: 'CANCEL' };
 
 /** The effects the chart asks for; each becomes an activity call in the workflow. */
@@ -70,7 +81,8 @@ export type RegistrationEffect =
   | { type: 'issueEmailCode'; params: { codeNumber: number } }
   | { type: 'recordSubmission'; params: { details: RegistrationDetails } }
   | { type: 'provisionAccount' }
-  | { type: 'notifyApplicant'; params: { notice: ApplicantNotice; reason?: string } };
+  | { type: 'notifyApplicant'; params: { notice: ApplicantNotice; reason?: string } }
+  | { type: 'notifyApprovers'; params: { notice: ApproverNotice; route: ApprovalRoute } };
 
 // Implementations are empty on purpose: the chart names effects, the workflow performs them.
 const effect = () => undefined;
@@ -89,6 +101,7 @@ export const registrationMachine = setup({
     recordSubmission: (_, _params: { details: RegistrationDetails }) => undefined,
     provisionAccount: effect,
     notifyApplicant: (_, _params: { notice: ApplicantNotice; reason?: string }) => undefined,
+    notifyApprovers: (_, _params: { notice: ApproverNotice; route: ApprovalRoute }) => undefined,
   },
   guards: {
     identityMatches: ({ event }) => event.type === 'IDENTITY_CHECKED' && event.matches,
@@ -114,6 +127,8 @@ export const registrationMachine = setup({
     codeNumber: 0,
     wrongCodeAttempts: 0,
     codeResends: 0,
+    reminded: false,
+    escalated: false,
   }),
   initial: 'start',
   states: {
@@ -234,8 +249,42 @@ export const registrationMachine = setup({
             actions: assign({ decidedBy: ({ event }) => event.approver.userId, reason: ({ event }) => event.reason }),
           },
         ],
+        DEADLINE_REACHED: [
+          {
+            guard: ({ event }) => event.deadline === 'REMIND',
+            actions: [
+              assign({ reminded: true }),
+              { type: 'notifyApprovers', params: ({ context }) => ({ notice: 'REMINDER' as const, route: context.route! }) },
+            ],
+          },
+          {
+            guard: ({ event }) => event.deadline === 'ESCALATE',
+            actions: [
+              assign({
+                escalated: true,
+                route: ({ context }) => escalationFor(routableRequest(context), context.route!) ?? context.route,
+              }),
+              { type: 'notifyApprovers', params: ({ context }) => ({ notice: 'ESCALATION' as const, route: context.route! }) },
+            ],
+          },
+          {
+            target: 'expired',
+            actions: assign({ reason: 'No approver decided the request within the time allowed; you may submit a new request.' }),
+          },
+        ],
+        ROUTE_CHANGED: {
+          actions: [
+            assign({ route: ({ event }) => event.route }),
+            { type: 'notifyApprovers', params: ({ event }) => ({ notice: 'ESCALATION' as const, route: event.route }) },
+          ],
+        },
         CANCEL: 'cancelled',
       },
+    },
+    expired: {
+      tags: ['EXPIRED'],
+      type: 'final',
+      entry: { type: 'notifyApplicant', params: ({ context }) => ({ notice: 'EXPIRED' as const, reason: context.reason }) },
     },
     approved: {
       tags: ['APPROVED'],
@@ -260,6 +309,11 @@ export const registrationMachine = setup({
     },
   },
 });
+
+/** The request as the routing and escalation tables see it. */
+export function routableRequest(context: RegistrationContext): RoutableRequest {
+  return { role: context.role, organizationId: context.details?.organizationId, userGroupId: context.details?.userGroupId };
+}
 
 export type RegistrationSnapshot = SnapshotFrom<typeof registrationMachine>;
 

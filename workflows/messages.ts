@@ -4,6 +4,8 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ApprovalRoute, Principal } from '../domain/approval-routing';
+import type { DeadlinePolicy } from '../domain/approval-deadlines';
+import type { BusinessCalendar } from '../domain/business-days';
 import type { Community, RegistrationRole } from '../domain/roles';
 import type { Identity, RegistrationDetails } from '../domain/schemas';
 import type { RegistrationStatus, StatusChange } from '../domain/status';
@@ -23,6 +25,8 @@ export interface RegistrationWorkflowInput {
   email: string;
   applicantTokenHash: string;
   policy: RegistrationPolicy;
+  /** When approvers are reminded, when the request escalates and when it expires; defaults when absent. */
+  approvalDeadlines?: { policy: DeadlinePolicy; calendar: BusinessCalendar };
 }
 
 /** The public view of a registration (shared/API.md `GET /registrations/:id`). */
@@ -36,6 +40,11 @@ export interface RegistrationView {
   emailCodeResendsLeft?: number;
   reason?: string;
   heldBy?: ApprovalRoute['heldBy'];
+  /** While awaiting approval: when the next deadline (reminder, escalation, expiry) falls due. */
+  dueAt?: string;
+  nextDeadline?: 'REMIND' | 'ESCALATE' | 'EXPIRE';
+  /** While awaiting approval: when the request expires undecided. */
+  expiresAt?: string;
   history: StatusChange[];
 }
 
@@ -61,6 +70,10 @@ export const provideDetailsUpdate = defineUpdate<StatusResult & { reason?: strin
 export const submitUpdate = defineUpdate<StatusResult & { trackingNumber: string }>('submit');
 export const cancelUpdate = defineUpdate<StatusResult>('cancel');
 export const decideUpdate = defineUpdate<StatusResult, [DecisionInput]>('decide');
+/** A new deadline policy, applied to this request from now on (deadlines count from its submission). */
+export const applyDeadlinePolicyUpdate = defineUpdate<StatusResult, [DeadlinePolicy]>('applyDeadlinePolicy');
+/** Approvers on the route can no longer decide: the next route the tables allow. */
+export const rerouteUpdate = defineUpdate<StatusResult, [ApprovalRoute]>('reroute');
 
 /**
  * Why a message was refused. The workflow throws an ApplicationFailure of one of these types

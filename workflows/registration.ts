@@ -14,22 +14,34 @@ import {
 } from '@temporalio/workflow';
 import { initialTransition, transition } from 'xstate';
 import type * as activities from '../activities/registration-activities';
+import type { ApprovalRoute } from '../domain/approval-routing';
+import {
+  DEFAULT_DEADLINE_POLICY,
+  deadlinePolicySchema,
+  deadlinesFor,
+  nextDeadline,
+  type DeadlinePolicy,
+} from '../domain/approval-deadlines';
+import { DEFAULT_BUSINESS_CALENDAR } from '../domain/business-days';
 import type { RegistrationDetails } from '../domain/schemas';
 import type { RegistrationStatus, StatusChange } from '../domain/status';
 import {
   codeAttemptsLeft,
   registrationMachine,
   statusOf,
+  type ApproverNotice,
   type RegistrationEvent,
   type RegistrationSnapshot,
 } from '../machines/registration';
 import {
   applicantTokenHashQuery,
+  applyDeadlinePolicyUpdate,
   cancelUpdate,
   decideUpdate,
   provideDetailsUpdate,
   REFUSALS,
   registrationViewQuery,
+  rerouteUpdate,
   resendEmailCodeUpdate,
   submitUpdate,
   verifyEmailCodeUpdate,
@@ -41,11 +53,19 @@ import {
 
 type Activities = ReturnType<typeof activities.createRegistrationActivities>;
 
-const { recordRegistration, recordStatus, issueEmailCode, checkEmailCode, assessDetails, submitRegistration, notifyApplicant } =
-  proxyActivities<Activities>({
-    startToCloseTimeout: '30 seconds',
-    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-  });
+const {
+  recordRegistration,
+  recordStatus,
+  issueEmailCode,
+  checkEmailCode,
+  assessDetails,
+  submitRegistration,
+  notifyApplicant,
+  notifyApprovers,
+} = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
 
 // Outside services may be down for long; the applicant's request waits for them, never re-entered.
 const { validateIdentity, provisionAccount } = proxyActivities<Activities>({
@@ -113,8 +133,55 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
       emailCodeResendsLeft: waitingForCode ? context.policy.maxCodeResends - context.codeResends : undefined,
       reason: context.reason,
       heldBy: status() === 'AWAITING_APPROVAL' ? context.route?.heldBy : undefined,
+      ...deadlineView(),
       history: [...history],
     };
+  }
+
+  // Approval deadlines: counted in business days from submission; the policy may change while waiting.
+  let submittedAt: Date | undefined;
+  let deadlinePolicy = input.approvalDeadlines?.policy ?? DEFAULT_DEADLINE_POLICY;
+  const calendar = input.approvalDeadlines?.calendar ?? DEFAULT_BUSINESS_CALENDAR;
+  let deadlinePolicyVersion = 0;
+
+  function upcomingDeadline() {
+    if (status() !== 'AWAITING_APPROVAL' || submittedAt === undefined) return undefined;
+    const deadlines = deadlinesFor(submittedAt, deadlinePolicy, calendar);
+    const { reminded, escalated } = snapshot.context;
+    return { deadlines, next: nextDeadline(deadlines, { reminded, escalated }, new Date()) };
+  }
+
+  function deadlineView(): Pick<RegistrationView, 'dueAt' | 'nextDeadline' | 'expiresAt'> {
+    const upcoming = upcomingDeadline();
+    if (!upcoming) return {};
+    return {
+      dueAt: upcoming.next?.dueAt.toISOString(),
+      nextDeadline: upcoming.next?.kind,
+      expiresAt: upcoming.deadlines.expireAt.toISOString(),
+    };
+  }
+
+  /** Sleeps (a durable timer) until the next deadline, tells the chart, and again, while the request waits. */
+  async function watchDeadlines(): Promise<void> {
+    for (;;) {
+      const next = upcomingDeadline()?.next;
+      if (!next) return;
+      const version = deadlinePolicyVersion;
+      const wait = next.at.getTime() - Date.now();
+      const interrupted = wait > 0 && (await condition(() => status() !== 'AWAITING_APPROVAL' || deadlinePolicyVersion !== version, wait));
+      if (!interrupted) await dispatch({ type: 'DEADLINE_REACHED', deadline: next.kind });
+    }
+  }
+
+  function startDeadlineWatch(): void {
+    const scope = new CancellationScope();
+    background.set('deadlines', scope);
+    scope
+      .run(watchDeadlines)
+      .catch((err: unknown) => {
+        if (!isCancellation(err)) throw err;
+      })
+      .finally(() => background.delete('deadlines'));
   }
 
   /** Records a status change in the history at once (queries see it), then in MongoDB. */
@@ -191,7 +258,14 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
           email: input.email,
           details: snapshot.context.details!,
         });
-        return step({ type: 'SUBMISSION_RECORDED', ...recorded });
+        await step({ type: 'SUBMISSION_RECORDED', ...recorded });
+        submittedAt = new Date();
+        return startDeadlineWatch();
+      }
+      case 'notifyApprovers': {
+        const { notice, route } = params as { notice: ApproverNotice; route: ApprovalRoute };
+        await notifyApprovers({ registrationId, notice, route, applicantUserId: input.applicantUserId });
+        return;
       }
       case 'provisionAccount':
         return inBackground('provisioning', async () => ({
@@ -267,6 +341,25 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
     if (!snapshot.can(event)) refuse(REFUSALS.NOT_ROUTED, 'this registration is not routed to you');
   }
 
+  setHandler(
+    applyDeadlinePolicyUpdate,
+    (policy) => {
+      deadlinePolicy = policy;
+      deadlinePolicyVersion++;
+      return { status: status() };
+    },
+    { validator: (policy: DeadlinePolicy) => void deadlinePolicySchema.parse(policy) },
+  );
+  setHandler(
+    rerouteUpdate,
+    (route) =>
+      exclusive(async () => {
+        requireStatus('AWAITING_APPROVAL', 'change the approvers');
+        await step({ type: 'ROUTE_CHANGED', route });
+        return { status: status() };
+      }),
+    { validator: (_route: ApprovalRoute) => requireStatus('AWAITING_APPROVAL', 'change the approvers') },
+  );
   setHandler(registrationViewQuery, view);
   setHandler(applicantTokenHashQuery, () => input.applicantTokenHash);
 

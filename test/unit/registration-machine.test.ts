@@ -188,6 +188,7 @@ const rejected = (): RegistrationSnapshot => send(editing(), refused('Organizati
 const identityRejected = (): RegistrationSnapshot => send(validating(), { type: 'IDENTITY_CHECKED', matches: false })[0];
 const expired = (): RegistrationSnapshot => send(codeActive(), AFTER_EVENT)[0];
 const cancelled = (): RegistrationSnapshot => send(validating(), CANCEL)[0];
+const approvalExpired = (): RegistrationSnapshot => send(awaitingApproval(), { type: 'DEADLINE_REACHED', deadline: 'EXPIRE' })[0];
 
 function expectUnchanged(before: RegistrationSnapshot, event: RegistrationEvent): void {
   expect(before.can(event)).toBe(false);
@@ -218,6 +219,8 @@ describe('codeAttemptsLeft', () => {
     codeNumber: 1,
     wrongCodeAttempts,
     codeResends: 0,
+    reminded: false,
+    escalated: false,
   });
 
   it.each([
@@ -253,6 +256,7 @@ describe('statusOf', () => {
     ['denied', denied, 'denied', 'DENIED', 'done'],
     ['rejected', rejected, 'rejected', 'REJECTED', 'done'],
     ['cancelled', cancelled, 'cancelled', 'CANCELLED', 'done'],
+    ['expired', approvalExpired, 'expired', 'EXPIRED', 'done'],
   ];
 
   it.each(cases)('%s carries its one status tag', (_label, reach, value, status, runStatus) => {
@@ -279,7 +283,16 @@ describe('VALIDATING_IDENTITY', () => {
     expect(s.value).toBe('validatingIdentity');
     expect(statusOf(s)).toBe('VALIDATING_IDENTITY');
     expect(s.status).toBe('active');
-    expect(s.context).toEqual({ role: 'SECURITY_OFFICIAL', policy: DEFAULT_POLICY, codeNumber: 0, wrongCodeAttempts: 0, codeResends: 0 });
+    expect(s.context).toEqual({
+      role: 'SECURITY_OFFICIAL',
+      policy: DEFAULT_POLICY,
+      applicantUserId: undefined,
+      codeNumber: 0,
+      wrongCodeAttempts: 0,
+      codeResends: 0,
+      reminded: false,
+      escalated: false,
+    });
     expect(fx).toEqual([{ type: 'validateIdentity', params: undefined }]);
   });
 
@@ -657,6 +670,7 @@ describe('final states', () => {
     ['denied', denied],
     ['provisioned', provisioned],
     ['cancelled', cancelled],
+    ['expired', approvalExpired],
   ];
 
   it.each(finals)('%s is done and refuses CANCEL', (_label, reach) => {
@@ -670,7 +684,7 @@ describe('final states', () => {
     for (const event of EVERY_EVENT) expectUnchanged(s, event);
   });
 
-  it('the final state nodes are exactly the six final statuses', () => {
+  it('the final state nodes are exactly the seven final statuses', () => {
     const finalIds = Object.values(registrationMachine.root.states)
       .filter((n) => n.type === 'final')
       .map((n) => n.key)
@@ -737,12 +751,62 @@ describe('a person who already has an account asks for another role', () => {
   });
 });
 
+describe('approval deadlines (the workflow keeps the clock, the chart decides what each deadline means)', () => {
+  it('a reminder tells the approvers on the route, once, and the request keeps waiting', () => {
+    const [s, fx] = send(awaitingApproval(), { type: 'DEADLINE_REACHED', deadline: 'REMIND' });
+    expect(statusOf(s)).toBe('AWAITING_APPROVAL');
+    expect(s.context.reminded).toBe(true);
+    expect(fx).toEqual([{ type: 'notifyApprovers', params: { notice: 'REMINDER', route: END_USER_ROUTE } }]);
+  });
+
+  it("escalation adds the next approvers the tables allow: a group's UGA, then the SO/BSO, then the Help Desk", () => {
+    const [s1, fx1] = send(awaitingApproval(), { type: 'DEADLINE_REACHED', deadline: 'ESCALATE' });
+    expect(s1.context.escalated).toBe(true);
+    expect(s1.context.route!.heldBy).toEqual(['USER_GROUP_ADMINISTRATOR', 'SECURITY_OFFICIAL', 'BACKUP_SECURITY_OFFICIAL']);
+    expect(fx1).toEqual([{ type: 'notifyApprovers', params: { notice: 'ESCALATION', route: s1.context.route } }]);
+    // The SO of the organization may now decide; the group's UGA still may.
+    expect(s1.can(decide(SO_ORG_A, 'APPROVE'))).toBe(true);
+    expect(s1.can(decide(UGA_GROUP_1, 'APPROVE'))).toBe(true);
+    expect(s1.can(decide(HELP_DESK, 'APPROVE'))).toBe(false);
+    const [s2] = send(s1, { type: 'DEADLINE_REACHED', deadline: 'ESCALATE' });
+    expect(s2.can(decide(HELP_DESK, 'APPROVE'))).toBe(true);
+    // The Help Desk is the end of the chain: a further escalation leaves the route as it is.
+    const [s3] = send(s2, { type: 'DEADLINE_REACHED', deadline: 'ESCALATE' });
+    expect(s3.context.route).toEqual(s2.context.route);
+  });
+
+  it('expiry ends the request EXPIRED (final) with a reason, and tells the applicant', () => {
+    const [s, fx] = send(awaitingApproval(), { type: 'DEADLINE_REACHED', deadline: 'EXPIRE' });
+    expect(s.value).toBe('expired');
+    expect(statusOf(s)).toBe('EXPIRED');
+    expect(s.status).toBe('done');
+    expect(s.context.reason).toMatch(/within the time allowed/);
+    expect(fx).toEqual([{ type: 'notifyApplicant', params: { notice: 'EXPIRED', reason: s.context.reason } }]);
+    expect(s.can(decide(UGA_GROUP_1, 'APPROVE'))).toBe(false);
+  });
+
+  it('a re-routing (approvers deactivated) replaces the route and tells the new approvers', () => {
+    const [s, fx] = send(awaitingApproval(), { type: 'ROUTE_CHANGED', route: SO_ROUTE });
+    expect(s.context.route).toEqual(SO_ROUTE);
+    expect(fx).toEqual([{ type: 'notifyApprovers', params: { notice: 'ESCALATION', route: SO_ROUTE } }]);
+    expect(s.can(decide(HELP_DESK, 'APPROVE'))).toBe(true);
+    expect(s.can(decide(UGA_GROUP_1, 'APPROVE'))).toBe(false);
+  });
+
+  it('deadlines mean nothing outside AWAITING_APPROVAL', () => {
+    for (const snapshot of [editingWithDetails(), approved(), denied()]) {
+      expect(snapshot.can({ type: 'DEADLINE_REACHED', deadline: 'EXPIRE' })).toBe(false);
+      expect(snapshot.can({ type: 'ROUTE_CHANGED', route: SO_ROUTE })).toBe(false);
+    }
+  });
+});
+
 describe('coverage of the chart', () => {
   type Node = (typeof registrationMachine.root.states)[string];
   const allNodes = (node: Node): Node[] => [node, ...Object.values(node.states).flatMap(allNodes)];
   const nodes = [registrationMachine.root as Node, ...Object.values(registrationMachine.root.states).flatMap(allNodes)];
 
-  it('the chart has the expected 17 state nodes (root, 12 top-level, 4 nested)', () => {
+  it('the chart has the expected 18 state nodes (root, 13 top-level, 4 nested)', () => {
     expect(nodes.map((n) => n.id).sort()).toEqual(
       [
         'registration',
@@ -762,6 +826,7 @@ describe('coverage of the chart', () => {
         'registration.denied',
         'registration.rejected',
         'registration.cancelled',
+        'registration.expired',
       ].sort(),
     );
   });

@@ -1,0 +1,15 @@
+/** Who can decide a route right now: the active accounts the routing table selects. */
+import { mayDecide, type ApprovalRoute, type Principal } from '../domain/approval-routing';
+import type { RoleGrant } from '../domain/roles';
+import { AccountModel } from '../models/account';
+
+export async function activeApprovers(route: ApprovalRoute, applicantUserId?: string): Promise<{ userId: string; email: string }[]> {
+  const roles = route.approvers.flatMap((selector) => (selector.kind === 'HELP_DESK' ? ['HELP_DESK'] : selector.roles));
+  const candidates = await AccountModel.find({ 'roles.role': { $in: roles }, deactivatedAt: { $exists: false } }).lean();
+  return candidates
+    .filter((account) => {
+      const principal: Principal = { userId: account.userId, roles: account.roles as RoleGrant[] };
+      return mayDecide(principal, route, applicantUserId);
+    })
+    .map((account) => ({ userId: account.userId, email: account.email }));
+}

@@ -1,0 +1,56 @@
+/**
+ * Chain of trust: when an account is deactivated, every request waiting on approvers who can no
+ * longer decide moves to the next approvers the tables allow (escalation), down to the EUS Help
+ * Desk, so that no request is left with no one to decide it.
+ */
+import type { ApprovalRoute, RoutableRequest } from '../domain/approval-routing';
+import { escalationFor } from '../domain/escalation';
+import type { RegistrationDetails } from '../domain/schemas';
+import { RegistrationModel } from '../models/registration';
+import { AccountModel, SessionModel } from '../models/account';
+import { appendAudit } from '../audit/audit-log';
+import { activeApprovers } from './approvers';
+
+const HELP_DESK_ROUTE: ApprovalRoute = { heldBy: ['HELP_DESK'], approvers: [{ kind: 'HELP_DESK' }] };
+
+/** The route a waiting request should have now: its own if someone active can decide it, else the next one that can. */
+export async function decidableRoute(request: RoutableRequest, route: ApprovalRoute, applicantUserId?: string): Promise<ApprovalRoute> {
+  let current: ApprovalRoute | undefined = route;
+  while (current !== undefined) {
+    if ((await activeApprovers(current, applicantUserId)).length > 0) return current;
+    current = escalationFor(request, current);
+  }
+  return HELP_DESK_ROUTE;
+}
+
+export interface Deactivation {
+  userId: string;
+  rerouted: { registrationId: string; heldBy: ApprovalRoute['heldBy'] }[];
+}
+
+/** Deactivates an account, ends its sessions, and re-routes what waited on it through `reroute`. */
+export async function deactivateAccount(
+  userId: string,
+  actor: string,
+  reroute: (registrationId: string, route: ApprovalRoute) => Promise<void>,
+): Promise<Deactivation | undefined> {
+  const account = await AccountModel.findOneAndUpdate({ userId }, { $set: { deactivatedAt: new Date() } }, { returnDocument: 'after' });
+  if (!account) return undefined;
+  await SessionModel.deleteMany({ userId });
+  await appendAudit(`ACCOUNT_DEACTIVATED:${userId}:${account.deactivatedAt!.toISOString()}`, {
+    kind: 'ACCOUNT_DEACTIVATED',
+    actor,
+    data: { userId, roles: account.roles.map((r) => r.role) },
+  });
+  const rerouted: Deactivation['rerouted'] = [];
+  for (const waiting of await RegistrationModel.find({ status: 'AWAITING_APPROVAL' }).lean()) {
+    const details = (waiting.details ?? {}) as Partial<RegistrationDetails>;
+    const request: RoutableRequest = { role: waiting.role, organizationId: details.organizationId, userGroupId: details.userGroupId };
+    const route = waiting.route as ApprovalRoute;
+    const next = await decidableRoute(request, route, waiting.applicantUserId ?? undefined);
+    if (JSON.stringify(next) === JSON.stringify(route)) continue;
+    await reroute(waiting._id, next);
+    rerouted.push({ registrationId: waiting._id, heldBy: next.heldBy });
+  }
+  return { userId, rerouted };
+}
