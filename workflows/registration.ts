@@ -258,8 +258,9 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
           email: input.email,
           details: snapshot.context.details!,
         });
-        await step({ type: 'SUBMISSION_RECORDED', ...recorded });
+        // The approval clock starts with the status, not after MongoDB has heard of it.
         submittedAt = new Date();
+        await step({ type: 'SUBMISSION_RECORDED', ...recorded });
         return startDeadlineWatch();
       }
       case 'notifyApprovers': {

@@ -3,160 +3,40 @@
  * server: the registration workflow with its real activities (FerretDB, SMTP catcher, SSA
  * simulator), where half an hour passes in a moment.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { WorkflowHandle } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMailer, type Mailer } from '../../activities/mailer';
-import { createRegistrationActivities } from '../../activities/registration-activities';
-import { createSsaClient } from '../../activities/ssa-client';
-import { loadConfig } from '../../config';
-import type { RegistrationStatus } from '../../domain/status';
-import { assertBinaries, temporalTestServerPath } from '../../infra/binaries';
-import { startFerretDb, type RunningFerretDb } from '../../infra/ferretdb';
-import { dataConverterFor } from '../../infra/temporal-connection';
 import { DEFAULT_POLICY, EMAIL_CODE_TTL_MS } from '../../machines/registration';
-import { connectDatabase, disconnectDatabase } from '../../models/connect';
 import { EmailCodeModel, RegistrationModel } from '../../models/registration';
-import { keysFromBase64, randomToken, tokenHash } from '../../security/secrets';
-import { startMailCatcher, type RunningMailCatcher } from '../../services/mail-catcher';
 import { SSA_FIXTURES } from '../../services/ssa-fixtures';
-import { startSsaSimulator, type RunningSsaSimulator } from '../../services/ssa-simulator';
-import type { registrationWorkflow } from '../../workflows/registration';
-import {
-  cancelUpdate,
-  REGISTRATION_WORKFLOW,
-  registrationViewQuery,
-  verifyEmailCodeUpdate,
-  workflowIdFor,
-  type RegistrationView,
-  type RegistrationWorkflowInput,
-} from '../../workflows/messages';
+import { cancelUpdate, registrationViewQuery, verifyEmailCodeUpdate } from '../../workflows/messages';
 import { listMessages } from '../support/mailbox';
+import {
+  atOf,
+  codeSent,
+  emailedCode as emailedCodeAt,
+  startRegistration as start,
+  startTimeSkippingStack,
+  waitForStatus,
+  type TimeSkippingStack,
+} from './time-skipping-env';
 
 const MINUTE = 60_000;
 
-/** The test server must start within the SDK's 5 s limit; a loaded machine can miss it, so try up to 3 times. */
-async function createTimeSkipping(dataConverter: ReturnType<typeof dataConverterFor>, attempts = 3): Promise<TestWorkflowEnvironment> {
-  let lastError: unknown;
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    try {
-      return await TestWorkflowEnvironment.createTimeSkipping({
-        server: { executable: { type: 'existing-path', path: temporalTestServerPath } },
-        client: { dataConverter },
-      });
-    } catch (err) {
-      lastError = err;
-    }
-  }
-  throw lastError;
-}
-
-let env: TestWorkflowEnvironment;
-let ferret: RunningFerretDb;
-let mail: RunningMailCatcher;
-let ssa: RunningSsaSimulator;
-let mailer: Mailer;
-let worker: Worker;
-let running: Promise<void>;
-const taskQueue = `email-code-timeout-${randomUUID()}`;
+let stack: TimeSkippingStack;
+let env: TimeSkippingStack['env'];
+let mail: TimeSkippingStack['mail'];
 
 beforeAll(async () => {
-  assertBinaries('temporalTestServer', 'ferretDb');
-  const config = loadConfig({});
-  const dataConverter = dataConverterFor(config.payloadKeys);
-  const root = mkdtempSync(join(tmpdir(), 'iacs-wf-timeout-'));
-  ferret = await startFerretDb({ dataDir: join(root, 'ferretdb'), logDir: root });
-  await connectDatabase(`${ferret.uri.replace(/\/$/, '')}/iacs`);
-  mail = await startMailCatcher();
-  ssa = await startSsaSimulator();
-  env = await createTimeSkipping(dataConverter);
-  mailer = createMailer({ host: '127.0.0.1', port: mail.smtpPort, from: config.smtp.from });
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowsPath: join(__dirname, '../../workflows/index.ts'),
-    activities: createRegistrationActivities({
-      keys: keysFromBase64(config.hashKey, config.fieldKey),
-      mailer,
-      ssa: createSsaClient(`${ssa.url}/v1/identity-validations`),
-    }),
-    dataConverter,
-  });
-  running = worker.run();
+  stack = await startTimeSkippingStack('email-code-timeout');
+  ({ env, mail } = stack);
 });
 
 afterAll(async () => {
-  if (worker) {
-    worker.shutdown();
-    await running;
-  }
-  mailer?.close();
-  await env?.teardown();
-  await disconnectDatabase();
-  await ssa?.stop();
-  await mail?.stop();
-  await ferret?.stop();
+  await stack?.stop();
 });
 
 let fixture = 0;
-async function startRegistration(
-  email: string,
-): Promise<{ handle: WorkflowHandle<typeof registrationWorkflow>; input: RegistrationWorkflowInput }> {
-  const input: RegistrationWorkflowInput = {
-    registrationId: randomUUID(),
-    community: 'PROVIDER_SUPPLIER',
-    role: 'END_USER',
-    identity: { ...SSA_FIXTURES[fixture++ % SSA_FIXTURES.length]! },
-    email,
-    applicantTokenHash: tokenHash(keysFromBase64(loadConfig({}).hashKey, loadConfig({}).fieldKey), randomToken()),
-    policy: DEFAULT_POLICY,
-  };
-  const handle = await env.client.workflow.start<typeof registrationWorkflow>(REGISTRATION_WORKFLOW, {
-    taskQueue,
-    workflowId: workflowIdFor(input.registrationId),
-    args: [input],
-  });
-  return { handle, input };
-}
-
-/** The code's deadline is set once its email has gone out, a moment after the status changes. */
-const codeSent = (view: RegistrationView) => view.emailCodeExpiresAt !== undefined;
-
-/** Polls the view query in real time (time skips only while a result is awaited or on env.sleep). */
-async function waitForStatus(
-  handle: WorkflowHandle,
-  status: RegistrationStatus,
-  ready: (view: RegistrationView) => boolean = () => true,
-  timeoutMs = 30_000,
-): Promise<RegistrationView> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const view = await handle.query(registrationViewQuery);
-    if (view.status === status && ready(view)) return view;
-    if (Date.now() > deadline) throw new Error(`workflow ${handle.workflowId} is ${view.status}, not ${status}`);
-    await sleep(100);
-  }
-}
-
-async function emailedCode(email: string): Promise<string> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const codes = (await listMessages(mail.httpUrl, email))
-      .filter((m) => m.subject === 'Email Address Verification')
-      .map((m) => /code is (\d{6})/.exec(m.text)?.[1]);
-    if (codes[0]) return codes[0];
-    if (Date.now() > deadline) throw new Error(`no verification code for ${email}`);
-    await sleep(100);
-  }
-}
-
-const atOf = (view: RegistrationView, status: RegistrationStatus) => Date.parse(view.history.find((h) => h.status === status)!.at);
+const startRegistration = (email: string) => start(stack, { email, identity: SSA_FIXTURES[fixture++ % SSA_FIXTURES.length]! });
+const emailedCode = (email: string) => emailedCodeAt(mail.httpUrl, email);
 
 describe('the 30-minute email code window (DEFAULT_POLICY, time-skipping)', () => {
   it('a code never entered expires after 30 minutes of workflow time', async () => {
