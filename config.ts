@@ -4,6 +4,9 @@
  */
 import { z } from 'zod';
 import { rateRulesFrom } from './domain/abuse-limits';
+import { DEFAULT_DEADLINE_POLICY, deadlinePolicySchema } from './domain/approval-deadlines';
+import { DEFAULT_BUSINESS_CALENDAR, businessCalendarSchema } from './domain/business-days';
+import { applicationCatalogFrom } from './domain/application-roles';
 import { DEFAULT_POLICY } from './machines/registration';
 
 const DEV_PAYLOAD_KEYS = 'dev-1:ZGV2LW9ubHktcGF5bG9hZC1rZXktZG8tbm90LXVzZSE=';
@@ -38,6 +41,11 @@ const envSchema = z.object({
   TEMPORAL_UI_ORIGINS: z.string().default('http://127.0.0.1:8233,http://localhost:8233,http://localhost:8080'),
   OPERATOR_USER_ID: z.string().min(4).default('IACSOPERATOR'),
   OPERATOR_PASSWORD: z.string().min(15).default('Operator-Dev-Passw0rd'),
+  /** Approval deadlines in business days, JSON (domain/approval-deadlines.ts); the calendar they count in. */
+  DEADLINE_POLICY: z.string().optional(),
+  BUSINESS_CALENDAR: z.string().optional(),
+  /** The CMS application catalog: a JSON array of { id, name } (domain/application-roles.ts). */
+  APPLICATIONS: z.string().optional(),
 });
 
 export type Config = ReturnType<typeof loadConfig>;
@@ -72,5 +80,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       .map((o) => o.trim())
       .filter(Boolean),
     operator: { userId: e.OPERATOR_USER_ID, password: secret('OPERATOR_PASSWORD', env.OPERATOR_PASSWORD, e.OPERATOR_PASSWORD) },
+    approvalDeadlines: {
+      policy: e.DEADLINE_POLICY ? deadlinePolicySchema.parse(JSON.parse(e.DEADLINE_POLICY)) : DEFAULT_DEADLINE_POLICY,
+      calendar: e.BUSINESS_CALENDAR ? businessCalendarSchema.parse(JSON.parse(e.BUSINESS_CALENDAR)) : DEFAULT_BUSINESS_CALENDAR,
+    },
+    applications: applicationCatalogFrom(e.APPLICATIONS),
   };
 }

@@ -1,6 +1,7 @@
-/** The Temporal worker: registration workflows and their activities, on one task queue. */
+/** The Temporal worker: registration and application-role workflows and their activities, on one task queue. */
 import { join } from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { createApplicationRoleActivities } from './activities/application-role-activities';
 import { createMailer } from './activities/mailer';
 import { createRegistrationActivities } from './activities/registration-activities';
 import { createSsaClient } from './activities/ssa-client';
@@ -14,11 +15,14 @@ import { keysFromBase64 } from './security/secrets';
 export async function createWorker(config: Config): Promise<{ worker: Worker; close(): Promise<void> }> {
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   const mailer = createMailer(config.smtp);
-  const activities = createRegistrationActivities({
-    keys: keysFromBase64(config.hashKey, config.fieldKey),
-    mailer,
-    ssa: createSsaClient(config.ssaEndpoint),
-  });
+  const activities = {
+    ...createRegistrationActivities({
+      keys: keysFromBase64(config.hashKey, config.fieldKey),
+      mailer,
+      ssa: createSsaClient(config.ssaEndpoint),
+    }),
+    ...createApplicationRoleActivities({ mailer }),
+  };
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,

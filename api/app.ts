@@ -2,12 +2,16 @@
 import express from 'express';
 import type { Client } from '@temporalio/client';
 import type { AccountService } from '../accounts/account-service';
+import { applicationCatalogFrom, type Application } from '../domain/application-roles';
 import type { RateRules } from '../domain/abuse-limits';
 import type { RegistrationPolicy } from '../machines/registration';
 import type { EncryptionCodec } from '../security/payload-codec';
 import type { SecretKeys } from '../security/secrets';
+import { accountAdminRoutes } from './account-admin-routes';
 import { accountRoutes } from './account-routes';
+import { applicationRoleRoutes } from './application-role-routes';
 import { codecRoutes } from './codec-routes';
+import { deadlineRoutes, type ApprovalDeadlines } from './deadline-routes';
 import { noBody, noQuery } from './empty-input';
 import { approvalRoutes } from './approval-routes';
 import { organizationRoutes } from './organization-routes';
@@ -25,6 +29,10 @@ export interface ApiDeps {
   uiOrigins: string[];
   /** Keys for the hashes of bearer tokens. */
   keys: SecretKeys;
+  /** The default approval deadlines (an operator may change the policy at run time). */
+  approvalDeadlines: ApprovalDeadlines;
+  /** The CMS application catalog (config `applications`); read from APPLICATIONS when not given. */
+  applications?: readonly Application[];
 }
 
 export function createApp(deps: ApiDeps): express.Express {
@@ -50,11 +58,16 @@ export function createApp(deps: ApiDeps): express.Express {
   app.get('/health', (_req, res) => {
     res.json({ ok: true });
   });
+  // api/main.ts does not hand over the catalog yet: the same variable config.ts reads, read here.
+  const applications = deps.applications ?? applicationCatalogFrom(process.env.APPLICATIONS);
   app.use(registrationRoutes(deps));
-  app.use(approvalRoutes(deps));
+  app.use(approvalRoutes({ ...deps, applications }));
+  app.use(applicationRoleRoutes({ ...deps, applications }));
   app.use(accountRoutes(deps));
   app.use(organizationRoutes(deps));
   app.use(codecRoutes(deps));
+  app.use(deadlineRoutes(deps));
+  app.use(accountAdminRoutes(deps));
   app.use((req, _res, next) => next(new HttpProblem(404, `no route ${req.method} ${req.path}`)));
   app.use(problemHandler);
   return app;

@@ -1,15 +1,21 @@
 /** The approver's side: the queue of requests routed to the caller, and the decision. */
 import { Router } from 'express';
+import type { Application } from '../domain/application-roles';
 import { mayDecide, type ApprovalRoute } from '../domain/approval-routing';
 import { decisionSchema, registrationIdSchema, type RegistrationDetails } from '../domain/schemas';
 import { OrganizationModel, UserGroupModel } from '../models/organization';
 import { RegistrationModel } from '../models/registration';
 import { decideUpdate, workflowIdFor } from '../workflows/messages';
+import { applicationRoleApprovalsFor } from './application-role-approvals';
 import { accountOf, guard, type GuardDeps } from './guard';
 import { parse } from './problem';
 import { sendUpdate } from './temporal-refusals';
 
-export function approvalRoutes(deps: GuardDeps): Router {
+/** Oldest first, registrations and application-role requests alike. */
+const bySubmission = (a: { submittedAt?: Date | null }, b: { submittedAt?: Date | null }) =>
+  (a.submittedAt?.getTime() ?? 0) - (b.submittedAt?.getTime() ?? 0);
+
+export function approvalRoutes(deps: GuardDeps & { applications: readonly Application[] }): Router {
   const router = Router();
 
   router.get('/approvals', guard('approval:list', deps), async (_req, res) => {
@@ -23,17 +29,18 @@ export function approvalRoutes(deps: GuardDeps): Router {
       userGroup:
         details.userGroup?.name ?? (details.userGroupId ? (await UserGroupModel.findById(details.userGroupId).lean())?.name : undefined),
     });
-    res.json(
-      await Promise.all(
-        mine.map(async (r) => ({
-          id: r._id,
-          trackingNumber: r.trackingNumber,
-          role: r.role,
-          ...(await names(r.details as RegistrationDetails)),
-          submittedAt: r.submittedAt,
-        })),
-      ),
+    const registrations = await Promise.all(
+      mine.map(async (r) => ({
+        kind: 'REGISTRATION' as const,
+        id: r._id,
+        trackingNumber: r.trackingNumber,
+        role: r.role,
+        ...(await names(r.details as RegistrationDetails)),
+        submittedAt: r.submittedAt,
+      })),
     );
+    const applicationRoles = await applicationRoleApprovalsFor(session, deps.applications);
+    res.json([...registrations, ...applicationRoles].sort(bySubmission));
   });
 
   router.post('/registrations/:id/decision', guard('registration:decide', deps), async (req, res) => {

@@ -25,6 +25,7 @@ export async function startApi(config = loadConfig()) {
     uiOrigins: config.temporalUiOrigins,
     keys,
     approvalDeadlines: config.approvalDeadlines,
+    applications: config.applications,
   });
   const server = await new Promise<import('node:http').Server>((resolve) => {
     const s = app.listen(config.api.port, config.api.host, () => resolve(s));

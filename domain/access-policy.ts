@@ -4,6 +4,7 @@
  * this policy defers to (the workflow checks it against the request's own route).
  */
 import type { AccountRole, RoleGrant } from './roles';
+import { GROUP_MEMBER_ROLES, isOrganizationOfficial } from './application-roles';
 
 export type Caller =
   | { kind: 'ANONYMOUS' }
@@ -49,9 +50,22 @@ const withRole =
     return caller.roles.some((grant) => roles.includes(grant.role)) ? allow : forbidden(`only ${roles.join(' or ')} accounts may do this`);
   };
 
+/** Table 2: application roles are for members of a user group (UGA, End User), never for SO/BSO. */
+const groupMember: Rule = (caller, resource) => {
+  const ready = accountReady(caller, resource);
+  if (!ready.allowed || caller.kind !== 'ACCOUNT') return ready;
+  if (isOrganizationOfficial(caller.roles))
+    return forbidden('Security Officials and Backup Security Officials cannot hold application roles');
+  return caller.roles.some((grant) => (GROUP_MEMBER_ROLES as readonly string[]).includes(grant.role))
+    ? allow
+    : forbidden('only a member of a user group (its UGA or an End User) may request an application role');
+};
+
 /** Every action the API offers, and who may take it. */
 export const ACCESS_POLICY = {
   'registration:start': anyone,
+  /** A person with an account asks for another role: no new identity, same chart and approval. */
+  'registration:request-role': accountReady,
   'organization:search': anyone,
   'session:start': anyone,
   'registration:follow': applicantOfThisRegistration,
@@ -61,6 +75,16 @@ export const ACCESS_POLICY = {
   /** Any ready account may ask; the workflow then admits only the approvers routed to the request. */
   'registration:decide': accountReady,
   'payload:decode': withRole('OPERATOR'),
+  'deadline-policy:change': withRole('OPERATOR'),
+  'account:deactivate': withRole('HELP_DESK', 'OPERATOR'),
+  /** The route then checks membership of the very group asked for (domain/application-roles.ts). */
+  'application-role:request': groupMember,
+  /** Any ready account may ask; the route then admits only the requester and the approvers routed to the request. */
+  'application-role:follow': accountReady,
+  /** Any ready account may ask; the workflow then admits only the approvers routed to the request. */
+  'application-role:decide': accountReady,
+  /** Any ready account may ask; the workflow then admits only the requester. */
+  'application-role:cancel': accountReady,
 } satisfies Record<string, Rule>;
 
 export type Action = keyof typeof ACCESS_POLICY;

@@ -3,6 +3,7 @@
  * This module is the one place that answers "is this principal an approver of that request".
  */
 import type { AccountRole, RegistrationRole, RoleGrant } from './roles';
+import type { ApplicationRole, ApplicationRoleGrant } from './application-roles';
 
 export type ApproverSelector =
   | { kind: 'HELP_DESK' }
@@ -72,4 +73,83 @@ export function mayDecide(principal: Principal, route: ApprovalRoute, applicantU
 function required(value: string | undefined, role: RegistrationRole, field: string): string {
   if (value === undefined) throw new Error(`a ${role} request needs ${field} to be routed`);
   return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Table 2: application roles. Kept beside Table 1 with their own selector and route types, so
+// the registration routes (and what is built on them) keep their closed set of selector kinds.
+
+/** "An Application Approver of application X in user group G." */
+export interface ApplicationApproverSelector {
+  kind: 'APPLICATION_APPROVER';
+  applicationId: string;
+  userGroupId: string;
+}
+export type ApplicationRoleApproverSelector = ApproverSelector | ApplicationApproverSelector;
+
+/** Who holds an application-role request, for the requester's view. */
+export type ApplicationRoleHolder = 'SECURITY_OFFICIAL' | 'BACKUP_SECURITY_OFFICIAL' | 'APPLICATION_APPROVER';
+
+export interface ApplicationRoleRoute {
+  heldBy: ApplicationRoleHolder[];
+  approvers: ApplicationRoleApproverSelector[];
+}
+
+export interface ApplicationRoleRoutableRequest {
+  role: ApplicationRole;
+  organizationId: string;
+  userGroupId: string;
+  applicationId: string;
+  /** Whether the group has an Application Approver for this application (other than the requester) at submission. */
+  groupHasApprover: boolean;
+}
+
+const ORGANIZATION_OFFICIALS: ('SECURITY_OFFICIAL' | 'BACKUP_SECURITY_OFFICIAL')[] = ['SECURITY_OFFICIAL', 'BACKUP_SECURITY_OFFICIAL'];
+const organizationOfficials = (r: ApplicationRoleRoutableRequest): ApplicationRoleRoute => ({
+  heldBy: [...ORGANIZATION_OFFICIALS],
+  approvers: [{ kind: 'ORGANIZATION_ROLE', roles: [...ORGANIZATION_OFFICIALS], organizationId: r.organizationId }],
+});
+const applicationApprovers = (r: ApplicationRoleRoutableRequest): ApplicationRoleRoute => ({
+  heldBy: ['APPLICATION_APPROVER'],
+  approvers: [{ kind: 'APPLICATION_APPROVER', applicationId: r.applicationId, userGroupId: r.userGroupId }],
+});
+
+/**
+ * Table 2, "APPROVED BY" column. An Approver is approved by the organization's SO or BSO; a User
+ * by the group's Approver(s) of that application, or, when the group has none, by the SO or BSO
+ * (the default approvers). The SO/BSO default applies only then: once a group has an Approver for
+ * an application, its Users' requests go to that Approver alone.
+ */
+export const APPLICATION_ROLE_APPROVAL_TABLE: Record<ApplicationRole, (r: ApplicationRoleRoutableRequest) => ApplicationRoleRoute> = {
+  APPLICATION_APPROVER: organizationOfficials,
+  APPLICATION_USER: (r) => (r.groupHasApprover ? applicationApprovers(r) : organizationOfficials(r)),
+};
+
+export function applicationRoleRouteFor(request: ApplicationRoleRoutableRequest): ApplicationRoleRoute {
+  return APPLICATION_ROLE_APPROVAL_TABLE[request.role](request);
+}
+
+/** A principal with the application roles its account holds, which Table 1 principals do not carry. */
+export interface ApplicationRolePrincipal extends Principal {
+  applicationRoles: ApplicationRoleGrant[];
+}
+
+function selectsApplicationApprover(selector: ApplicationApproverSelector, grant: ApplicationRoleGrant): boolean {
+  return (
+    grant.role === 'APPLICATION_APPROVER' && grant.applicationId === selector.applicationId && grant.userGroupId === selector.userGroupId
+  );
+}
+
+/** Whether the principal is routed an application-role request; never the requester's own. */
+export function mayDecideApplicationRole(
+  principal: ApplicationRolePrincipal,
+  route: ApplicationRoleRoute,
+  requesterUserId?: string,
+): boolean {
+  if (requesterUserId !== undefined && principal.userId === requesterUserId) return false;
+  return route.approvers.some((selector) =>
+    selector.kind === 'APPLICATION_APPROVER'
+      ? principal.applicationRoles.some((grant) => selectsApplicationApprover(selector, grant))
+      : principal.roles.some((grant) => selects(selector, grant)),
+  );
 }

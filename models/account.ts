@@ -1,4 +1,5 @@
 import { Schema, model, type InferSchemaType } from 'mongoose';
+import { APPLICATION_ROLES } from '../domain/application-roles';
 
 const roleGrantSchema = new Schema(
   {
@@ -6,6 +7,20 @@ const roleGrantSchema = new Schema(
     organizationId: { type: String },
     userGroupId: { type: String },
     registrationId: { type: String },
+  },
+  { _id: false },
+);
+
+/** A role in one CMS application for one user group (Table 2), added when its request is approved. */
+const applicationRoleGrantSchema = new Schema(
+  {
+    role: { type: String, enum: APPLICATION_ROLES, required: true },
+    applicationId: { type: String, required: true },
+    userGroupId: { type: String, required: true },
+    organizationId: { type: String, required: true },
+    /** The request that granted it: makes granting idempotent. */
+    requestId: { type: String, required: true },
+    grantedAt: { type: Date, required: true },
   },
   { _id: false },
 );
@@ -24,7 +39,10 @@ const accountSchema = new Schema(
     previousPasswordHashes: { type: [String], default: [] },
     authenticationAnswers: [{ _id: false, questionId: { type: String, required: true }, answerHash: { type: String, required: true } }],
     roles: { type: [roleGrantSchema], default: [] },
+    applicationRoles: { type: [applicationRoleGrantSchema], default: [] },
     failedLogins: { type: Number, default: 0 },
+    /** Set when the account is deactivated: it can no longer log in or decide, and its waiting requests move on. */
+    deactivatedAt: { type: Date },
     lockedUntil: { type: Date },
     /** The registration that created the account: makes provisioning idempotent. */
     createdByRegistrationId: { type: String, unique: true, sparse: true },

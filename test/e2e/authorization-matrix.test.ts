@@ -1,13 +1,17 @@
 /**
  * The authorization matrix: every route of the API against every kind of caller, on real
  * servers. The expected answer of each cell is read from `domain/access-policy.ts` (the action
- * each route is guarded by, see api/*-routes.ts and api/registrations.ts) plus the two rules
+ * each route is guarded by, see api/*-routes.ts and api/registrations.ts) plus the rules
  * that sit outside the policy table:
  *
  * - a malformed Authorization header is refused with 401 before the policy is asked
  *   (api/bearer.ts), even on routes open to anyone;
  * - `registration:decide` admits any ready account, and the workflow then admits only the
  *   approvers routed to the request (domain/approval-routing.ts): everyone else gets 403.
+ * - the application-role routes (Table 2) do the same: `application-role:request` admits members
+ *   of a user group and the route only members of the group asked for; `application-role:follow`,
+ *   `:decide` and `:cancel` admit any ready account, then only the requester and/or the routed
+ *   approvers of the request in the path.
  *
  * "allowed" means neither 401 nor 403 (nor a 5xx): the route may still refuse the body or the
  * registration's status (400/404/409/422), which is not what this file tests. Bodies are valid
@@ -15,7 +19,8 @@
  *
  * Fixtures are built once, through the API: organizations Alpha and Beta with their Security
  * Officials, a UGA and an End User in Alpha, an End User still at first login, a UGA request
- * awaiting the Alpha SO's decision, and two applicants.
+ * awaiting the Alpha SO's decision, two applicants, and two application-role requests of the
+ * End User awaiting Alpha's SO/BSO (one to decide, one to cancel).
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,6 +70,10 @@ type Guard =
   | 'approval:list'
   | 'registration:decide'
   | 'payload:decode'
+  | 'application-role:request'
+  | 'application-role:follow'
+  | 'application-role:decide'
+  | 'application-role:cancel'
   | 'unguarded';
 
 type Expected = 401 | 403 | 'allowed';
@@ -95,8 +104,29 @@ function expectedFor(guard: Guard, p: Principal): Expected {
     case 'payload:decode':
       if (!isAccount(p)) return 401;
       return p === 'operator' ? 'allowed' : 403;
+    // Table 2. The requests in the path are the End User's (group Alpha Billing), routed to Alpha's SO/BSO.
+    case 'application-role:request':
+      // Members of a user group only: the UGA and the End User of Alpha Billing.
+      if (!isAccount(p)) return 401;
+      return p === 'endUser' || p === 'userGroupAdministrator' ? 'allowed' : 403;
+    case 'application-role:follow':
+      if (!isAccount(p)) return 401;
+      return p === 'endUser' || p === 'securityOfficial' ? 'allowed' : 403;
+    case 'application-role:decide':
+      if (!isAccount(p)) return 401;
+      return p === 'securityOfficial' ? 'allowed' : 403;
+    case 'application-role:cancel':
+      if (!isAccount(p)) return 401;
+      return p === 'endUser' ? 'allowed' : 403;
   }
 }
+
+/** Cells that change the resource in the path run last in their route (after every refusal). */
+const LAST_CELL: Partial<Record<Guard, Principal>> = {
+  'registration:decide': 'securityOfficial',
+  'application-role:decide': 'securityOfficial',
+  'application-role:cancel': 'endUser',
+};
 
 interface Fixtures {
   subject: Started;
@@ -109,6 +139,12 @@ interface Fixtures {
   /** The input payloads of the subject's WorkflowExecutionStarted event, as stored (sealed), in codec-server JSON. */
   startedPayloads: { metadata: Record<string, string>; data: string }[];
   subjectIdentity: SsaIdentity;
+  /** Alpha Billing, the End User's and the UGA's group. */
+  userGroupId: string;
+  /** The End User's request to be PECOS Approver of Alpha Billing, routed to Alpha's SO/BSO: decided in the matrix. */
+  applicationRoleTarget: string;
+  /** The End User's request to be a HETS User of Alpha Billing, routed to Alpha's SO/BSO: cancelled in the matrix. */
+  applicationRoleToCancel: string;
 }
 
 interface RouteSpec {
@@ -302,6 +338,57 @@ const ROUTES: RouteSpec[] = [
     body: () => ({ decision: 'APPROVE' }),
     allowed: (a) => expect(a.json).toEqual({ status: 'APPROVED' }),
   },
+  // Application roles (Table 2): api/application-role-routes.ts.
+  {
+    method: 'GET',
+    template: '/applications',
+    guard: 'account:use',
+    path: () => '/applications',
+    allowed: (a) => expect(a.json).toContainEqual({ id: 'PS&R', name: 'Provider Statistical & Reimbursement' }),
+  },
+  {
+    method: 'GET',
+    template: '/me/application-roles',
+    guard: 'account:use',
+    path: () => '/me/application-roles',
+    allowed: (a) => expect(a.json).toEqual([]),
+  },
+  {
+    method: 'POST',
+    template: '/me/application-roles',
+    guard: 'application-role:request',
+    path: () => '/me/application-roles',
+    body: (f) => ({ applicationId: 'PS&R', role: 'APPLICATION_USER', userGroupId: f.userGroupId }),
+    allowed: (a) => {
+      expect(a.status).toBe(202);
+      expect(a.json).toMatchObject({ status: 'AWAITING_APPROVAL' });
+    },
+  },
+  {
+    method: 'GET',
+    template: '/application-role-requests/:id',
+    guard: 'application-role:follow',
+    path: (f) => `/application-role-requests/${f.applicationRoleTarget}`,
+    allowed: (a, f) => {
+      expect(a.status).toBe(200);
+      expect(a.json).toMatchObject({ id: f.applicationRoleTarget, applicationId: 'PECOS', role: 'APPLICATION_APPROVER' });
+    },
+  },
+  {
+    method: 'POST',
+    template: '/application-role-requests/:id/cancel',
+    guard: 'application-role:cancel',
+    path: (f) => `/application-role-requests/${f.applicationRoleToCancel}/cancel`,
+    allowed: (a) => expect(a.json).toEqual({ status: 'CANCELLED' }),
+  },
+  {
+    method: 'POST',
+    template: '/application-role-requests/:id/decision',
+    guard: 'application-role:decide',
+    path: (f) => `/application-role-requests/${f.applicationRoleTarget}/decision`,
+    body: () => ({ decision: 'APPROVE' }),
+    allowed: (a) => expect(a.json).toEqual({ status: 'APPROVED' }),
+  },
 ];
 
 let stack: LocalStack;
@@ -449,6 +536,25 @@ beforeAll(async () => {
     operator: await loginToken(stack.config.operator.userId, stack.config.operator.password),
   };
 
+  // Two application-role requests of the End User, routed to Alpha's SO/BSO once recorded.
+  const askRole = async (applicationId: string, role: string): Promise<string> => {
+    const answer = await api.call<{ id: string }>('POST', '/me/application-roles', {
+      token: endUser.token,
+      body: { applicationId, role, userGroupId },
+    });
+    if (answer.status !== 202) throw new Error(`application-role request answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    for (let deadline = Date.now() + 20_000; ;) {
+      const view = await api.call<{ trackingNumber?: string }>('GET', `/application-role-requests/${answer.body.id}`, {
+        token: endUser.token,
+      });
+      if (view.body.trackingNumber) return answer.body.id;
+      if (Date.now() > deadline) throw new Error(`application-role request ${answer.body.id} was never routed`);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+  };
+  const applicationRoleTarget = await askRole('PECOS', 'APPLICATION_APPROVER');
+  const applicationRoleToCancel = await askRole('HETS', 'APPLICATION_USER');
+
   // The subject's history as an operator's tools see it: a client WITHOUT the codec.
   const connection = await Connection.connect({ address: stack.config.temporal.address });
   try {
@@ -461,7 +567,19 @@ beforeAll(async () => {
       metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
       data: Buffer.from(p.data ?? []).toString('base64'),
     }));
-    f = { subject, other, decisionTarget, organizationId, tokens, spareTokens, startedPayloads, subjectIdentity };
+    f = {
+      subject,
+      other,
+      decisionTarget,
+      organizationId,
+      tokens,
+      spareTokens,
+      startedPayloads,
+      subjectIdentity,
+      userGroupId,
+      applicationRoleTarget,
+      applicationRoleToCancel,
+    };
   } finally {
     await connection.close();
   }
@@ -474,10 +592,8 @@ afterAll(async () => {
 describe('authorization matrix: every route × every kind of caller', () => {
   for (const route of ROUTES) {
     // The routed approver's cell changes the request: it comes last.
-    const order =
-      route.guard === 'registration:decide'
-        ? [...PRINCIPALS.filter((p) => p !== 'securityOfficial'), 'securityOfficial' as const]
-        : PRINCIPALS;
+    const last = LAST_CELL[route.guard];
+    const order = last === undefined ? PRINCIPALS : [...PRINCIPALS.filter((p) => p !== last), last];
     describe(`${route.method} ${route.template}`, () => {
       for (const p of order) {
         const expected = expectedFor(route.guard, p);

@@ -1,0 +1,155 @@
+/**
+ * The application-role workflow's effects (Table 2): record and route the request, add the
+ * role to the account, release the request's key, tell the requester. Each is idempotent,
+ * since Temporal may run an activity again after a failure.
+ */
+import {
+  sameApplicationRole,
+  type ApplicationRoleGrant,
+  type ApplicationRoleStatus,
+  type ApplicationRoleStatusChange,
+} from '../domain/application-roles';
+import { applicationRoleRouteFor, type ApplicationRoleRoute } from '../domain/approval-routing';
+import { log } from '../infra/logger';
+import type { RequesterNotice } from '../machines/application-role';
+import { AccountModel } from '../models/account';
+import { ApplicationRoleClaimModel, ApplicationRoleRequestModel } from '../models/application-role';
+import type { ApplicationRoleWorkflowInput } from '../workflows/application-role-messages';
+import { applicationRoleOutcome } from './application-role-emails';
+import { audit } from './audit';
+import type { Mailer } from './mailer';
+import { issueTrackingNumber } from './tracking-numbers';
+
+export interface ApplicationRoleActivityDeps {
+  mailer: Mailer;
+}
+
+/**
+ * Whether someone other than the requester holds the Approver role of this application in this
+ * group. Filtered here: FerretDB has no `$elemMatch`, and a dotted query alone would match the
+ * application of one grant with the group of another.
+ */
+export async function groupHasApplicationApprover(
+  request: { applicationId: string; userGroupId: string },
+  exceptUserId?: string,
+): Promise<boolean> {
+  const candidates = await AccountModel.find(
+    { 'applicationRoles.userGroupId': request.userGroupId },
+    { userId: 1, applicationRoles: 1 },
+  ).lean();
+  return candidates.some(
+    (account) =>
+      account.userId !== exceptUserId &&
+      account.applicationRoles.some((grant) =>
+        sameApplicationRole(grant as ApplicationRoleGrant, { ...request, role: 'APPLICATION_APPROVER' }),
+      ),
+  );
+}
+
+export function createApplicationRoleActivities({ mailer }: ApplicationRoleActivityDeps) {
+  return {
+    /** Records the request and works out its route once; a retry returns what the first run recorded. */
+    async recordApplicationRoleRequest({
+      input,
+      history,
+    }: {
+      input: ApplicationRoleWorkflowInput;
+      history: ApplicationRoleStatusChange[];
+    }): Promise<{ trackingNumber: string; route: ApplicationRoleRoute }> {
+      const { requestId, requesterUserId, applicationId, role, userGroupId, organizationId } = input;
+      const existing = await ApplicationRoleRequestModel.findById(requestId).lean();
+      if (existing?.route && existing.trackingNumber)
+        return { trackingNumber: existing.trackingNumber, route: existing.route as ApplicationRoleRoute };
+      const route = applicationRoleRouteFor({
+        role,
+        organizationId,
+        userGroupId,
+        applicationId,
+        // The requester never decides their own request, so their own Approver role does not count.
+        groupHasApprover:
+          role === 'APPLICATION_USER' && (await groupHasApplicationApprover({ applicationId, userGroupId }, requesterUserId)),
+      });
+      const trackingNumber = existing?.trackingNumber ?? (await issueTrackingNumber());
+      await ApplicationRoleRequestModel.updateOne(
+        { _id: requestId },
+        {
+          $setOnInsert: { requesterUserId, applicationId, role, userGroupId, organizationId, status: 'AWAITING_APPROVAL', history },
+          $set: { route, trackingNumber, submittedAt: existing?.submittedAt ?? new Date() },
+        },
+        { upsert: true },
+      );
+      await audit(`application-role:${requestId}:received`, {
+        kind: 'APPLICATION_ROLE_REQUESTED',
+        actor: requesterUserId,
+        data: { requestId, trackingNumber, applicationId, role, userGroupId, organizationId, heldBy: route.heldBy },
+      });
+      return { trackingNumber, route };
+    },
+
+    async recordApplicationRoleStatus(change: {
+      requestId: string;
+      status: ApplicationRoleStatus;
+      history: ApplicationRoleStatusChange[];
+      reason?: string;
+      decidedBy?: string;
+    }): Promise<void> {
+      const { requestId, ...fields } = change;
+      await ApplicationRoleRequestModel.updateOne({ _id: requestId }, { $set: fields });
+      await audit(`application-role:${requestId}:status:${change.status}:${change.history.at(-1)?.at}`, {
+        kind: 'APPLICATION_ROLE_STATUS_CHANGED',
+        actor: change.decidedBy,
+        data: { requestId, status: change.status, reason: change.reason },
+      });
+      log.info('application role request status', { requestId, status: change.status });
+    },
+
+    /** Adds the role to the requester's account, once: the push only matches while the grant is absent. */
+    async grantApplicationRole({
+      requestId,
+      requesterUserId,
+      grant,
+    }: {
+      requestId: string;
+      requesterUserId: string;
+      grant: ApplicationRoleGrant;
+    }): Promise<void> {
+      const { matchedCount } = await AccountModel.updateOne(
+        { userId: requesterUserId, 'applicationRoles.requestId': { $ne: requestId } },
+        { $push: { applicationRoles: { ...grant, requestId, grantedAt: new Date() } } },
+      );
+      if (matchedCount === 0 && !(await AccountModel.exists({ userId: requesterUserId, 'applicationRoles.requestId': requestId })))
+        throw new Error(`account ${requesterUserId} of application-role request ${requestId} is not recorded`);
+      await audit(`application-role:${requestId}:granted`, {
+        kind: 'APPLICATION_ROLE_GRANTED',
+        actor: requesterUserId,
+        data: { requestId, ...grant },
+      });
+    },
+
+    /** Lets the same person ask again once this request is denied or cancelled. */
+    async releaseApplicationRoleKey({ requestId, key }: { requestId: string; key: string }): Promise<void> {
+      await ApplicationRoleClaimModel.deleteOne({ _id: key, requestId });
+    },
+
+    async notifyApplicationRoleRequester({
+      input,
+      notice,
+      trackingNumber,
+      reason,
+    }: {
+      input: ApplicationRoleWorkflowInput;
+      notice: RequesterNotice;
+      trackingNumber?: string;
+      reason?: string;
+    }): Promise<void> {
+      const account = await AccountModel.findOne({ userId: input.requesterUserId }, { email: 1 }).lean();
+      if (!account) throw new Error(`account ${input.requesterUserId} of application-role request ${input.requestId} is not recorded`);
+      await mailer.sendOnce(
+        `application-role:${input.requestId}:${notice}`,
+        applicationRoleOutcome(account.email, { notice, role: input.role, applicationName: input.applicationName, trackingNumber, reason }),
+      );
+    },
+  };
+}
+
+export type ApplicationRoleActivities = ReturnType<typeof createApplicationRoleActivities>;

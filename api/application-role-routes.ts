@@ -1,0 +1,174 @@
+/**
+ * Application roles (Table 2): the catalog, a member's request for a role in one application of
+ * one of their groups, and the request's own routes (follow, decide, cancel). Each request is a
+ * workflow (`workflows/application-role.ts`); who may decide it is `domain/approval-routing.ts`.
+ */
+import { randomUUID } from 'node:crypto';
+import { Router, type Request } from 'express';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { applicationRolePrincipalOf, applicationRolesOf } from '../accounts/application-principal';
+import {
+  applicationRoleKey,
+  applicationRoleRequestIdSchema,
+  applicationRoleRequestSchema,
+  mayRequestApplicationRole,
+  sameApplicationRole,
+  type Application,
+} from '../domain/application-roles';
+import { mayDecideApplicationRole, type ApplicationRolePrincipal } from '../domain/approval-routing';
+import { decisionSchema } from '../domain/schemas';
+import {
+  APPLICATION_ROLE_REFUSALS,
+  APPLICATION_ROLE_WORKFLOW,
+  applicationRoleAudienceQuery,
+  applicationRoleViewQuery,
+  applicationRoleWorkflowIdFor,
+  cancelApplicationRoleUpdate,
+  decideApplicationRoleUpdate,
+  type ApplicationRoleAudience,
+  type ApplicationRoleRefusalDetails,
+  type ApplicationRoleRefusalType,
+  type ApplicationRoleWorkflowInput,
+} from '../workflows/application-role-messages';
+import { claimRequestKey, releaseRequestKey } from './application-role-claims';
+import { noBody } from './empty-input';
+import { accountOf, guard, type GuardDeps } from './guard';
+import { HttpProblem, parse } from './problem';
+
+export interface ApplicationRoleRouteDeps extends GuardDeps {
+  taskQueue: string;
+  applications: readonly Application[];
+}
+
+const STATUS_BY_REFUSAL: Record<ApplicationRoleRefusalType, number> = {
+  [APPLICATION_ROLE_REFUSALS.WRONG_STATUS]: 409,
+  [APPLICATION_ROLE_REFUSALS.NOT_ROUTED]: 403,
+  [APPLICATION_ROLE_REFUSALS.NOT_REQUESTER]: 403,
+};
+
+const notFound = () => new HttpProblem(404, 'no such application-role request');
+
+/** The workflow's refusal of an update as the HTTP answer it stands for. */
+function refusalAsProblem(err: unknown): unknown {
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+    const status = STATUS_BY_REFUSAL[err.cause.type as ApplicationRoleRefusalType];
+    const details = (err.cause.details?.[0] ?? {}) as Partial<ApplicationRoleRefusalDetails>;
+    if (status !== undefined) return new HttpProblem(status, err.cause.message, [], { requestStatus: details.status });
+  }
+  return err;
+}
+
+async function audienceOf(handle: WorkflowHandle): Promise<ApplicationRoleAudience> {
+  try {
+    return await handle.query(applicationRoleAudienceQuery);
+  } catch (err) {
+    throw err instanceof WorkflowNotFoundError ? notFound() : err;
+  }
+}
+
+/**
+ * Sends an update. A request that has reached a final status takes no more messages and the
+ * server says "not found"; the request exists, so the answer is the one its workflow would
+ * have given: 403 to those it does not admit, 409 to the others.
+ */
+async function sendUpdate<Ret>(
+  handle: WorkflowHandle,
+  send: (handle: WorkflowHandle) => Promise<Ret>,
+  admits: (audience: ApplicationRoleAudience) => boolean,
+): Promise<Ret> {
+  try {
+    return await send(handle);
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw refusalAsProblem(err);
+    const audience = await audienceOf(handle);
+    if (!admits(audience)) throw new HttpProblem(403, 'this application-role request is not yours to change');
+    throw new HttpProblem(409, `the request is ${audience.status}: it takes no more changes`, [], { requestStatus: audience.status });
+  }
+}
+
+export function applicationRoleRoutes(deps: ApplicationRoleRouteDeps): Router {
+  const router = Router();
+  const applicationName = (id: string) => deps.applications.find((a) => a.id === id)?.name ?? id;
+  const handleOf = (req: Request) =>
+    deps.temporal.workflow.getHandle(
+      applicationRoleWorkflowIdFor(parse(applicationRoleRequestIdSchema, req.params.id, 'request id', 'id')),
+    );
+
+  router.get('/applications', guard('account:use', deps), (_req, res) => {
+    res.json(deps.applications);
+  });
+
+  router.get('/me/application-roles', guard('account:use', deps), async (_req, res) => {
+    const grants = await applicationRolesOf(accountOf(res).userId);
+    res.json(grants.map((grant) => ({ ...grant, application: applicationName(grant.applicationId) })));
+  });
+
+  router.post('/me/application-roles', guard('application-role:request', deps), async (req, res) => {
+    const body = parse(applicationRoleRequestSchema, req.body, 'application-role request');
+    const { userId, roles } = accountOf(res);
+    const eligibility = mayRequestApplicationRole(roles, body.userGroupId);
+    if (!eligibility.eligible) throw new HttpProblem(403, eligibility.reason);
+    const application = deps.applications.find((a) => a.id === body.applicationId);
+    if (application === undefined)
+      throw new HttpProblem(422, 'no such application', [{ path: 'applicationId', message: 'is not an application of the catalog' }]);
+    if ((await applicationRolesOf(userId)).some((grant) => sameApplicationRole(grant, body)))
+      throw new HttpProblem(409, 'you already hold this application role');
+
+    const requestId = randomUUID();
+    const key = applicationRoleKey(userId, body);
+    await claimRequestKey(deps.temporal, key, requestId);
+    const input: ApplicationRoleWorkflowInput = {
+      requestId,
+      requesterUserId: userId,
+      applicationId: application.id,
+      applicationName: application.name,
+      role: body.role,
+      userGroupId: body.userGroupId,
+      organizationId: eligibility.organizationId,
+    };
+    try {
+      await deps.temporal.workflow.start(APPLICATION_ROLE_WORKFLOW, {
+        taskQueue: deps.taskQueue,
+        workflowId: applicationRoleWorkflowIdFor(requestId),
+        args: [input],
+      });
+    } catch (err) {
+      await releaseRequestKey(key, requestId);
+      throw err;
+    }
+    res.status(202).location(`/application-role-requests/${requestId}`).json({ id: requestId, status: 'AWAITING_APPROVAL' });
+  });
+
+  router.get('/application-role-requests/:id', guard('application-role:follow', deps), async (req, res) => {
+    const handle = handleOf(req);
+    const caller = accountOf(res);
+    const audience = await audienceOf(handle);
+    const mayFollow = async () =>
+      caller.userId === audience.requesterUserId ||
+      (audience.route !== undefined && mayDecideApplicationRole(await applicationRolePrincipalOf(caller), audience.route));
+    if (!(await mayFollow())) throw new HttpProblem(403, 'only the requester and the approvers of this request may follow it');
+    const view = await handle.query(applicationRoleViewQuery);
+    res.json({ ...view, application: applicationName(view.applicationId) });
+  });
+
+  router.post('/application-role-requests/:id/decision', guard('application-role:decide', deps), async (req, res) => {
+    const handle = handleOf(req);
+    const decision = parse(decisionSchema, req.body, 'decision');
+    const approver: ApplicationRolePrincipal = await applicationRolePrincipalOf(accountOf(res));
+    const routed = (audience: ApplicationRoleAudience) =>
+      audience.route !== undefined && mayDecideApplicationRole(approver, audience.route, audience.requesterUserId);
+    res.json(await sendUpdate(handle, (h) => h.executeUpdate(decideApplicationRoleUpdate, { args: [{ ...decision, approver }] }), routed));
+  });
+
+  router.post('/application-role-requests/:id/cancel', guard('application-role:cancel', deps), noBody, async (req, res) => {
+    const handle = handleOf(req);
+    const { userId } = accountOf(res);
+    const requester = (audience: ApplicationRoleAudience) => audience.requesterUserId === userId;
+    res.json(
+      await sendUpdate(handle, (h) => h.executeUpdate(cancelApplicationRoleUpdate, { args: [{ requesterUserId: userId }] }), requester),
+    );
+  });
+
+  return router;
+}

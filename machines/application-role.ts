@@ -1,0 +1,136 @@
+/**
+ * One request for an application role (Table 2), pure: every status a state tagged with it,
+ * the routed-approver and requester rules as guards, effects as named actions the workflow
+ * performs. The route is worked out when the request is recorded (does the group have an
+ * Approver for that application?), so the chart waits for it before anyone may decide.
+ */
+import { and, assign, setup, type SnapshotFrom } from 'xstate';
+import { APPLICATION_ROLE_STATUSES, type ApplicationRoleGrant, type ApplicationRoleStatus } from '../domain/application-roles';
+import { mayDecideApplicationRole, type ApplicationRolePrincipal, type ApplicationRoleRoute } from '../domain/approval-routing';
+
+export type ApplicationRoleInput = ApplicationRoleGrant & { requesterUserId: string };
+
+export type RequesterNotice = 'GRANTED' | 'DENIED' | 'CANCELLED';
+
+export interface ApplicationRoleContext extends ApplicationRoleInput {
+  trackingNumber?: string;
+  route?: ApplicationRoleRoute;
+  reason?: string;
+  decidedBy?: string;
+}
+
+export type ApplicationRoleEvent =
+  | { type: 'REQUEST_RECORDED'; trackingNumber: string; route: ApplicationRoleRoute }
+  | { type: 'DECIDE'; decision: 'APPROVE' | 'DENY'; reason?: string; approver: ApplicationRolePrincipal }
+  | { type: 'ROLE_GRANTED' }
+  | { type: 'CANCEL'; requesterUserId: string };
+
+/** The effects the chart asks for; each becomes an activity call in the workflow. */
+export type ApplicationRoleEffect =
+  | { type: 'recordRequest' }
+  | { type: 'grantRole' }
+  | { type: 'releaseRequestKey' }
+  | { type: 'notifyRequester'; params: { notice: RequesterNotice; reason?: string } };
+
+// Implementations are empty on purpose: the chart names effects, the workflow performs them.
+const effect = () => undefined;
+
+export const applicationRoleMachine = setup({
+  types: {
+    context: {} as ApplicationRoleContext,
+    events: {} as ApplicationRoleEvent,
+    input: {} as ApplicationRoleInput,
+    tags: {} as ApplicationRoleStatus,
+  },
+  actions: {
+    recordRequest: effect,
+    grantRole: effect,
+    releaseRequestKey: effect,
+    notifyRequester: (_, _params: { notice: RequesterNotice; reason?: string }) => undefined,
+  },
+  guards: {
+    isRoutedApprover: ({ context, event }) =>
+      event.type === 'DECIDE' &&
+      context.route !== undefined &&
+      mayDecideApplicationRole(event.approver, context.route, context.requesterUserId),
+    approves: ({ event }) => event.type === 'DECIDE' && event.decision === 'APPROVE',
+    isRequester: ({ context, event }) => event.type === 'CANCEL' && event.requesterUserId === context.requesterUserId,
+  },
+}).createMachine({
+  id: 'applicationRole',
+  context: ({ input }) => ({ ...input }),
+  initial: 'awaitingApproval',
+  states: {
+    awaitingApproval: {
+      tags: ['AWAITING_APPROVAL'],
+      initial: 'routing',
+      states: {
+        // The request is recorded and routed; nobody is routed to decide it yet.
+        routing: {
+          entry: 'recordRequest',
+          on: {
+            REQUEST_RECORDED: {
+              target: 'routed',
+              actions: assign({ trackingNumber: ({ event }) => event.trackingNumber, route: ({ event }) => event.route }),
+            },
+          },
+        },
+        routed: {
+          on: {
+            DECIDE: [
+              {
+                guard: and(['isRoutedApprover', 'approves']),
+                target: '#applicationRole.approved',
+                actions: assign({ decidedBy: ({ event }) => event.approver.userId }),
+              },
+              {
+                guard: 'isRoutedApprover',
+                target: '#applicationRole.denied',
+                actions: assign({ decidedBy: ({ event }) => event.approver.userId, reason: ({ event }) => event.reason }),
+              },
+            ],
+          },
+        },
+      },
+      on: { CANCEL: { guard: 'isRequester', target: 'cancelled' } },
+    },
+    approved: {
+      tags: ['APPROVED'],
+      entry: 'grantRole',
+      on: { ROLE_GRANTED: 'granted' },
+    },
+    granted: {
+      tags: ['GRANTED'],
+      type: 'final',
+      entry: { type: 'notifyRequester', params: { notice: 'GRANTED' } },
+    },
+    denied: {
+      tags: ['DENIED'],
+      type: 'final',
+      entry: [
+        'releaseRequestKey',
+        { type: 'notifyRequester', params: ({ context }) => ({ notice: 'DENIED' as const, reason: context.reason }) },
+      ],
+    },
+    cancelled: {
+      tags: ['CANCELLED'],
+      type: 'final',
+      entry: ['releaseRequestKey', { type: 'notifyRequester', params: { notice: 'CANCELLED' } }],
+    },
+  },
+});
+
+export type ApplicationRoleSnapshot = SnapshotFrom<typeof applicationRoleMachine>;
+
+/** The public status of a snapshot: every state carries exactly one status tag. */
+export function applicationRoleStatusOf(snapshot: ApplicationRoleSnapshot): ApplicationRoleStatus {
+  const status = APPLICATION_ROLE_STATUSES.find((s) => snapshot.hasTag(s));
+  if (status === undefined) throw new Error(`state ${JSON.stringify(snapshot.value)} has no status tag`);
+  return status;
+}
+
+/** The grant an approved request adds to the requester's account. */
+export function grantOf(context: ApplicationRoleContext): ApplicationRoleGrant {
+  const { role, applicationId, userGroupId, organizationId } = context;
+  return { role, applicationId, userGroupId, organizationId };
+}

@@ -1,0 +1,41 @@
+import { Schema, model, type InferSchemaType } from 'mongoose';
+import { APPLICATION_ROLES, APPLICATION_ROLE_STATUSES } from '../domain/application-roles';
+
+/** One request for an application role (Table 2), as its workflow records it. `_id` is the request id. */
+const applicationRoleRequestSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    requesterUserId: { type: String, required: true, index: true },
+    applicationId: { type: String, required: true },
+    role: { type: String, enum: APPLICATION_ROLES, required: true },
+    userGroupId: { type: String, required: true, index: true },
+    organizationId: { type: String, required: true, index: true },
+    status: { type: String, enum: APPLICATION_ROLE_STATUSES, required: true, index: true },
+    history: [{ _id: false, status: { type: String, required: true }, at: { type: String, required: true } }],
+    trackingNumber: { type: String, index: { unique: true, sparse: true } },
+    /** The approvers worked out at submission (domain/approval-routing.ts, Table 2). */
+    route: { type: Schema.Types.Mixed },
+    submittedAt: { type: Date },
+    reason: { type: String },
+    decidedBy: { type: String },
+  },
+  { timestamps: true, minimize: false, collection: 'application_role_requests' },
+);
+export type ApplicationRoleRequestRecord = InferSchemaType<typeof applicationRoleRequestSchema>;
+export const ApplicationRoleRequestModel = model('ApplicationRoleRequest', applicationRoleRequestSchema);
+
+/**
+ * At most one open or granted request per person, application, group and role, without a
+ * transaction: `_id` is that key (domain/application-roles.ts `applicationRoleKey`), so a second
+ * request for the same thing collides on insert. The API claims the key before it starts a
+ * workflow; a denied or cancelled request releases it; a granted one keeps it.
+ */
+const applicationRoleClaimSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    requestId: { type: String, required: true },
+    claimedAt: { type: Date, required: true },
+  },
+  { collection: 'application_role_claims', versionKey: false },
+);
+export const ApplicationRoleClaimModel = model('ApplicationRoleClaim', applicationRoleClaimSchema);

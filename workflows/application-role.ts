@@ -1,0 +1,215 @@
+/**
+ * One application-role request (Table 2), durably: the workflow keeps the chart's snapshot,
+ * feeds it every message, and performs the effects the chart names through activities.
+ */
+import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { initialTransition, transition } from 'xstate';
+import type * as activities from '../activities/application-role-activities';
+import { applicationRoleKey, type ApplicationRoleStatus, type ApplicationRoleStatusChange } from '../domain/application-roles';
+import { mayDecideApplicationRole } from '../domain/approval-routing';
+import {
+  applicationRoleMachine,
+  applicationRoleStatusOf,
+  grantOf,
+  type ApplicationRoleEvent,
+  type ApplicationRoleSnapshot,
+  type RequesterNotice,
+} from '../machines/application-role';
+import {
+  APPLICATION_ROLE_REFUSALS,
+  applicationRoleAudienceQuery,
+  applicationRoleViewQuery,
+  cancelApplicationRoleUpdate,
+  decideApplicationRoleUpdate,
+  type ApplicationRoleDecisionInput,
+  type ApplicationRoleRefusalDetails,
+  type ApplicationRoleRefusalType,
+  type ApplicationRoleView,
+  type ApplicationRoleWorkflowInput,
+} from './application-role-messages';
+
+type Activities = ReturnType<typeof activities.createApplicationRoleActivities>;
+
+const {
+  recordApplicationRoleRequest,
+  recordApplicationRoleStatus,
+  grantApplicationRole,
+  releaseApplicationRoleKey,
+  notifyApplicationRoleRequester,
+} = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+interface ChartAction {
+  type: string;
+  params?: unknown;
+}
+
+export async function applicationRoleWorkflow(input: ApplicationRoleWorkflowInput): Promise<ApplicationRoleView> {
+  const { requestId } = input;
+  const [firstSnapshot, firstActions] = initialTransition(applicationRoleMachine, {
+    requesterUserId: input.requesterUserId,
+    role: input.role,
+    applicationId: input.applicationId,
+    userGroupId: input.userGroupId,
+    organizationId: input.organizationId,
+  });
+  let snapshot: ApplicationRoleSnapshot = firstSnapshot;
+  const history: ApplicationRoleStatusChange[] = [];
+  let busy = 0;
+  let tail: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Runs one piece of work at a time, so each event's effects finish before the next event.
+   * `busy` counts queued work too: the workflow must not end between two pieces of it.
+   */
+  function exclusive<T>(work: () => Promise<T>): Promise<T> {
+    busy++;
+    const run = tail.then(work).finally(() => busy--);
+    tail = run.catch(() => undefined);
+    return run;
+  }
+
+  const status = (): ApplicationRoleStatus => applicationRoleStatusOf(snapshot);
+
+  function view(): ApplicationRoleView {
+    const { context } = snapshot;
+    return {
+      id: requestId,
+      requesterUserId: input.requesterUserId,
+      applicationId: input.applicationId,
+      role: input.role,
+      userGroupId: input.userGroupId,
+      organizationId: input.organizationId,
+      status: status(),
+      trackingNumber: context.trackingNumber,
+      reason: context.reason,
+      decidedBy: context.decidedBy,
+      heldBy: status() === 'AWAITING_APPROVAL' ? context.route?.heldBy : undefined,
+      history: [...history],
+    };
+  }
+
+  async function noteStatus(): Promise<void> {
+    const current = status();
+    if (history.at(-1)?.status === current) return;
+    history.push({ status: current, at: new Date().toISOString() });
+    const { context } = snapshot;
+    await recordApplicationRoleStatus({ requestId, status: current, history, reason: context.reason, decidedBy: context.decidedBy });
+  }
+
+  /** Feeds one event to the chart and records the new status; returns the effects it names. Call only inside `exclusive`. */
+  async function apply(event: ApplicationRoleEvent): Promise<readonly ChartAction[]> {
+    const [next, actions] = transition(applicationRoleMachine, snapshot, event);
+    snapshot = next;
+    await noteStatus();
+    return actions;
+  }
+
+  async function performAll(actions: readonly ChartAction[]): Promise<void> {
+    for (const action of actions) await perform(action);
+  }
+
+  /** Feeds one event to the chart and performs the effects it names. Call only inside `exclusive`. */
+  async function step(event: ApplicationRoleEvent): Promise<void> {
+    await performAll(await apply(event));
+  }
+
+  /**
+   * For a message: the answer says what was decided; the effects (grant, emails) run right after,
+   * next in line, so that a slow mail server never holds up the person who decided.
+   */
+  async function answerThenAct(event: ApplicationRoleEvent): Promise<{ status: ApplicationRoleStatus }> {
+    const actions = await apply(event);
+    void exclusive(() => performAll(actions));
+    return { status: status() };
+  }
+
+  async function perform(action: ChartAction): Promise<void> {
+    const { context } = snapshot;
+    switch (action.type) {
+      case 'recordRequest': {
+        const recorded = await recordApplicationRoleRequest({ input, history });
+        return step({ type: 'REQUEST_RECORDED', ...recorded });
+      }
+      case 'grantRole':
+        await grantApplicationRole({ requestId, requesterUserId: input.requesterUserId, grant: grantOf(context) });
+        return step({ type: 'ROLE_GRANTED' });
+      case 'releaseRequestKey':
+        await releaseApplicationRoleKey({ requestId, key: applicationRoleKey(input.requesterUserId, input) });
+        return;
+      case 'notifyRequester': {
+        const { notice, reason } = action.params as { notice: RequesterNotice; reason?: string };
+        await notifyApplicationRoleRequester({ input, notice, reason, trackingNumber: context.trackingNumber });
+        return;
+      }
+      default:
+        throw new Error(`the chart asked for an effect this workflow does not know: ${action.type}`);
+    }
+  }
+
+  function refuse(type: ApplicationRoleRefusalType, message: string): never {
+    throw ApplicationFailure.create({
+      type,
+      message,
+      nonRetryable: true,
+      details: [{ status: status() } satisfies ApplicationRoleRefusalDetails],
+    });
+  }
+  /** Someone not routed learns nothing of the request's status: 403 before 409. */
+  function requireDecidable(decision: ApplicationRoleDecisionInput): void {
+    const { route } = snapshot.context;
+    if (route !== undefined && !mayDecideApplicationRole(decision.approver, route, input.requesterUserId))
+      refuse(APPLICATION_ROLE_REFUSALS.NOT_ROUTED, 'this application-role request is not routed to you');
+    if (status() !== 'AWAITING_APPROVAL') refuse(APPLICATION_ROLE_REFUSALS.WRONG_STATUS, `cannot decide while the request is ${status()}`);
+  }
+  /** Checked again when the update's turn comes: by then the request is routed. */
+  function requireDecidableNow(decision: ApplicationRoleDecisionInput): void {
+    requireDecidable(decision);
+    if (!snapshot.can({ type: 'DECIDE', ...decision }))
+      refuse(APPLICATION_ROLE_REFUSALS.NOT_ROUTED, 'this application-role request is not routed to you');
+  }
+  function requireCancellable(requesterUserId: string): void {
+    if (requesterUserId !== input.requesterUserId)
+      refuse(APPLICATION_ROLE_REFUSALS.NOT_REQUESTER, 'only the requester may cancel a request');
+    if (status() !== 'AWAITING_APPROVAL') refuse(APPLICATION_ROLE_REFUSALS.WRONG_STATUS, `cannot cancel while the request is ${status()}`);
+  }
+
+  setHandler(applicationRoleViewQuery, view);
+  setHandler(applicationRoleAudienceQuery, () => ({
+    requesterUserId: input.requesterUserId,
+    status: status(),
+    route: snapshot.context.route,
+  }));
+
+  // Each update is checked twice: by its validator when it arrives (a refusal leaves no trace
+  // in history), and again when its turn comes, since earlier messages may have moved the chart.
+  setHandler(
+    decideApplicationRoleUpdate,
+    (decision) =>
+      exclusive(async () => {
+        requireDecidableNow(decision);
+        return answerThenAct({ type: 'DECIDE', ...decision });
+      }),
+    { validator: requireDecidable },
+  );
+  setHandler(
+    cancelApplicationRoleUpdate,
+    ({ requesterUserId }) =>
+      exclusive(async () => {
+        requireCancellable(requesterUserId);
+        return answerThenAct({ type: 'CANCEL', requesterUserId });
+      }),
+    { validator: ({ requesterUserId }) => requireCancellable(requesterUserId) },
+  );
+
+  // First in line, before any message: record and route the request.
+  await exclusive(async () => {
+    history.push({ status: status(), at: new Date().toISOString() });
+    await performAll(firstActions);
+  });
+
+  await condition(() => snapshot.status === 'done' && busy === 0 && allHandlersFinished());
+  return view();
+}
