@@ -1,5 +1,12 @@
 /** Who can decide a route right now: the active accounts the routing table selects. */
-import { mayDecide, type ApprovalRoute, type Principal } from '../domain/approval-routing';
+import {
+  mayDecide,
+  mayDecideApplicationRole,
+  type ApplicationRoleRoute,
+  type ApprovalRoute,
+  type Principal,
+} from '../domain/approval-routing';
+import type { ApplicationRoleGrant } from '../domain/application-roles';
 import type { RoleGrant } from '../domain/roles';
 import { AccountModel } from '../models/account';
 
@@ -12,4 +19,22 @@ export async function activeApprovers(route: ApprovalRoute, applicantUserId?: st
       return mayDecide(principal, route, applicantUserId);
     })
     .map((account) => ({ userId: account.userId, email: account.email }));
+}
+
+/** Who can decide an application-role route right now (Table 2 selectors included). */
+export async function activeApplicationRoleApprovers(route: ApplicationRoleRoute, requesterUserId?: string): Promise<{ userId: string }[]> {
+  const candidates = await AccountModel.find({ deactivatedAt: { $exists: false } }).lean();
+  return candidates
+    .filter((account) =>
+      mayDecideApplicationRole(
+        {
+          userId: account.userId,
+          roles: account.roles as RoleGrant[],
+          applicationRoles: (account.applicationRoles ?? []) as ApplicationRoleGrant[],
+        },
+        route,
+        requesterUserId,
+      ),
+    )
+    .map((account) => ({ userId: account.userId }));
 }

@@ -3,13 +3,19 @@
  * longer decide moves to the next approvers the tables allow (escalation), down to the EUS Help
  * Desk, so that no request is left with no one to decide it.
  */
-import type { ApprovalRoute, RoutableRequest } from '../domain/approval-routing';
+import {
+  escalateApplicationRoleRoute,
+  type ApplicationRoleRoute,
+  type ApprovalRoute,
+  type RoutableRequest,
+} from '../domain/approval-routing';
 import { escalationFor } from '../domain/escalation';
 import type { RegistrationDetails } from '../domain/schemas';
 import { RegistrationModel } from '../models/registration';
 import { AccountModel, SessionModel } from '../models/account';
 import { appendAudit } from '../audit/audit-log';
-import { activeApprovers } from './approvers';
+import { ApplicationRoleRequestModel } from '../models/application-role';
+import { activeApplicationRoleApprovers, activeApprovers } from './approvers';
 
 const HELP_DESK_ROUTE: ApprovalRoute = { heldBy: ['HELP_DESK'], approvers: [{ kind: 'HELP_DESK' }] };
 
@@ -26,14 +32,32 @@ export async function decidableRoute(request: RoutableRequest, route: ApprovalRo
 export interface Deactivation {
   userId: string;
   rerouted: { registrationId: string; heldBy: ApprovalRoute['heldBy'] }[];
+  reroutedApplicationRoleRequests: { requestId: string; heldBy: ApplicationRoleRoute['heldBy'] }[];
+}
+
+/** Reroutes a waiting request through its workflow. */
+export interface Rerouters {
+  registration: (registrationId: string, route: ApprovalRoute) => Promise<void>;
+  applicationRole: (requestId: string, route: ApplicationRoleRoute) => Promise<void>;
+}
+
+async function decidableApplicationRoleRoute(
+  organizationId: string,
+  route: ApplicationRoleRoute,
+  requesterUserId: string,
+): Promise<ApplicationRoleRoute> {
+  let current: ApplicationRoleRoute | undefined = route;
+  let last = route;
+  while (current !== undefined) {
+    if ((await activeApplicationRoleApprovers(current, requesterUserId)).length > 0) return current;
+    last = current;
+    current = escalateApplicationRoleRoute({ organizationId }, current);
+  }
+  return last;
 }
 
 /** Deactivates an account, ends its sessions, and re-routes what waited on it through `reroute`. */
-export async function deactivateAccount(
-  userId: string,
-  actor: string,
-  reroute: (registrationId: string, route: ApprovalRoute) => Promise<void>,
-): Promise<Deactivation | undefined> {
+export async function deactivateAccount(userId: string, actor: string, reroute: Rerouters): Promise<Deactivation | undefined> {
   const account = await AccountModel.findOneAndUpdate({ userId }, { $set: { deactivatedAt: new Date() } }, { returnDocument: 'after' });
   if (!account) return undefined;
   await SessionModel.deleteMany({ userId });
@@ -49,8 +73,16 @@ export async function deactivateAccount(
     const route = waiting.route as ApprovalRoute;
     const next = await decidableRoute(request, route, waiting.applicantUserId ?? undefined);
     if (JSON.stringify(next) === JSON.stringify(route)) continue;
-    await reroute(waiting._id, next);
+    await reroute.registration(waiting._id, next);
     rerouted.push({ registrationId: waiting._id, heldBy: next.heldBy });
   }
-  return { userId, rerouted };
+  const reroutedApplicationRoleRequests: Deactivation['reroutedApplicationRoleRequests'] = [];
+  for (const waiting of await ApplicationRoleRequestModel.find({ status: 'AWAITING_APPROVAL', route: { $exists: true } }).lean()) {
+    const route = waiting.route as ApplicationRoleRoute;
+    const next = await decidableApplicationRoleRoute(waiting.organizationId, route, waiting.requesterUserId);
+    if (JSON.stringify(next) === JSON.stringify(route)) continue;
+    await reroute.applicationRole(waiting._id, next);
+    reroutedApplicationRoleRequests.push({ requestId: waiting._id, heldBy: next.heldBy });
+  }
+  return { userId, rerouted, reroutedApplicationRoleRequests };
 }

@@ -33,8 +33,9 @@ export async function groupHasApplicationApprover(
   request: { applicationId: string; userGroupId: string },
   exceptUserId?: string,
 ): Promise<boolean> {
+  // A deactivated Approver approves nothing: the group then falls back to its SO/BSO.
   const candidates = await AccountModel.find(
-    { 'applicationRoles.userGroupId': request.userGroupId },
+    { 'applicationRoles.userGroupId': request.userGroupId, deactivatedAt: { $exists: false } },
     { userId: 1, applicationRoles: 1 },
   ).lean();
   return candidates.some(
@@ -84,6 +85,15 @@ export function createApplicationRoleActivities({ mailer }: ApplicationRoleActiv
         data: { requestId, trackingNumber, applicationId, role, userGroupId, organizationId, heldBy: route.heldBy },
       });
       return { trackingNumber, route };
+    },
+
+    /** A new route (chain of trust): the approvers' queue reads it from MongoDB. */
+    async recordApplicationRoleRoute({ requestId, route }: { requestId: string; route: ApplicationRoleRoute }): Promise<void> {
+      await ApplicationRoleRequestModel.updateOne({ _id: requestId }, { $set: { route } });
+      await audit(`application-role:${requestId}:route:${route.approvers.map((a) => a.kind).join('+')}`, {
+        kind: 'APPLICATION_ROLE_REROUTED',
+        data: { requestId, heldBy: route.heldBy },
+      });
     },
 
     async recordApplicationRoleStatus(change: {

@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { deactivateAccount } from '../accounts/chain-of-trust';
 import { rerouteUpdate, workflowIdFor } from '../workflows/messages';
+import { applicationRoleWorkflowIdFor, rerouteApplicationRoleUpdate } from '../workflows/application-role-messages';
 import { accountOf, guard, type GuardDeps } from './guard';
 import { HttpProblem, parse } from './problem';
 import { sendUpdate } from './temporal-refusals';
@@ -19,9 +20,15 @@ export function accountAdminRoutes(deps: GuardDeps): Router {
     const userId = parse(userIdSchema, req.params.userId, 'user ID', 'userId');
     const actor = accountOf(res).userId;
     if (userId === actor) throw new HttpProblem(409, 'an account cannot deactivate itself');
-    const done = await deactivateAccount(userId, actor, async (registrationId, route) => {
-      const handle = deps.temporal.workflow.getHandle(workflowIdFor(registrationId));
-      await sendUpdate(handle, (h) => h.executeUpdate(rerouteUpdate, { args: [route] }));
+    const done = await deactivateAccount(userId, actor, {
+      registration: async (registrationId, route) => {
+        const handle = deps.temporal.workflow.getHandle(workflowIdFor(registrationId));
+        await sendUpdate(handle, (h) => h.executeUpdate(rerouteUpdate, { args: [route] }));
+      },
+      applicationRole: async (requestId, route) => {
+        const handle = deps.temporal.workflow.getHandle(applicationRoleWorkflowIdFor(requestId));
+        await sendUpdate(handle, (h) => h.executeUpdate(rerouteApplicationRoleUpdate, { args: [route] }));
+      },
     });
     if (!done) throw new HttpProblem(404, 'no such account');
     res.json(done);

@@ -88,7 +88,7 @@ export interface ApplicationApproverSelector {
 export type ApplicationRoleApproverSelector = ApproverSelector | ApplicationApproverSelector;
 
 /** Who holds an application-role request, for the requester's view. */
-export type ApplicationRoleHolder = 'SECURITY_OFFICIAL' | 'BACKUP_SECURITY_OFFICIAL' | 'APPLICATION_APPROVER';
+export type ApplicationRoleHolder = 'SECURITY_OFFICIAL' | 'BACKUP_SECURITY_OFFICIAL' | 'APPLICATION_APPROVER' | 'HELP_DESK';
 
 export interface ApplicationRoleRoute {
   heldBy: ApplicationRoleHolder[];
@@ -152,4 +152,26 @@ export function mayDecideApplicationRole(
       ? principal.applicationRoles.some((grant) => selectsApplicationApprover(selector, grant))
       : principal.roles.some((grant) => selects(selector, grant)),
   );
+}
+
+/**
+ * When no one on an application-role route can decide any more (deactivated): the group's
+ * Approver gives way to the organization's SO/BSO (the default approvers), and they to the EUS
+ * Help Desk, so that no request is left undecidable. Undefined once the Help Desk is on the route.
+ */
+export function escalateApplicationRoleRoute(
+  request: { organizationId: string },
+  route: ApplicationRoleRoute,
+): ApplicationRoleRoute | undefined {
+  const kinds = new Set(route.approvers.map((a) => a.kind));
+  if (kinds.has('HELP_DESK')) return undefined;
+  if (kinds.has('ORGANIZATION_ROLE'))
+    return { heldBy: [...route.heldBy, 'HELP_DESK'], approvers: [...route.approvers, { kind: 'HELP_DESK' }] };
+  return {
+    heldBy: [...route.heldBy, ...ORGANIZATION_OFFICIALS],
+    approvers: [
+      ...route.approvers,
+      { kind: 'ORGANIZATION_ROLE', roles: [...ORGANIZATION_OFFICIALS], organizationId: request.organizationId },
+    ],
+  };
 }

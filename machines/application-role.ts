@@ -23,6 +23,8 @@ export type ApplicationRoleEvent =
   | { type: 'REQUEST_RECORDED'; trackingNumber: string; route: ApplicationRoleRoute }
   | { type: 'DECIDE'; decision: 'APPROVE' | 'DENY'; reason?: string; approver: ApplicationRolePrincipal }
   | { type: 'ROLE_GRANTED' }
+  /** The approvers on the route can no longer decide (deactivated): the next route that can. */
+  | { type: 'ROUTE_CHANGED'; route: ApplicationRoleRoute }
   | { type: 'CANCEL'; requesterUserId: string };
 
 /** The effects the chart asks for; each becomes an activity call in the workflow. */
@@ -77,6 +79,7 @@ export const applicationRoleMachine = setup({
         },
         routed: {
           on: {
+            ROUTE_CHANGED: { actions: assign({ route: ({ event }) => event.route }) },
             DECIDE: [
               {
                 guard: and(['isRoutedApprover', 'approves']),

@@ -59,6 +59,8 @@ export const decideApplicationRoleUpdate = defineUpdate<ApplicationRoleStatusRes
   'decideApplicationRole',
 );
 /** Carries the caller's user ID: only the requester may cancel. */
+/** The chain of trust moves the request to approvers who can decide it. */
+export const rerouteApplicationRoleUpdate = defineUpdate<ApplicationRoleStatusResult, [ApplicationRoleRoute]>('rerouteApplicationRole');
 export const cancelApplicationRoleUpdate = defineUpdate<ApplicationRoleStatusResult, [{ requesterUserId: string }]>(
   'cancelApplicationRole',
 );

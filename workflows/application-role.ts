@@ -6,7 +6,7 @@ import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, se
 import { initialTransition, transition } from 'xstate';
 import type * as activities from '../activities/application-role-activities';
 import { applicationRoleKey, type ApplicationRoleStatus, type ApplicationRoleStatusChange } from '../domain/application-roles';
-import { mayDecideApplicationRole } from '../domain/approval-routing';
+import { mayDecideApplicationRole, type ApplicationRoleRoute } from '../domain/approval-routing';
 import {
   applicationRoleMachine,
   applicationRoleStatusOf,
@@ -20,6 +20,7 @@ import {
   applicationRoleAudienceQuery,
   applicationRoleViewQuery,
   cancelApplicationRoleUpdate,
+  rerouteApplicationRoleUpdate,
   decideApplicationRoleUpdate,
   type ApplicationRoleDecisionInput,
   type ApplicationRoleRefusalDetails,
@@ -36,6 +37,7 @@ const {
   grantApplicationRole,
   releaseApplicationRoleKey,
   notifyApplicationRoleRequester,
+  recordApplicationRoleRoute,
 } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
@@ -193,6 +195,21 @@ export async function applicationRoleWorkflow(input: ApplicationRoleWorkflowInpu
         return answerThenAct({ type: 'DECIDE', ...decision });
       }),
     { validator: requireDecidable },
+  );
+  function requireRouted(): void {
+    if (!snapshot.matches({ awaitingApproval: 'routed' }))
+      refuse(APPLICATION_ROLE_REFUSALS.WRONG_STATUS, `cannot change the approvers while the request is ${status()}`);
+  }
+  setHandler(
+    rerouteApplicationRoleUpdate,
+    (route) =>
+      exclusive(async () => {
+        requireRouted();
+        await step({ type: 'ROUTE_CHANGED', route });
+        await recordApplicationRoleRoute({ requestId, route });
+        return { status: status() };
+      }),
+    { validator: (_route: ApplicationRoleRoute) => requireRouted() },
   );
   setHandler(
     cancelApplicationRoleUpdate,

@@ -404,3 +404,22 @@ describe('the histories', () => {
     }
   });
 });
+
+describe('chain of trust for application-role requests', () => {
+  it("deactivating the group's PECOS Approver moves a waiting PECOS User request to the SO/BSO, who decide it", async () => {
+    const request = await requested(people.eu2, 'PECOS', 'APPLICATION_USER');
+    expect(request.heldBy).toEqual(['APPLICATION_APPROVER']);
+    const answer = await api.call<{ reroutedApplicationRoleRequests: { requestId: string; heldBy: string[] }[] }>(
+      'POST',
+      `/accounts/${people.eu1.userId}/deactivate`,
+      { token: helpDesk },
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.body.reroutedApplicationRoleRequests).toEqual([
+      { requestId: request.id, heldBy: ['APPLICATION_APPROVER', 'SECURITY_OFFICIAL', 'BACKUP_SECURITY_OFFICIAL'] },
+    ]);
+    await expect.poll(async () => ids(await approvals(people.so))).toContain(request.id);
+    expect((await decide(request.id, people.so, 'APPROVE')).status).toBe(200);
+    await statusOf(request.id, people.eu2, 'GRANTED');
+  });
+});

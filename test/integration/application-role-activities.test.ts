@@ -158,6 +158,10 @@ describe('whether a group has an Approver of an application', () => {
     expect(await groupHasApplicationApprover({ applicationId: 'PECOS', userGroupId: OTHER_GROUP })).toBe(false);
     // A User of an application is not its Approver.
     expect(await groupHasApplicationApprover({ applicationId: 'eCRS', userGroupId: GROUP })).toBe(false);
+    // A deactivated Approver no longer counts: the group falls back to its SO/BSO.
+    await AccountModel.updateOne({ userId: approver.userId }, { $set: { deactivatedAt: new Date() } });
+    expect(await groupHasApplicationApprover({ applicationId: 'PECOS', userGroupId: GROUP })).toBe(false);
+    await AccountModel.updateOne({ userId: approver.userId }, { $unset: { deactivatedAt: 1 } });
   });
 
   it("routes a User request to the group's Approver when there is one", async () => {

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { initialTransition, transition, type StateValue } from 'xstate';
 import { APPLICATION_ROLE_STATUSES } from '../../domain/application-roles';
 import { applicationRoleRouteFor, type ApplicationRolePrincipal, type ApplicationRoleRoute } from '../../domain/approval-routing';
+import { escalateApplicationRoleRoute } from '../../domain/approval-routing';
 import {
   applicationRoleMachine,
   applicationRoleStatusOf,
@@ -268,6 +269,28 @@ describe('applicationRoleStatusOf', () => {
   });
 });
 
+describe('a new route (chain of trust)', () => {
+  it("replaces the approvers: the group's Approver gone, the SO/BSO decide", () => {
+    const waiting = routed(approverRoute(), userRequest);
+    expect(waiting.can(decide(so, 'APPROVE'))).toBe(false);
+    const escalated = escalateApplicationRoleRoute({ organizationId: ORG }, approverRoute())!;
+    const [s, fx] = send(waiting, { type: 'ROUTE_CHANGED', route: escalated });
+    expect(s.context.route).toEqual(escalated);
+    expect(fx).toEqual([]);
+    expect(s.can(decide(so, 'APPROVE'))).toBe(true);
+  });
+
+  it('escalates Approver → SO/BSO → Help Desk, then no further', () => {
+    const first = escalateApplicationRoleRoute({ organizationId: ORG }, approverRoute())!;
+    expect(first.heldBy).toEqual(['APPLICATION_APPROVER', 'SECURITY_OFFICIAL', 'BACKUP_SECURITY_OFFICIAL']);
+    const second = escalateApplicationRoleRoute({ organizationId: ORG }, first)!;
+    expect(second.heldBy).toContain('HELP_DESK');
+    expect(second.approvers).toContainEqual({ kind: 'HELP_DESK' });
+    expect(escalateApplicationRoleRoute({ organizationId: ORG }, second)).toBeUndefined();
+    expect(escalateApplicationRoleRoute({ organizationId: ORG }, orgRoute())!.heldBy).toContain('HELP_DESK');
+  });
+});
+
 describe('coverage of the chart', () => {
   type Node = (typeof applicationRoleMachine.root.states)[string];
   const allNodes = (node: Node): Node[] => [node, ...Object.values(node.states).flatMap(allNodes)];
@@ -294,7 +317,7 @@ describe('coverage of the chart', () => {
 
   it('every transition (including each guarded alternative) was taken by the suite', () => {
     const all = nodes.flatMap((n) => Object.values(n.on).flat());
-    expect(all.length).toBe(5);
+    expect(all.length).toBe(6);
     const untaken = all
       .filter((t) => !takenTransitions.has(t))
       .map((t) => `${t.source.id} --${t.eventType}--> ${t.target?.map((x) => x.id).join(',') ?? '(self)'}`);
