@@ -74,6 +74,9 @@ type Guard =
   | 'application-role:follow'
   | 'application-role:decide'
   | 'application-role:cancel'
+  | 'registration:request-role'
+  | 'deadline-policy:change'
+  | 'account:deactivate'
   | 'unguarded';
 
 type Expected = 401 | 403 | 'allowed';
@@ -118,6 +121,15 @@ function expectedFor(guard: Guard, p: Principal): Expected {
     case 'application-role:cancel':
       if (!isAccount(p)) return 401;
       return p === 'endUser' ? 'allowed' : 403;
+    case 'registration:request-role':
+      if (!isAccount(p)) return 401;
+      return p === 'firstLogin' ? 403 : 'allowed';
+    case 'deadline-policy:change':
+      if (!isAccount(p)) return 401;
+      return p === 'operator' ? 'allowed' : 403;
+    case 'account:deactivate':
+      if (!isAccount(p)) return 401;
+      return p === 'helpDesk' || p === 'operator' ? 'allowed' : 403;
   }
 }
 
@@ -286,6 +298,37 @@ const ROUTES: RouteSpec[] = [
         { questionId: 'Q2', answer: 'Rex the dog' },
       ],
     }),
+  },
+  {
+    method: 'POST',
+    template: '/me/role-requests',
+    guard: 'registration:request-role',
+    path: () => '/me/role-requests',
+    body: () => ({ community: 'PROVIDER_SUPPLIER', role: 'INDIVIDUAL_PRACTITIONER', acceptedTerms: { role: true } }),
+    allowed: (a) => expect(a.status).toBe(202),
+  },
+  {
+    method: 'GET',
+    template: '/admin/deadline-policy',
+    guard: 'deadline-policy:change',
+    path: () => '/admin/deadline-policy',
+    allowed: (a) => expect(a.status).toBe(200),
+  },
+  {
+    method: 'PUT',
+    template: '/admin/deadline-policy',
+    guard: 'deadline-policy:change',
+    path: () => '/admin/deadline-policy',
+    body: () => ({ reminderAfterBusinessDays: 5, escalateAfterBusinessDays: 10, expireAfterBusinessDays: 20 }),
+    allowed: (a) => expect(a.status).toBe(200),
+  },
+  {
+    method: 'POST',
+    template: '/accounts/:userId/deactivate',
+    guard: 'account:deactivate',
+    // An account that does not exist: the guard decides, and no real account is touched (404 when allowed).
+    path: () => '/accounts/NOSUCHUSER0/deactivate',
+    allowed: (a) => expect(a.status).toBe(404),
   },
   {
     method: 'GET',
