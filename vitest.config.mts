@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 180_000,
     pool: 'forks',
     fileParallelism: false,
+    // Quiet servers in tests; a test that reads the logs turns them up itself.
+    env: { LOG_LEVEL: 'warn', TEMPORAL_LOG_LEVEL: 'WARN' },
   },
 });

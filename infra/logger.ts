@@ -12,10 +12,10 @@ function redact(value: unknown, depth = 0): unknown {
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-const threshold = ORDER[(process.env.LOG_LEVEL as Level | undefined) ?? 'info'] ?? ORDER.info;
 
 function write(level: Level, msg: string, fields: Record<string, unknown> = {}): void {
-  if (ORDER[level] < threshold) return;
+  // Read on every line, so a process (or a test) can change its level while running.
+  if (ORDER[level] < (ORDER[process.env.LOG_LEVEL as Level] ?? ORDER.info)) return;
   process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg, ...(redact(fields) as object) })}\n`);
 }
 

@@ -17,6 +17,9 @@ const originalWrites = { stdout: process.stdout.write.bind(process.stdout), stde
 let stack: LocalStack;
 
 beforeAll(async () => {
+  // Every log line the service can write is read below: the most verbose level.
+  process.env.LOG_LEVEL = 'debug';
+  process.env.TEMPORAL_LOG_LEVEL = 'DEBUG';
   // Every line the in-process worker, API and SDK write goes through these two streams.
   for (const stream of ['stdout', 'stderr'] as const) {
     process[stream].write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
