@@ -97,7 +97,9 @@ export function createRegistrationActivities({ keys, mailer, ssa }: ActivityDeps
       decidedBy?: string;
     }): Promise<void> {
       const { registrationId, ...fields } = change;
-      await RegistrationModel.updateOne({ _id: registrationId }, { $set: fields });
+      // The queue's due dates count from the same instant as the workflow's deadlines.
+      const submitted = change.status === 'AWAITING_APPROVAL' ? { submittedAt: new Date(change.history.at(-1)!.at) } : {};
+      await RegistrationModel.updateOne({ _id: registrationId }, { $set: { ...fields, ...submitted } });
       const at = change.history.at(-1)?.at;
       await audit(`${registrationId}:status:${change.status}:${at}`, {
         kind: 'STATUS_CHANGED',

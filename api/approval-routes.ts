@@ -6,7 +6,9 @@ import { decisionSchema, registrationIdSchema, type RegistrationDetails } from '
 import { OrganizationModel, UserGroupModel } from '../models/organization';
 import { RegistrationModel } from '../models/registration';
 import { decideUpdate, workflowIdFor } from '../workflows/messages';
+import { deadlinesFor } from '../domain/approval-deadlines';
 import { applicationRoleApprovalsFor } from './application-role-approvals';
+import { currentApprovalDeadlines, type ApprovalDeadlines } from './deadline-routes';
 import { accountOf, guard, type GuardDeps } from './guard';
 import { parse } from './problem';
 import { sendUpdate } from './temporal-refusals';
@@ -15,13 +17,15 @@ import { sendUpdate } from './temporal-refusals';
 const bySubmission = (a: { submittedAt?: Date | null }, b: { submittedAt?: Date | null }) =>
   (a.submittedAt?.getTime() ?? 0) - (b.submittedAt?.getTime() ?? 0);
 
-export function approvalRoutes(deps: GuardDeps & { applications: readonly Application[] }): Router {
+export function approvalRoutes(deps: GuardDeps & { applications: readonly Application[]; approvalDeadlines: ApprovalDeadlines }): Router {
   const router = Router();
 
   router.get('/approvals', guard('approval:list', deps), async (_req, res) => {
     const session = accountOf(res);
     const waiting = await RegistrationModel.find({ status: 'AWAITING_APPROVAL' }).sort({ submittedAt: 1 }).lean();
-    const mine = waiting.filter((r) => r.route && mayDecide(session, r.route as ApprovalRoute));
+    // Never one's own request, even where one's role is on its route.
+    const mine = waiting.filter((r) => r.route && mayDecide(session, r.route as ApprovalRoute, r.applicantUserId ?? undefined));
+    const { policy, calendar } = await currentApprovalDeadlines(deps.approvalDeadlines);
     const names = async (details: RegistrationDetails) => ({
       organization:
         details.organization?.name ??
@@ -36,7 +40,9 @@ export function approvalRoutes(deps: GuardDeps & { applications: readonly Applic
         trackingNumber: r.trackingNumber,
         role: r.role,
         ...(await names(r.details as RegistrationDetails)),
+        heldBy: (r.route as ApprovalRoute).heldBy,
         submittedAt: r.submittedAt,
+        expiresAt: r.submittedAt ? deadlinesFor(r.submittedAt, policy, calendar).expireAt : undefined,
       })),
     );
     const applicationRoles = await applicationRoleApprovalsFor(session, deps.applications);

@@ -258,9 +258,9 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
           email: input.email,
           details: snapshot.context.details!,
         });
-        // The approval clock starts with the status, not after MongoDB has heard of it.
-        submittedAt = new Date();
         await step({ type: 'SUBMISSION_RECORDED', ...recorded });
+        // The approval clock starts at the AWAITING_APPROVAL instant of the history (MongoDB stores the same one).
+        submittedAt = new Date(history.at(-1)!.at);
         return startDeadlineWatch();
       }
       case 'notifyApprovers': {

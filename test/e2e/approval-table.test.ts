@@ -150,6 +150,11 @@ describe('Table 1: who approves each registration role', () => {
     const request: Started = { id: answer.body.id, token: answer.body.applicantToken, email: '' };
     await journey.submitWith(request, { organizationId: ids.orgA, userGroup: { name: 'Alpha Officers Group', kind: 'PROVIDER' } });
     expect((await journey.decide(request.id, tokens.soA!, 'APPROVE')).status).toBe(403);
+    // Nor does it appear in the applicant's own queue, though their role is on its route.
+    const own = await api.call<{ id: string }[]>('GET', '/approvals', { token: tokens.soA! });
+    expect(own.body.map((q) => q.id)).not.toContain(request.id);
+    const theirs = await api.call<{ id: string }[]>('GET', '/approvals', { token: tokens.bsoA! });
+    expect(theirs.body.map((q) => q.id)).toContain(request.id);
     expect((await journey.decide(request.id, tokens.bsoA!, 'APPROVE')).status).toBe(200);
     await journey.waitForStatus(request, 'PROVISIONED');
   }, 90_000);

@@ -73,6 +73,9 @@ describe('chain of trust', () => {
     expect(Date.parse(body.expiresAt)).toBeGreaterThan(Date.parse(body.dueAt));
     expect(await queueOf('uga')).toEqual([endUser.id]);
     expect(await queueOf('so')).toEqual([]);
+    const [item] = (await api.call<{ heldBy: string[]; expiresAt: string }[]>('GET', '/approvals', { token: tokens.uga! })).body;
+    expect(item!.heldBy).toEqual(['USER_GROUP_ADMINISTRATOR']);
+    expect(item!.expiresAt).toBe(body.expiresAt);
   });
 
   it('only the Help Desk or an operator may deactivate accounts', async () => {
