@@ -28,6 +28,7 @@ import {
   type ApplicationRoleView,
   type ApplicationRoleWorkflowInput,
 } from './application-role-messages';
+import { serialWork, type ChartAction } from './serial-work';
 
 type Activities = ReturnType<typeof activities.createApplicationRoleActivities>;
 
@@ -43,11 +44,6 @@ const {
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-interface ChartAction {
-  type: string;
-  params?: unknown;
-}
-
 export async function applicationRoleWorkflow(input: ApplicationRoleWorkflowInput): Promise<ApplicationRoleView> {
   const { requestId } = input;
   const [firstSnapshot, firstActions] = initialTransition(applicationRoleMachine, {
@@ -59,19 +55,8 @@ export async function applicationRoleWorkflow(input: ApplicationRoleWorkflowInpu
   });
   let snapshot: ApplicationRoleSnapshot = firstSnapshot;
   const history: ApplicationRoleStatusChange[] = [];
-  let busy = 0;
-  let tail: Promise<unknown> = Promise.resolve();
-
-  /**
-   * Runs one piece of work at a time, so each event's effects finish before the next event.
-   * `busy` counts queued work too: the workflow must not end between two pieces of it.
-   */
-  function exclusive<T>(work: () => Promise<T>): Promise<T> {
-    busy++;
-    const run = tail.then(work).finally(() => busy--);
-    tail = run.catch(() => undefined);
-    return run;
-  }
+  const work = serialWork();
+  const exclusive = work.run;
 
   const status = (): ApplicationRoleStatus => applicationRoleStatusOf(snapshot);
 
@@ -227,6 +212,6 @@ export async function applicationRoleWorkflow(input: ApplicationRoleWorkflowInpu
     await performAll(firstActions);
   });
 
-  await condition(() => snapshot.status === 'done' && busy === 0 && allHandlersFinished());
+  await condition(() => snapshot.status === 'done' && work.idle() && allHandlersFinished());
   return view();
 }

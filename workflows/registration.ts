@@ -50,6 +50,7 @@ import {
   type RegistrationView,
   type RegistrationWorkflowInput,
 } from './messages';
+import { serialWork, type ChartAction } from './serial-work';
 
 type Activities = ReturnType<typeof activities.createRegistrationActivities>;
 
@@ -78,12 +79,6 @@ const { validateIdentity, provisionAccount } = proxyActivities<Activities>({
   },
 });
 
-// Effects as the pure API returns them: our named actions plus xstate's own raise/cancel.
-interface ChartAction {
-  type: string;
-  params?: unknown;
-}
-
 function identityOf(input: RegistrationWorkflowInput) {
   if (!input.identity) throw new Error('the chart asked to validate an identity this request does not carry');
   return input.identity;
@@ -101,22 +96,8 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
   const history: StatusChange[] = [];
   const timers = new Map<string, { scope: CancellationScope; dueAt: string }>();
   const background = new Map<string, CancellationScope>();
-  let busy = 0;
-  let tail: Promise<unknown> = Promise.resolve();
-
-  /** Runs one piece of work at a time, so each event's effects finish before the next event. */
-  function exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const run = tail.then(async () => {
-      busy++;
-      try {
-        return await work();
-      } finally {
-        busy--;
-      }
-    });
-    tail = run.catch(() => undefined);
-    return run;
-  }
+  const work = serialWork();
+  const exclusive = work.run;
 
   const status = (): RegistrationStatus => statusOf(snapshot);
 
@@ -439,6 +420,6 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
     await performAll(firstActions);
   });
 
-  await condition(() => snapshot.status === 'done' && busy === 0 && background.size === 0 && allHandlersFinished());
+  await condition(() => snapshot.status === 'done' && work.idle() && background.size === 0 && allHandlersFinished());
   return view();
 }
