@@ -15,14 +15,7 @@ import {
 import { initialTransition, transition } from 'xstate';
 import type * as activities from '../activities/registration-activities';
 import type { ApprovalRoute } from '../domain/approval-routing';
-import {
-  DEFAULT_DEADLINE_POLICY,
-  deadlinePolicySchema,
-  deadlinesFor,
-  nextDeadline,
-  type DeadlinePolicy,
-} from '../domain/approval-deadlines';
-import { DEFAULT_BUSINESS_CALENDAR } from '../domain/business-days';
+import { deadlinePolicySchema, type DeadlinePolicy } from '../domain/approval-deadlines';
 import type { RegistrationDetails } from '../domain/schemas';
 import type { RegistrationStatus, StatusChange } from '../domain/status';
 import {
@@ -50,6 +43,7 @@ import {
   type RegistrationView,
   type RegistrationWorkflowInput,
 } from './messages';
+import { approvalClock } from './approval-clock';
 import { serialWork, type ChartAction } from './serial-work';
 
 type Activities = ReturnType<typeof activities.createRegistrationActivities>;
@@ -114,51 +108,24 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
       emailCodeResendsLeft: waitingForCode ? context.policy.maxCodeResends - context.codeResends : undefined,
       reason: context.reason,
       heldBy: status() === 'AWAITING_APPROVAL' ? context.route?.heldBy : undefined,
-      ...deadlineView(),
+      ...clock.view(),
       history: [...history],
     };
   }
 
   // Approval deadlines: counted in business days from submission; the policy may change while waiting.
-  let submittedAt: Date | undefined;
-  let deadlinePolicy = input.approvalDeadlines?.policy ?? DEFAULT_DEADLINE_POLICY;
-  const calendar = input.approvalDeadlines?.calendar ?? DEFAULT_BUSINESS_CALENDAR;
-  let deadlinePolicyVersion = 0;
+  const clock = approvalClock({
+    settings: input.approvalDeadlines,
+    waiting: () => status() === 'AWAITING_APPROVAL',
+    progress: () => snapshot.context,
+    reached: (deadline) => dispatch({ type: 'DEADLINE_REACHED', deadline }),
+  });
 
-  function upcomingDeadline() {
-    if (status() !== 'AWAITING_APPROVAL' || submittedAt === undefined) return undefined;
-    const deadlines = deadlinesFor(submittedAt, deadlinePolicy, calendar);
-    const { reminded, escalated } = snapshot.context;
-    return { deadlines, next: nextDeadline(deadlines, { reminded, escalated }, new Date()) };
-  }
-
-  function deadlineView(): Pick<RegistrationView, 'dueAt' | 'nextDeadline' | 'expiresAt'> {
-    const upcoming = upcomingDeadline();
-    if (!upcoming) return {};
-    return {
-      dueAt: upcoming.next?.dueAt.toISOString(),
-      nextDeadline: upcoming.next?.kind,
-      expiresAt: upcoming.deadlines.expireAt.toISOString(),
-    };
-  }
-
-  /** Sleeps (a durable timer) until the next deadline, tells the chart, and again, while the request waits. */
-  async function watchDeadlines(): Promise<void> {
-    for (;;) {
-      const next = upcomingDeadline()?.next;
-      if (!next) return;
-      const version = deadlinePolicyVersion;
-      const wait = next.at.getTime() - Date.now();
-      const interrupted = wait > 0 && (await condition(() => status() !== 'AWAITING_APPROVAL' || deadlinePolicyVersion !== version, wait));
-      if (!interrupted) await dispatch({ type: 'DEADLINE_REACHED', deadline: next.kind });
-    }
-  }
-
-  function startDeadlineWatch(): void {
+  function startDeadlineWatch(submittedAt: Date): void {
     const scope = new CancellationScope();
     background.set('deadlines', scope);
     scope
-      .run(watchDeadlines)
+      .run(() => clock.run(submittedAt))
       .catch((err: unknown) => {
         if (!isCancellation(err)) throw err;
       })
@@ -241,8 +208,7 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
         });
         await step({ type: 'SUBMISSION_RECORDED', ...recorded });
         // The approval clock starts at the AWAITING_APPROVAL instant of the history (MongoDB stores the same one).
-        submittedAt = new Date(history.at(-1)!.at);
-        return startDeadlineWatch();
+        return startDeadlineWatch(new Date(history.at(-1)!.at));
       }
       case 'notifyApprovers': {
         const { notice, route } = params as { notice: ApproverNotice; route: ApprovalRoute };
@@ -326,8 +292,7 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
   setHandler(
     applyDeadlinePolicyUpdate,
     (policy) => {
-      deadlinePolicy = policy;
-      deadlinePolicyVersion++;
+      clock.changePolicy(policy);
       return { status: status() };
     },
     { validator: (policy: DeadlinePolicy) => void deadlinePolicySchema.parse(policy) },
