@@ -22,7 +22,10 @@ export async function activeApprovers(route: ApprovalRoute, applicantUserId?: st
 }
 
 /** Who can decide an application-role route right now (Table 2 selectors included). */
-export async function activeApplicationRoleApprovers(route: ApplicationRoleRoute, requesterUserId?: string): Promise<{ userId: string }[]> {
+export async function activeApplicationRoleApprovers(
+  route: ApplicationRoleRoute,
+  requesterUserId?: string,
+): Promise<{ userId: string; email: string }[]> {
   const candidates = await AccountModel.find({ deactivatedAt: { $exists: false } }).lean();
   return candidates
     .filter((account) =>
@@ -36,5 +39,5 @@ export async function activeApplicationRoleApprovers(route: ApplicationRoleRoute
         requesterUserId,
       ),
     )
-    .map((account) => ({ userId: account.userId }));
+    .map((account) => ({ userId: account.userId, email: account.email }));
 }

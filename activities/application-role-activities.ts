@@ -11,11 +11,12 @@ import {
 } from '../domain/application-roles';
 import { applicationRoleRouteFor, type ApplicationRoleRoute } from '../domain/approval-routing';
 import { log } from '../infra/logger';
-import type { RequesterNotice } from '../machines/application-role';
+import type { ApplicationRoleApproverNotice, RequesterNotice } from '../machines/application-role';
 import { AccountModel } from '../models/account';
 import { ApplicationRoleClaimModel, ApplicationRoleRequestModel } from '../models/application-role';
 import type { ApplicationRoleWorkflowInput } from '../workflows/application-role-messages';
-import { applicationRoleOutcome } from './application-role-emails';
+import { applicationRoleApproverNotice, applicationRoleOutcome } from './application-role-emails';
+import { activeApplicationRoleApprovers } from '../accounts/approvers';
 import { audit } from './audit';
 import type { Mailer } from './mailer';
 import { issueTrackingNumber } from './tracking-numbers';
@@ -85,6 +86,28 @@ export function createApplicationRoleActivities({ mailer }: ApplicationRoleActiv
         data: { requestId, trackingNumber, applicationId, role, userGroupId, organizationId, heldBy: route.heldBy },
       });
       return { trackingNumber, route };
+    },
+
+    /** A deadline came: the route may have grown (escalation); the approvers on it are told. */
+    async notifyApplicationRoleApprovers({
+      requestId,
+      notice,
+      route,
+      requesterUserId,
+    }: {
+      requestId: string;
+      notice: ApplicationRoleApproverNotice;
+      route: ApplicationRoleRoute;
+      requesterUserId: string;
+    }): Promise<void> {
+      await ApplicationRoleRequestModel.updateOne({ _id: requestId }, { $set: { route } });
+      const request = await ApplicationRoleRequestModel.findById(requestId).lean();
+      const step = `${notice}:${route.approvers.map((a) => a.kind).join('+')}`;
+      for (const approver of await activeApplicationRoleApprovers(route, requesterUserId))
+        await mailer.sendOnce(
+          `application-role-approvers:${requestId}:${step}:${approver.userId}`,
+          applicationRoleApproverNotice(approver.email, notice, request?.trackingNumber ?? requestId),
+        );
     },
 
     /** A new route (chain of trust): the approvers' queue reads it from MongoDB. */

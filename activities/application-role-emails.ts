@@ -1,12 +1,13 @@
 /** The emails of an application-role request (Table 2): the outcome, to the requester. */
 import type { ApplicationRole } from '../domain/application-roles';
-import type { RequesterNotice } from '../machines/application-role';
+import type { ApplicationRoleApproverNotice, RequesterNotice } from '../machines/application-role';
 import type { OutgoingEmail } from './mailer';
 
 export const APPLICATION_ROLE_SUBJECTS: Record<RequesterNotice, string> = {
   GRANTED: 'IACS Application Role Request Approved',
   DENIED: 'IACS Application Role Request Denied',
   CANCELLED: 'IACS Application Role Request Cancelled',
+  EXPIRED: 'IACS Application Role Request Expired',
 };
 
 const ROLE_NAMES: Record<ApplicationRole, string> = {
@@ -23,6 +24,7 @@ export function applicationRoleOutcome(
     GRANTED: `${what} was approved: the role has been added to your account.`,
     DENIED: `${what} was denied.`,
     CANCELLED: `${what} was cancelled at your request.`,
+    EXPIRED: `${what} was not decided in time and has expired.`,
   };
   const lines = [
     outcome[request.notice].replace(/^y/, 'Y'),
@@ -30,4 +32,17 @@ export function applicationRoleOutcome(
     request.reason ? `Reason: ${request.reason}` : undefined,
   ];
   return { to, subject: APPLICATION_ROLE_SUBJECTS[request.notice], text: lines.filter(Boolean).join('\n\n') };
+}
+
+const APPROVER_SUBJECTS: Record<ApplicationRoleApproverNotice, string> = {
+  REMINDER: 'IACS Reminder – An Application Role Request Awaits Your Decision',
+  ESCALATION: 'IACS Escalation – An Application Role Request Now Awaits Your Decision',
+};
+
+export function applicationRoleApproverNotice(to: string, notice: ApplicationRoleApproverNotice, trackingNumber: string): OutgoingEmail {
+  return {
+    to,
+    subject: APPROVER_SUBJECTS[notice],
+    text: `Application role request ${trackingNumber} is waiting for a decision.\n\nLog in and open your approvals to decide it.`,
+  };
 }

@@ -33,12 +33,14 @@ import {
 } from '../workflows/application-role-messages';
 import { claimRequestKey, releaseRequestKey } from './application-role-claims';
 import { noBody } from './empty-input';
+import { currentApprovalDeadlines, type ApprovalDeadlines } from './deadline-routes';
 import { accountOf, guard, type GuardDeps } from './guard';
 import { HttpProblem, parse } from './problem';
 
 export interface ApplicationRoleRouteDeps extends GuardDeps {
   taskQueue: string;
   applications: readonly Application[];
+  approvalDeadlines: ApprovalDeadlines;
 }
 
 const STATUS_BY_REFUSAL: Record<ApplicationRoleRefusalType, number> = {
@@ -126,6 +128,7 @@ export function applicationRoleRoutes(deps: ApplicationRoleRouteDeps): Router {
       role: body.role,
       userGroupId: body.userGroupId,
       organizationId: eligibility.organizationId,
+      approvalDeadlines: await currentApprovalDeadlines(deps.approvalDeadlines),
     };
     try {
       await deps.temporal.workflow.start(APPLICATION_ROLE_WORKFLOW, {

@@ -13,6 +13,8 @@ import { RegistrationModel } from '../models/registration';
 import { SettingModel } from '../models/settings';
 import { appendAudit } from '../audit/audit-log';
 import { applyDeadlinePolicyUpdate, workflowIdFor } from '../workflows/messages';
+import { applicationRoleWorkflowIdFor, applyApplicationRoleDeadlinePolicyUpdate } from '../workflows/application-role-messages';
+import { ApplicationRoleRequestModel } from '../models/application-role';
 import { accountOf, guard, type GuardDeps } from './guard';
 import { parse } from './problem';
 
@@ -57,6 +59,16 @@ export function deadlineRoutes(deps: GuardDeps & { temporal: Client; approvalDea
       } catch (err) {
         // A request decided meanwhile has nothing left to wait for.
         if (!(err instanceof WorkflowNotFoundError)) log.warn('deadline policy not applied', { registrationId: _id, error: String(err) });
+      }
+    }
+    for (const { _id } of await ApplicationRoleRequestModel.find({ status: 'AWAITING_APPROVAL' }).lean()) {
+      try {
+        await deps.temporal.workflow
+          .getHandle(applicationRoleWorkflowIdFor(_id))
+          .executeUpdate(applyApplicationRoleDeadlinePolicyUpdate, { args: [policy] });
+        appliedTo++;
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) log.warn('deadline policy not applied', { requestId: _id, error: String(err) });
       }
     }
     res.json({ policy, appliedTo });

@@ -18,7 +18,7 @@ export interface ApplicationRoleGrant {
 }
 
 /** Statuses of an application-role request: one workflow per request, from submission to its end. */
-export const APPLICATION_ROLE_STATUSES = ['AWAITING_APPROVAL', 'APPROVED', 'GRANTED', 'DENIED', 'CANCELLED'] as const;
+export const APPLICATION_ROLE_STATUSES = ['AWAITING_APPROVAL', 'APPROVED', 'GRANTED', 'DENIED', 'CANCELLED', 'EXPIRED'] as const;
 export type ApplicationRoleStatus = (typeof APPLICATION_ROLE_STATUSES)[number];
 
 export interface ApplicationRoleStatusChange {

@@ -6,23 +6,36 @@
  */
 import { and, assign, setup, type SnapshotFrom } from 'xstate';
 import { APPLICATION_ROLE_STATUSES, type ApplicationRoleGrant, type ApplicationRoleStatus } from '../domain/application-roles';
-import { mayDecideApplicationRole, type ApplicationRolePrincipal, type ApplicationRoleRoute } from '../domain/approval-routing';
+import {
+  escalateApplicationRoleRoute,
+  mayDecideApplicationRole,
+  type ApplicationRolePrincipal,
+  type ApplicationRoleRoute,
+} from '../domain/approval-routing';
 
 export type ApplicationRoleInput = ApplicationRoleGrant & { requesterUserId: string };
 
-export type RequesterNotice = 'GRANTED' | 'DENIED' | 'CANCELLED';
+export type RequesterNotice = 'GRANTED' | 'DENIED' | 'CANCELLED' | 'EXPIRED';
+
+/** What the approvers are told: a reminder, or that the request now reaches them too. */
+export type ApplicationRoleApproverNotice = 'REMINDER' | 'ESCALATION';
 
 export interface ApplicationRoleContext extends ApplicationRoleInput {
   trackingNumber?: string;
   route?: ApplicationRoleRoute;
   reason?: string;
   decidedBy?: string;
+  /** Approval deadlines already passed: each happens once, in order. */
+  reminded: boolean;
+  escalated: boolean;
 }
 
 export type ApplicationRoleEvent =
   | { type: 'REQUEST_RECORDED'; trackingNumber: string; route: ApplicationRoleRoute }
   | { type: 'DECIDE'; decision: 'APPROVE' | 'DENY'; reason?: string; approver: ApplicationRolePrincipal }
   | { type: 'ROLE_GRANTED' }
+  /** The workflow's clock says an approval deadline has come (domain/approval-deadlines.ts). */
+  | { type: 'DEADLINE_REACHED'; deadline: 'REMIND' | 'ESCALATE' | 'EXPIRE' }
   /** The approvers on the route can no longer decide (deactivated): the next route that can. */
   | { type: 'ROUTE_CHANGED'; route: ApplicationRoleRoute }
   | { type: 'CANCEL'; requesterUserId: string };
@@ -32,7 +45,8 @@ export type ApplicationRoleEffect =
   | { type: 'recordRequest' }
   | { type: 'grantRole' }
   | { type: 'releaseRequestKey' }
-  | { type: 'notifyRequester'; params: { notice: RequesterNotice; reason?: string } };
+  | { type: 'notifyRequester'; params: { notice: RequesterNotice; reason?: string } }
+  | { type: 'notifyApprovers'; params: { notice: ApplicationRoleApproverNotice; route: ApplicationRoleRoute } };
 
 // Implementations are empty on purpose: the chart names effects, the workflow performs them.
 const effect = () => undefined;
@@ -49,6 +63,7 @@ export const applicationRoleMachine = setup({
     grantRole: effect,
     releaseRequestKey: effect,
     notifyRequester: (_, _params: { notice: RequesterNotice; reason?: string }) => undefined,
+    notifyApprovers: (_, _params: { notice: ApplicationRoleApproverNotice; route: ApplicationRoleRoute }) => undefined,
   },
   guards: {
     isRoutedApprover: ({ context, event }) =>
@@ -60,7 +75,7 @@ export const applicationRoleMachine = setup({
   },
 }).createMachine({
   id: 'applicationRole',
-  context: ({ input }) => ({ ...input }),
+  context: ({ input }) => ({ ...input, reminded: false, escalated: false }),
   initial: 'awaitingApproval',
   states: {
     awaitingApproval: {
@@ -80,6 +95,30 @@ export const applicationRoleMachine = setup({
         routed: {
           on: {
             ROUTE_CHANGED: { actions: assign({ route: ({ event }) => event.route }) },
+            DEADLINE_REACHED: [
+              {
+                guard: ({ event }) => event.deadline === 'REMIND',
+                actions: [
+                  assign({ reminded: true }),
+                  { type: 'notifyApprovers', params: ({ context }) => ({ notice: 'REMINDER' as const, route: context.route! }) },
+                ],
+              },
+              {
+                guard: ({ event }) => event.deadline === 'ESCALATE',
+                actions: [
+                  assign({
+                    escalated: true,
+                    route: ({ context }) =>
+                      escalateApplicationRoleRoute({ organizationId: context.organizationId }, context.route!) ?? context.route,
+                  }),
+                  { type: 'notifyApprovers', params: ({ context }) => ({ notice: 'ESCALATION' as const, route: context.route! }) },
+                ],
+              },
+              {
+                target: '#applicationRole.expired',
+                actions: assign({ reason: 'No approver decided the request within the time allowed; you may request the role again.' }),
+              },
+            ],
             DECIDE: [
               {
                 guard: and(['isRoutedApprover', 'approves']),
@@ -119,6 +158,14 @@ export const applicationRoleMachine = setup({
       tags: ['CANCELLED'],
       type: 'final',
       entry: ['releaseRequestKey', { type: 'notifyRequester', params: { notice: 'CANCELLED' } }],
+    },
+    expired: {
+      tags: ['EXPIRED'],
+      type: 'final',
+      entry: [
+        'releaseRequestKey',
+        { type: 'notifyRequester', params: ({ context }) => ({ notice: 'EXPIRED' as const, reason: context.reason }) },
+      ],
     },
   },
 });

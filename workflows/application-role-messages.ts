@@ -5,6 +5,8 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ApplicationRole, ApplicationRoleStatus, ApplicationRoleStatusChange } from '../domain/application-roles';
 import type { ApplicationRolePrincipal, ApplicationRoleRoute } from '../domain/approval-routing';
+import type { DeadlinePolicy } from '../domain/approval-deadlines';
+import type { BusinessCalendar } from '../domain/business-days';
 
 export const APPLICATION_ROLE_WORKFLOW = 'applicationRoleWorkflow';
 export const applicationRoleWorkflowIdFor = (requestId: string) => `application-role-${requestId}`;
@@ -18,6 +20,8 @@ export interface ApplicationRoleWorkflowInput {
   role: ApplicationRole;
   userGroupId: string;
   organizationId: string;
+  /** When approvers are reminded, when the request escalates and when it expires; defaults when absent. */
+  approvalDeadlines?: { policy: DeadlinePolicy; calendar: BusinessCalendar };
 }
 
 /** The public view of a request (`GET /application-role-requests/:id`). */
@@ -33,6 +37,10 @@ export interface ApplicationRoleView {
   reason?: string;
   decidedBy?: string;
   heldBy?: ApplicationRoleRoute['heldBy'];
+  /** While awaiting a decision: the next deadline, when it falls due, and when the request expires. */
+  dueAt?: string;
+  nextDeadline?: 'REMIND' | 'ESCALATE' | 'EXPIRE';
+  expiresAt?: string;
   history: ApplicationRoleStatusChange[];
 }
 
@@ -59,6 +67,10 @@ export const decideApplicationRoleUpdate = defineUpdate<ApplicationRoleStatusRes
   'decideApplicationRole',
 );
 /** Carries the caller's user ID: only the requester may cancel. */
+/** A new deadline policy, applied from now on (deadlines count from the request's submission). */
+export const applyApplicationRoleDeadlinePolicyUpdate = defineUpdate<ApplicationRoleStatusResult, [DeadlinePolicy]>(
+  'applyApplicationRoleDeadlinePolicy',
+);
 /** The chain of trust moves the request to approvers who can decide it. */
 export const rerouteApplicationRoleUpdate = defineUpdate<ApplicationRoleStatusResult, [ApplicationRoleRoute]>('rerouteApplicationRole');
 export const cancelApplicationRoleUpdate = defineUpdate<ApplicationRoleStatusResult, [{ requesterUserId: string }]>(

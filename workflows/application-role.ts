@@ -13,12 +13,14 @@ import {
   grantOf,
   type ApplicationRoleEvent,
   type ApplicationRoleSnapshot,
+  type ApplicationRoleApproverNotice,
   type RequesterNotice,
 } from '../machines/application-role';
 import {
   APPLICATION_ROLE_REFUSALS,
   applicationRoleAudienceQuery,
   applicationRoleViewQuery,
+  applyApplicationRoleDeadlinePolicyUpdate,
   cancelApplicationRoleUpdate,
   rerouteApplicationRoleUpdate,
   decideApplicationRoleUpdate,
@@ -28,7 +30,9 @@ import {
   type ApplicationRoleView,
   type ApplicationRoleWorkflowInput,
 } from './application-role-messages';
+import { approvalClock } from './approval-clock';
 import { serialWork, type ChartAction } from './serial-work';
+import { deadlinePolicySchema, type DeadlinePolicy } from '../domain/approval-deadlines';
 
 type Activities = ReturnType<typeof activities.createApplicationRoleActivities>;
 
@@ -39,6 +43,7 @@ const {
   releaseApplicationRoleKey,
   notifyApplicationRoleRequester,
   recordApplicationRoleRoute,
+  notifyApplicationRoleApprovers,
 } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
@@ -60,6 +65,15 @@ export async function applicationRoleWorkflow(input: ApplicationRoleWorkflowInpu
 
   const status = (): ApplicationRoleStatus => applicationRoleStatusOf(snapshot);
 
+  // Approval deadlines, as for registrations: business days from submission, a durable timer each.
+  const clock = approvalClock({
+    settings: input.approvalDeadlines,
+    waiting: () => snapshot.matches({ awaitingApproval: 'routed' }),
+    progress: () => snapshot.context,
+    reached: (deadline) => exclusive(() => step({ type: 'DEADLINE_REACHED', deadline })),
+  });
+  let clockRun: Promise<void> = Promise.resolve();
+
   function view(): ApplicationRoleView {
     const { context } = snapshot;
     return {
@@ -74,6 +88,7 @@ export async function applicationRoleWorkflow(input: ApplicationRoleWorkflowInpu
       reason: context.reason,
       decidedBy: context.decidedBy,
       heldBy: status() === 'AWAITING_APPROVAL' ? context.route?.heldBy : undefined,
+      ...clock.view(),
       history: [...history],
     };
   }
@@ -118,7 +133,10 @@ export async function applicationRoleWorkflow(input: ApplicationRoleWorkflowInpu
     switch (action.type) {
       case 'recordRequest': {
         const recorded = await recordApplicationRoleRequest({ input, history });
-        return step({ type: 'REQUEST_RECORDED', ...recorded });
+        await step({ type: 'REQUEST_RECORDED', ...recorded });
+        // The clock counts from the request's first moment, the instant its history starts with.
+        clockRun = clock.run(new Date(history[0]!.at));
+        return;
       }
       case 'grantRole':
         await grantApplicationRole({ requestId, requesterUserId: input.requesterUserId, grant: grantOf(context) });
@@ -129,6 +147,11 @@ export async function applicationRoleWorkflow(input: ApplicationRoleWorkflowInpu
       case 'notifyRequester': {
         const { notice, reason } = action.params as { notice: RequesterNotice; reason?: string };
         await notifyApplicationRoleRequester({ input, notice, reason, trackingNumber: context.trackingNumber });
+        return;
+      }
+      case 'notifyApprovers': {
+        const { notice, route } = action.params as { notice: ApplicationRoleApproverNotice; route: ApplicationRoleRoute };
+        await notifyApplicationRoleApprovers({ requestId, notice, route, requesterUserId: input.requesterUserId });
         return;
       }
       default:
@@ -197,6 +220,14 @@ export async function applicationRoleWorkflow(input: ApplicationRoleWorkflowInpu
     { validator: (_route: ApplicationRoleRoute) => requireRouted() },
   );
   setHandler(
+    applyApplicationRoleDeadlinePolicyUpdate,
+    (policy) => {
+      clock.changePolicy(policy);
+      return { status: status() };
+    },
+    { validator: (policy: DeadlinePolicy) => void deadlinePolicySchema.parse(policy) },
+  );
+  setHandler(
     cancelApplicationRoleUpdate,
     ({ requesterUserId }) =>
       exclusive(async () => {
@@ -213,5 +244,6 @@ export async function applicationRoleWorkflow(input: ApplicationRoleWorkflowInpu
   });
 
   await condition(() => snapshot.status === 'done' && work.idle() && allHandlersFinished());
+  await clockRun;
   return view();
 }

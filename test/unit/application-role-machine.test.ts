@@ -291,6 +291,42 @@ describe('a new route (chain of trust)', () => {
   });
 });
 
+describe('approval deadlines', () => {
+  it("a reminder tells the group's Approver; the request keeps waiting", () => {
+    const [s, fx] = send(routed(approverRoute(), userRequest), { type: 'DEADLINE_REACHED', deadline: 'REMIND' });
+    expect(applicationRoleStatusOf(s)).toBe('AWAITING_APPROVAL');
+    expect(s.context.reminded).toBe(true);
+    expect(fx).toEqual([{ type: 'notifyApprovers', params: { notice: 'REMINDER', route: approverRoute() } }]);
+  });
+
+  it('escalation adds the SO/BSO (default approvers), who may then decide', () => {
+    const waiting = routed(approverRoute(), userRequest);
+    expect(waiting.can(decide(so, 'APPROVE'))).toBe(false);
+    const [s, fx] = send(waiting, { type: 'DEADLINE_REACHED', deadline: 'ESCALATE' });
+    expect(s.context.escalated).toBe(true);
+    expect(s.context.route!.heldBy).toEqual(['APPLICATION_APPROVER', 'SECURITY_OFFICIAL', 'BACKUP_SECURITY_OFFICIAL']);
+    expect(fx).toEqual([{ type: 'notifyApprovers', params: { notice: 'ESCALATION', route: s.context.route } }]);
+    expect(s.can(decide(so, 'APPROVE'))).toBe(true);
+    expect(s.can(decide(approver, 'APPROVE'))).toBe(true);
+  });
+
+  it('expiry ends the request EXPIRED, releases its key and tells the requester', () => {
+    const [s, fx] = send(routed(), { type: 'DEADLINE_REACHED', deadline: 'EXPIRE' });
+    expect(applicationRoleStatusOf(s)).toBe('EXPIRED');
+    expect(s.status).toBe('done');
+    expect(s.context.reason).toMatch(/within the time allowed/);
+    expect(fx).toEqual([
+      { type: 'releaseRequestKey', params: undefined },
+      { type: 'notifyRequester', params: { notice: 'EXPIRED', reason: s.context.reason } },
+    ]);
+  });
+
+  it('no deadline counts while the request is still being routed', () => {
+    const [routing] = start();
+    expect(routing.can({ type: 'DEADLINE_REACHED', deadline: 'EXPIRE' })).toBe(false);
+  });
+});
+
 describe('coverage of the chart', () => {
   type Node = (typeof applicationRoleMachine.root.states)[string];
   const allNodes = (node: Node): Node[] => [node, ...Object.values(node.states).flatMap(allNodes)];
@@ -307,6 +343,7 @@ describe('coverage of the chart', () => {
         'applicationRole.granted',
         'applicationRole.denied',
         'applicationRole.cancelled',
+        'applicationRole.expired',
       ].sort(),
     );
   });
@@ -317,7 +354,7 @@ describe('coverage of the chart', () => {
 
   it('every transition (including each guarded alternative) was taken by the suite', () => {
     const all = nodes.flatMap((n) => Object.values(n.on).flat());
-    expect(all.length).toBe(6);
+    expect(all.length).toBe(9);
     const untaken = all
       .filter((t) => !takenTransitions.has(t))
       .map((t) => `${t.source.id} --${t.eventType}--> ${t.target?.map((x) => x.id).join(',') ?? '(self)'}`);
