@@ -108,6 +108,10 @@ export function createApplicationRoleActivities({ mailer }: ApplicationRoleActiv
           `application-role-approvers:${requestId}:${step}:${approver.userId}`,
           applicationRoleApproverNotice(approver.email, notice, request?.trackingNumber ?? requestId),
         );
+      await audit(`application-role:${requestId}:approvers:${step}`, {
+        kind: `APPLICATION_ROLE_APPROVERS_${notice}`,
+        data: { requestId, heldBy: route.heldBy },
+      });
     },
 
     /** A new route (chain of trust): the approvers' queue reads it from MongoDB. */

@@ -12,12 +12,15 @@ import { HttpProblem } from './problem';
 /** How long a claim may wait for its workflow to start before it counts as abandoned. */
 const START_GRACE_MS = 60_000;
 
+/** The statuses after which the same person may ask for the same role again. */
+const RELEASED: ReadonlySet<string> = new Set(['DENIED', 'CANCELLED', 'EXPIRED']);
+
 const duplicate = () => new HttpProblem(409, 'you already hold or have already requested this application role');
 
 async function stillHeld(temporal: Client, claim: { requestId: string; claimedAt: Date }): Promise<boolean> {
-  // Recorded: open or granted holds the key; denied or cancelled does not, even while its workflow winds up.
+  // Recorded: open or granted holds the key; denied, cancelled or expired does not, even while its workflow winds up.
   const record = await ApplicationRoleRequestModel.findById(claim.requestId, { status: 1 }).lean();
-  if (record !== null) return record.status !== 'DENIED' && record.status !== 'CANCELLED';
+  if (record !== null) return !RELEASED.has(record.status);
   try {
     const description = await temporal.workflow.getHandle(applicationRoleWorkflowIdFor(claim.requestId)).describe();
     // Running but not yet recorded: it is recording the request now.

@@ -1,8 +1,9 @@
 /**
- * Shared set-up for workflow tests on Temporal's time-skipping test server: the registration
- * workflow with its real activities against a real FerretDB, SMTP mail catcher and SSA
- * simulator, run by a real worker with the production data converter. Time passes only while a
- * test awaits a result or calls `env.sleep`; otherwise the server's clock runs in real time.
+ * Shared set-up for workflow tests on Temporal's time-skipping test server: the registration and
+ * application-role workflows with their real activities against a real FerretDB, SMTP mail
+ * catcher and SSA simulator, run by a real worker with the production data converter. Time
+ * passes only while a test awaits a result or calls `env.sleep`; otherwise the server's clock
+ * runs in real time.
  *
  * The server's clock starts at real "now", and awaiting `handle.result()` may also jump it far
  * ahead (observed: about ten years, once the workflow has closed, the test server skips to some
@@ -17,6 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
+import { createApplicationRoleActivities } from '../../activities/application-role-activities';
 import { createMailer, type Mailer } from '../../activities/mailer';
 import { createRegistrationActivities } from '../../activities/registration-activities';
 import { createSsaClient } from '../../activities/ssa-client';
@@ -68,7 +70,7 @@ async function createTimeSkipping(dataConverter: ReturnType<typeof dataConverter
   throw lastError;
 }
 
-/** FerretDB, mail catcher, SSA simulator, time-skipping test server and a worker with the real activities. */
+/** FerretDB, mail catcher, SSA simulator, time-skipping test server and a worker with the real activities of both workflows. */
 export async function startTimeSkippingStack(name: string): Promise<TimeSkippingStack> {
   assertBinaries('temporalTestServer', 'ferretDb');
   const config = loadConfig({});
@@ -110,7 +112,11 @@ export async function startTimeSkippingStack(name: string): Promise<TimeSkipping
       connection: env.nativeConnection,
       taskQueue,
       workflowsPath: join(__dirname, '../../workflows/index.ts'),
-      activities: createRegistrationActivities({ keys, mailer, ssa: createSsaClient(`${ssa.url}/v1/identity-validations`) }),
+      // Both workflows' activities, as worker.ts registers them on its one task queue.
+      activities: {
+        ...createRegistrationActivities({ keys, mailer, ssa: createSsaClient(`${ssa.url}/v1/identity-validations`) }),
+        ...createApplicationRoleActivities({ mailer }),
+      },
       dataConverter,
     });
     running = worker.run();
