@@ -24,20 +24,12 @@ async function organizationNamed(name: string): Promise<{ id: string; userGroups
   return organization!;
 }
 
-/** Registers, submits and returns the request waiting for approval. */
-async function waitingRequest(role: Role, details: Record<string, unknown>): Promise<Started> {
-  const request = await journey.register(role, `applicant${++counter}@table.example.test`);
-  await journey.verifyEmail(request);
-  await journey.submitWith(request, details);
-  return request;
-}
+const waitingRequest = (role: Role, details: Record<string, unknown>) =>
+  journey.waitingRequest(role, `applicant${++counter}@table.example.test`, details);
 
 /** Has `approver` approve `request`, then completes the new account's first login under `name`. */
 async function approveAndLogIn(name: string, request: Started, approver: string): Promise<void> {
-  expect((await journey.decide(request.id, tokens[approver]!, 'APPROVE')).status).toBe(200);
-  await journey.waitForStatus(request, 'PROVISIONED');
-  const { userId, password } = await journey.credentials(request.email);
-  tokens[name] = await journey.completeFirstLogin(userId, password, `Table-${name}-Passw0rd-2026`);
+  tokens[name] = (await journey.approveAndLogIn(request, tokens[approver]!, `Table-${name}-Passw0rd-2026`)).token;
 }
 
 beforeAll(async () => {

@@ -18,19 +18,13 @@ let organizationId: string;
 let userGroupId: string;
 let counter = 0;
 
-async function waitingRequest(role: Role, details: Record<string, unknown>): Promise<Started> {
-  const request = await journey.register(role, `person${++counter}@trust.example.test`);
-  await journey.verifyEmail(request);
-  await journey.submitWith(request, details);
-  return request;
-}
+const waitingRequest = (role: Role, details: Record<string, unknown>) =>
+  journey.waitingRequest(role, `person${++counter}@trust.example.test`, details);
 
 async function approveAndLogIn(name: string, request: Started, approver: string): Promise<void> {
-  expect((await journey.decide(request.id, tokens[approver]!, 'APPROVE')).status).toBe(200);
-  await journey.waitForStatus(request, 'PROVISIONED');
-  const { userId, password } = await journey.credentials(request.email);
+  const { userId, token } = await journey.approveAndLogIn(request, tokens[approver]!, `Trust-${name}-Passw0rd-2026`);
   userIds[name] = userId;
-  tokens[name] = await journey.completeFirstLogin(userId, password, `Trust-${name}-Passw0rd-2026`);
+  tokens[name] = token;
 }
 
 const queueOf = async (name: string) =>

@@ -172,6 +172,23 @@ export class Journey {
     return again.body.token;
   }
 
+  /** Registers, verifies the email and submits: the request then waits for approval. */
+  async waitingRequest(role: Role, email: string, details: Record<string, unknown>): Promise<Started> {
+    const request = await this.register(role, email);
+    await this.verifyEmail(request);
+    await this.submitWith(request, details);
+    return request;
+  }
+
+  /** The approver approves; the new account then completes its first login. */
+  async approveAndLogIn(request: Started, approverToken: string, newPassword: string): Promise<{ userId: string; token: string }> {
+    const decision = await this.decide(request.id, approverToken, 'APPROVE');
+    if (decision.status !== 200) throw new Error(`approval answered ${decision.status}: ${JSON.stringify(decision.body)}`);
+    await this.waitForStatus(request, 'PROVISIONED');
+    const { userId, password } = await this.credentials(request.email);
+    return { userId, token: await this.completeFirstLogin(userId, password, newPassword) };
+  }
+
   decide(registrationId: string, token: string, decision: 'APPROVE' | 'DENY', reason?: string) {
     return this.api.call<{ status: string }>('POST', `/registrations/${registrationId}/decision`, {
       token,
