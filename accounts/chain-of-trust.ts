@@ -19,14 +19,33 @@ import { activeApplicationRoleApprovers, activeApprovers } from './approvers';
 
 const HELP_DESK_ROUTE: ApprovalRoute = { heldBy: ['HELP_DESK'], approvers: [{ kind: 'HELP_DESK' }] };
 
-/** The route a waiting request should have now: its own if someone active can decide it, else the next one that can. */
-export async function decidableRoute(request: RoutableRequest, route: ApprovalRoute, applicantUserId?: string): Promise<ApprovalRoute> {
-  let current: ApprovalRoute | undefined = route;
-  while (current !== undefined) {
-    if ((await activeApprovers(current, applicantUserId)).length > 0) return current;
-    current = escalationFor(request, current);
+/**
+ * The first route, from `route` along its escalations, on which someone active can decide;
+ * `whenNoOne` when the escalations run out with no one.
+ */
+async function firstDecidable<Route>(
+  route: Route,
+  canDecide: (route: Route) => Promise<boolean>,
+  escalate: (route: Route) => Route | undefined,
+  whenNoOne: (last: Route) => Route,
+): Promise<Route> {
+  let current = route;
+  for (;;) {
+    if (await canDecide(current)) return current;
+    const next = escalate(current);
+    if (next === undefined) return whenNoOne(current);
+    current = next;
   }
-  return HELP_DESK_ROUTE;
+}
+
+/** The route a waiting request should have now: its own if someone active can decide it, else the next one that can. */
+export function decidableRoute(request: RoutableRequest, route: ApprovalRoute, applicantUserId?: string): Promise<ApprovalRoute> {
+  return firstDecidable(
+    route,
+    async (r) => (await activeApprovers(r, applicantUserId)).length > 0,
+    (r) => escalationFor(request, r),
+    () => HELP_DESK_ROUTE,
+  );
 }
 
 export interface Deactivation {
@@ -41,19 +60,17 @@ export interface Rerouters {
   applicationRole: (requestId: string, route: ApplicationRoleRoute) => Promise<void>;
 }
 
-async function decidableApplicationRoleRoute(
+function decidableApplicationRoleRoute(
   organizationId: string,
   route: ApplicationRoleRoute,
   requesterUserId: string,
 ): Promise<ApplicationRoleRoute> {
-  let current: ApplicationRoleRoute | undefined = route;
-  let last = route;
-  while (current !== undefined) {
-    if ((await activeApplicationRoleApprovers(current, requesterUserId)).length > 0) return current;
-    last = current;
-    current = escalateApplicationRoleRoute({ organizationId }, current);
-  }
-  return last;
+  return firstDecidable(
+    route,
+    async (r) => (await activeApplicationRoleApprovers(r, requesterUserId)).length > 0,
+    (r) => escalateApplicationRoleRoute({ organizationId }, r),
+    (last) => last,
+  );
 }
 
 /** Deactivates an account, ends its sessions, and re-routes what waited on it through `reroute`. */

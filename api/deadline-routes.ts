@@ -32,6 +32,17 @@ export async function currentApprovalDeadlines(defaults: ApprovalDeadlines): Pro
   return { calendar: defaults.calendar, policy: setting ? deadlinePolicySchema.parse(setting.value) : defaults.policy };
 }
 
+/** Sends a waiting request its new policy; one decided meanwhile has nothing left to wait for. */
+async function applied(request: Record<string, string>, send: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await send();
+    return true;
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) log.warn('deadline policy not applied', { ...request, error: String(err) });
+    return false;
+  }
+}
+
 export function deadlineRoutes(deps: GuardDeps & { temporal: Client; approvalDeadlines: ApprovalDeadlines }): Router {
   const router = Router();
 
@@ -51,25 +62,16 @@ export function deadlineRoutes(deps: GuardDeps & { temporal: Client; approvalDea
     const waiting = await RegistrationModel.find({ status: { $in: UNDECIDED } })
       .select('_id')
       .lean();
+    const workflows = deps.temporal.workflow;
     let appliedTo = 0;
     for (const { _id } of waiting) {
-      try {
-        await deps.temporal.workflow.getHandle(workflowIdFor(_id)).executeUpdate(applyDeadlinePolicyUpdate, { args: [policy] });
-        appliedTo++;
-      } catch (err) {
-        // A request decided meanwhile has nothing left to wait for.
-        if (!(err instanceof WorkflowNotFoundError)) log.warn('deadline policy not applied', { registrationId: _id, error: String(err) });
-      }
+      const handle = workflows.getHandle(workflowIdFor(_id));
+      if (await applied({ registrationId: _id }, () => handle.executeUpdate(applyDeadlinePolicyUpdate, { args: [policy] }))) appliedTo++;
     }
     for (const { _id } of await ApplicationRoleRequestModel.find({ status: 'AWAITING_APPROVAL' }).lean()) {
-      try {
-        await deps.temporal.workflow
-          .getHandle(applicationRoleWorkflowIdFor(_id))
-          .executeUpdate(applyApplicationRoleDeadlinePolicyUpdate, { args: [policy] });
+      const handle = workflows.getHandle(applicationRoleWorkflowIdFor(_id));
+      if (await applied({ requestId: _id }, () => handle.executeUpdate(applyApplicationRoleDeadlinePolicyUpdate, { args: [policy] })))
         appliedTo++;
-      } catch (err) {
-        if (!(err instanceof WorkflowNotFoundError)) log.warn('deadline policy not applied', { requestId: _id, error: String(err) });
-      }
     }
     res.json({ policy, appliedTo });
   });

@@ -121,17 +121,6 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
     reached: (deadline) => dispatch({ type: 'DEADLINE_REACHED', deadline }),
   });
 
-  function startDeadlineWatch(submittedAt: Date): void {
-    const scope = new CancellationScope();
-    background.set('deadlines', scope);
-    scope
-      .run(() => clock.run(submittedAt))
-      .catch((err: unknown) => {
-        if (!isCancellation(err)) throw err;
-      })
-      .finally(() => background.delete('deadlines'));
-  }
-
   /** Records a status change in the history at once (queries see it), then in MongoDB. */
   async function noteStatus(): Promise<void> {
     const current = status();
@@ -168,13 +157,16 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
 
   const dispatch = (event: RegistrationEvent) => exclusive(() => step(event));
 
-  /** Starts work that may take long (an outside service down) without holding up other messages. */
-  function inBackground(name: string, work: () => Promise<RegistrationEvent>): void {
+  /**
+   * Starts work that may take long (an outside service down, a deadline days away) without holding
+   * up other messages. `then` runs outside the work's scope: stopping the work never cancels it.
+   */
+  function inBackground<T>(name: string, work: () => Promise<T>, then: (result: T) => Promise<unknown> = async () => undefined): void {
     const scope = new CancellationScope();
     background.set(name, scope);
     scope
       .run(work)
-      .then((event) => dispatch(event))
+      .then(then)
       .catch((err: unknown) => {
         if (!isCancellation(err)) throw err;
       })
@@ -185,10 +177,11 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
     const params = (action.params ?? {}) as Record<string, unknown>;
     switch (action.type) {
       case 'validateIdentity':
-        return inBackground('identity', async () => ({
-          type: 'IDENTITY_CHECKED',
-          matches: (await validateIdentity(identityOf(input))).matches,
-        }));
+        return inBackground(
+          'identity',
+          () => validateIdentity(identityOf(input)),
+          ({ matches }) => dispatch({ type: 'IDENTITY_CHECKED', matches }),
+        );
       case 'stopIdentityValidation':
         return background.get('identity')?.cancel();
       case 'issueEmailCode':
@@ -208,7 +201,7 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
         });
         await step({ type: 'SUBMISSION_RECORDED', ...recorded });
         // The approval clock starts at the AWAITING_APPROVAL instant of the history (MongoDB stores the same one).
-        return startDeadlineWatch(new Date(history.at(-1)!.at));
+        return inBackground('deadlines', () => clock.run(new Date(history.at(-1)!.at)));
       }
       case 'notifyApprovers': {
         const { notice, route } = params as { notice: ApproverNotice; route: ApprovalRoute };
@@ -216,10 +209,11 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
         return;
       }
       case 'provisionAccount':
-        return inBackground('provisioning', async () => ({
-          type: 'ACCOUNT_PROVISIONED',
-          userId: (await provisionAccount({ registrationId })).userId,
-        }));
+        return inBackground(
+          'provisioning',
+          () => provisionAccount({ registrationId }),
+          ({ userId }) => dispatch({ type: 'ACCOUNT_PROVISIONED', userId }),
+        );
       case 'notifyApplicant':
         await notifyApplicant({
           registrationId,
