@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/audit-log';
 import { AccountModel, SessionModel } from '../models/account';
+import { expireAt } from '../models/expiry';
 import { passwordProblems } from '../domain/password-policy';
 import type { Principal } from '../domain/approval-routing';
 import { hashPassword, normaliseAnswer, randomToken, tokenHash, verifyPassword, type SecretKeys } from '../security/secrets';
@@ -59,7 +60,7 @@ export function createAccountService(opts: { sessionTtlMs: number; keys: SecretK
     userId: string,
     password: string,
   ): Promise<{ token: string; mustChangePassword: boolean; mustAnswerQuestions: boolean }> {
-    const account = await AccountModel.findOne({ userId: userId.toUpperCase() });
+    const account = await AccountModel.findById(userId.toUpperCase());
     const refused = new AccountError('UNAUTHORIZED', 'the user ID or password is not correct');
     // The user ID as typed is recorded, never the password.
     const failedLogin = (reason: string) => auditAccount('LOGIN_FAILED', userId, { data: { userId, reason } });
@@ -93,11 +94,10 @@ export function createAccountService(opts: { sessionTtlMs: number; keys: SecretK
     }
     await AccountModel.updateOne({ _id: account._id }, { $set: { failedLogins: 0 }, $unset: { lockedUntil: 1 } });
     const token = randomToken();
-    await SessionModel.create({
-      tokenHash: tokenHash(opts.keys, token),
-      userId: account.userId,
-      expiresAt: new Date(Date.now() + opts.sessionTtlMs),
-    });
+    const expiresAt = new Date(Date.now() + opts.sessionTtlMs);
+    const sessionId = tokenHash(opts.keys, token);
+    await SessionModel.create({ _id: sessionId, userId: account.userId, expiresAt });
+    await expireAt('session', sessionId, expiresAt);
     await auditAccount('LOGIN_SUCCEEDED', account.userId, { actor: account.userId });
     return { token, ...obligations(account) };
   }
@@ -112,9 +112,9 @@ export function createAccountService(opts: { sessionTtlMs: number; keys: SecretK
   }
 
   async function sessionFor(token: string): Promise<Session | undefined> {
-    const session = await SessionModel.findOne({ tokenHash: tokenHash(opts.keys, token) });
+    const session = await SessionModel.findById(tokenHash(opts.keys, token)).lean();
     if (!session || session.expiresAt < new Date()) return undefined;
-    const account = await AccountModel.findOne({ userId: session.userId });
+    const account = await AccountModel.findById(session.userId).lean();
     if (!account || account.deactivatedAt) return undefined;
     return {
       userId: account.userId,
@@ -128,14 +128,14 @@ export function createAccountService(opts: { sessionTtlMs: number; keys: SecretK
   }
 
   async function logout(token: string): Promise<void> {
-    const session = await SessionModel.findOne({ tokenHash: tokenHash(opts.keys, token) });
+    const session = await SessionModel.findById(tokenHash(opts.keys, token)).lean();
     if (!session) return;
     const { deletedCount } = await SessionModel.deleteOne({ _id: session._id });
     if (deletedCount > 0) await auditAccount('LOGOUT', session.userId, { actor: session.userId });
   }
 
   async function changePassword(userId: string, currentPassword: string, newPassword: string): Promise<void> {
-    const account = await AccountModel.findOne({ userId });
+    const account = await AccountModel.findById(userId);
     if (!account?.passwordHash || !(await verifyPassword(currentPassword, account.passwordHash)))
       throw new AccountError('INVALID', 'the current password is not correct', [{ path: 'currentPassword', message: 'is not correct' }]);
     const problems = passwordProblems(newPassword, account);
@@ -174,7 +174,7 @@ export function createAccountService(opts: { sessionTtlMs: number; keys: SecretK
     const hashed = await Promise.all(
       answers.map(async (a) => ({ questionId: a.questionId, answerHash: await hashPassword(normaliseAnswer(a.answer)) })),
     );
-    await AccountModel.updateOne({ userId }, { $set: { authenticationAnswers: hashed } });
+    await AccountModel.updateOne({ _id: userId }, { $set: { authenticationAnswers: hashed } });
     // The question IDs only: the answers are secrets.
     await auditAccount('AUTHENTICATION_QUESTIONS_SET', userId, { actor: userId, data: { questionIds: answers.map((a) => a.questionId) } });
   }
@@ -189,10 +189,10 @@ export function createAccountService(opts: { sessionTtlMs: number; keys: SecretK
     name: string;
   }): Promise<void> {
     const userId = account.userId.toUpperCase();
-    const existing = await AccountModel.findOne({ userId });
+    const existing = await AccountModel.findById(userId);
     if (existing?.passwordHash && (await verifyPassword(account.password, existing.passwordHash))) return;
     await AccountModel.updateOne(
-      { userId },
+      { _id: userId },
       {
         $set: { passwordHash: await hashPassword(account.password), passwordIsTemporary: false, roles: [{ role: account.role }] },
         $setOnInsert: { userId, email: account.email, firstName: account.name, lastName: account.name },

@@ -7,7 +7,7 @@ import type { ApplicationRolePrincipal, Principal } from '../domain/approval-rou
 import { AccountModel } from '../models/account';
 
 export async function applicationRolesOf(userId: string): Promise<ApplicationRoleGrant[]> {
-  const account = await AccountModel.findOne({ userId }, { applicationRoles: 1 }).lean();
+  const account = await AccountModel.findById(userId, { applicationRoles: 1 }).lean();
   return (account?.applicationRoles ?? []).map(({ role, applicationId, userGroupId, organizationId }) => ({
     role,
     applicationId,

@@ -17,6 +17,7 @@ import { ApplicationRoleClaimModel, ApplicationRoleRequestModel } from '../model
 import type { ApplicationRoleWorkflowInput } from '../workflows/application-role-messages';
 import { applicationRoleApproverNotice, applicationRoleOutcome } from './application-role-emails';
 import { activeApplicationRoleApprovers } from '../accounts/approvers';
+import { queueApplicationRole } from '../approvals/approval-queue';
 import { audit } from './audit';
 import type { Mailer } from './mailer';
 import { issueTrackingNumber } from './tracking-numbers';
@@ -80,6 +81,7 @@ export function createApplicationRoleActivities({ mailer }: ApplicationRoleActiv
         },
         { upsert: true },
       );
+      await queueApplicationRole(requestId);
       await audit(`application-role:${requestId}:received`, {
         kind: 'APPLICATION_ROLE_REQUESTED',
         actor: requesterUserId,
@@ -101,6 +103,7 @@ export function createApplicationRoleActivities({ mailer }: ApplicationRoleActiv
       requesterUserId: string;
     }): Promise<void> {
       await ApplicationRoleRequestModel.updateOne({ _id: requestId }, { $set: { route } });
+      await queueApplicationRole(requestId);
       const request = await ApplicationRoleRequestModel.findById(requestId).lean();
       const step = `${notice}:${route.approvers.map((a) => a.kind).join('+')}`;
       for (const approver of await activeApplicationRoleApprovers(route, requesterUserId))
@@ -117,6 +120,7 @@ export function createApplicationRoleActivities({ mailer }: ApplicationRoleActiv
     /** A new route (chain of trust): the approvers' queue reads it from MongoDB. */
     async recordApplicationRoleRoute({ requestId, route }: { requestId: string; route: ApplicationRoleRoute }): Promise<void> {
       await ApplicationRoleRequestModel.updateOne({ _id: requestId }, { $set: { route } });
+      await queueApplicationRole(requestId);
       await audit(`application-role:${requestId}:route:${route.approvers.map((a) => a.kind).join('+')}`, {
         kind: 'APPLICATION_ROLE_REROUTED',
         data: { requestId, heldBy: route.heldBy },
@@ -132,6 +136,7 @@ export function createApplicationRoleActivities({ mailer }: ApplicationRoleActiv
     }): Promise<void> {
       const { requestId, ...fields } = change;
       await ApplicationRoleRequestModel.updateOne({ _id: requestId }, { $set: fields });
+      await queueApplicationRole(requestId);
       await audit(`application-role:${requestId}:status:${change.status}:${change.history.at(-1)?.at}`, {
         kind: 'APPLICATION_ROLE_STATUS_CHANGED',
         actor: change.decidedBy,
@@ -151,10 +156,10 @@ export function createApplicationRoleActivities({ mailer }: ApplicationRoleActiv
       grant: ApplicationRoleGrant;
     }): Promise<void> {
       const { matchedCount } = await AccountModel.updateOne(
-        { userId: requesterUserId, 'applicationRoles.requestId': { $ne: requestId } },
+        { _id: requesterUserId, 'applicationRoles.requestId': { $ne: requestId } },
         { $push: { applicationRoles: { ...grant, requestId, grantedAt: new Date() } } },
       );
-      if (matchedCount === 0 && !(await AccountModel.exists({ userId: requesterUserId, 'applicationRoles.requestId': requestId })))
+      if (matchedCount === 0 && !(await AccountModel.exists({ _id: requesterUserId, 'applicationRoles.requestId': requestId })))
         throw new Error(`account ${requesterUserId} of application-role request ${requestId} is not recorded`);
       await audit(`application-role:${requestId}:granted`, {
         kind: 'APPLICATION_ROLE_GRANTED',
@@ -179,7 +184,7 @@ export function createApplicationRoleActivities({ mailer }: ApplicationRoleActiv
       trackingNumber?: string;
       reason?: string;
     }): Promise<void> {
-      const account = await AccountModel.findOne({ userId: input.requesterUserId }, { email: 1 }).lean();
+      const account = await AccountModel.findById(input.requesterUserId, { email: 1 }).lean();
       if (!account) throw new Error(`account ${input.requesterUserId} of application-role request ${input.requestId} is not recorded`);
       await mailer.sendOnce(
         `application-role:${input.requestId}:${notice}`,

@@ -62,7 +62,7 @@ export async function assessDetails(
 
 /** A person asking for another role must not already hold it there; a surrogate company gets one group per provider. */
 async function alreadyHolds(userId: string, role: RegistrationRole, details: RegistrationDetails): Promise<FieldError | undefined> {
-  const account = await AccountModel.findOne({ userId }).lean();
+  const account = await AccountModel.findById(userId).lean();
   if (!account) return undefined;
   const sameGrant = account.roles.some(
     (grant) =>

@@ -7,7 +7,8 @@ import { randomInt } from 'node:crypto';
 import type { HydratedDocument } from 'mongoose';
 import type { RoleGrant } from '../domain/roles';
 import type { RegistrationDetails } from '../domain/schemas';
-import { AccountModel } from '../models/account';
+import { AccountModel, PersonModel } from '../models/account';
+import { isDuplicateKey } from '../models/errors';
 import { OrganizationModel, UserGroupModel } from '../models/organization';
 import { RegistrationModel, type RegistrationRecord } from '../models/registration';
 import { hashPassword, temporaryPassword } from '../security/secrets';
@@ -44,13 +45,23 @@ function candidateUserId(firstName: string, lastName: string): string {
   return `${stem}${String(randomInt(10_000)).padStart(4, '0')}`;
 }
 
+/**
+ * The account this registration creates. The first attempt inserts it (keyed by its new user
+ * ID); only a collision looks further: the account an earlier attempt of this activity created
+ * (found by the registration, a rare read), or else a user ID that someone else has (next one).
+ */
 async function accountFor(registration: RegistrationRecord & { _id: string }, grant: RoleGrant) {
-  const existing = await AccountModel.findOne({ createdByRegistrationId: registration._id });
-  if (existing) return existing;
+  const createdEarlier = () => AccountModel.findOne({ createdByRegistrationId: registration._id });
+  if (registration.userId) {
+    const recorded = await AccountModel.findById(registration.userId);
+    if (recorded) return recorded;
+  }
   for (let attempt = 0; ; attempt++) {
     try {
+      const userId = candidateUserId(registration.firstName, registration.lastName);
       return await AccountModel.create({
-        userId: candidateUserId(registration.firstName, registration.lastName),
+        _id: userId,
+        userId,
         email: registration.email,
         firstName: registration.firstName,
         lastName: registration.lastName,
@@ -60,14 +71,16 @@ async function accountFor(registration: RegistrationRecord & { _id: string }, gr
         createdByRegistrationId: registration._id,
       });
     } catch (err) {
-      const duplicateUserId = (err as { code?: number }).code === 11000 && attempt < 20;
-      if (!duplicateUserId) throw err;
+      if (!isDuplicateKey(err)) throw err;
+      const earlier = await createdEarlier();
+      if (earlier) return earlier;
+      if (attempt >= 20) throw err;
     }
   }
 }
 
 async function sendCredentials(
-  account: HydratedDocument<{ userId: string; email: string; userIdEmailSentAt?: Date | null; passwordEmailSentAt?: Date | null }>,
+  account: { _id: string; userId: string; email: string; userIdEmailSentAt?: Date | null; passwordEmailSentAt?: Date | null },
   mailer: Mailer,
 ) {
   if (!account.userIdEmailSentAt) {
@@ -94,7 +107,7 @@ async function sendCredentials(
 
 /** One person, one account: a further role is added to it, and its holder is told (no new credentials). */
 async function addRole(userId: string, registrationId: string, grant: RoleGrant, mailer: Mailer) {
-  const account = await AccountModel.findOne({ userId });
+  const account = await AccountModel.findById(userId);
   if (!account) throw new Error(`account ${userId} of registration ${registrationId} is gone`);
   if (!account.roles.some((r) => r.registrationId === registrationId)) {
     await AccountModel.updateOne(
@@ -115,7 +128,12 @@ export async function provisionAccount(
   const account = registration.applicantUserId
     ? await addRole(registration.applicantUserId, registration._id, grant, mailer)
     : await accountFor(registration, grant);
-  if (!registration.applicantUserId) await sendCredentials(account, mailer);
+  if (!registration.applicantUserId) {
+    // One person, one account: later self-registrations of this person are pointed to "add a role".
+    if (registration.ssnHash)
+      await PersonModel.updateOne({ _id: registration.ssnHash }, { $set: { userId: account.userId } }, { upsert: true });
+    await sendCredentials(account, mailer);
+  }
   await RegistrationModel.updateOne({ _id: registration._id }, { $set: { userId: account.userId } });
   await audit(`${registration._id}:provisioned`, {
     kind: 'ACCOUNT_PROVISIONED',

@@ -8,7 +8,8 @@ import type { Identity, RegistrationDetails } from '../domain/schemas';
 import type { RegistrationStatus, StatusChange } from '../domain/status';
 import type { ApplicantNotice, ApproverNotice, DetailsVerdict } from '../machines/registration';
 import { activeApprovers } from '../accounts/approvers';
-import type { RegistrationWorkflowInput } from '../workflows/messages';
+import { dequeue, queueRegistration } from '../approvals/approval-queue';
+import type { RegistrationView, RegistrationWorkflowInput } from '../workflows/messages';
 import { ApplicationFailure } from '@temporalio/activity';
 import { AccountModel } from '../models/account';
 import { EmailCodeModel, RegistrationModel } from '../models/registration';
@@ -31,6 +32,31 @@ export interface ActivityDeps {
 const codeHash = (keys: SecretKeys, registrationId: string, codeNumber: number, code: string) =>
   keyedHash(keys, `email-code:${registrationId}:${codeNumber}`, code);
 
+/** The queue's due dates count from the same instant as the workflow's deadlines: the AWAITING_APPROVAL one. */
+function submittedAt(status: RegistrationStatus, history: StatusChange[]) {
+  return status === 'AWAITING_APPROVAL' ? { submittedAt: new Date(history.at(-1)!.at) } : {};
+}
+
+/** The approvers' queue follows the request: in it while it waits (its route may change), out once decided. */
+async function syncApprovalQueue(registrationId: string, status: RegistrationStatus, statusChanged: boolean, history: StatusChange[]) {
+  if (status === 'AWAITING_APPROVAL') await queueRegistration(registrationId);
+  else if (statusChanged && history.at(-2)?.status === 'AWAITING_APPROVAL') await dequeue('REGISTRATION', registrationId);
+}
+
+async function auditStatusChange(
+  registrationId: string,
+  change: { status: RegistrationStatus; history: StatusChange[]; reason?: string; decidedBy?: string },
+): Promise<void> {
+  const at = change.history.at(-1)?.at;
+  await audit(`${registrationId}:status:${change.status}:${at}`, {
+    kind: 'STATUS_CHANGED',
+    registrationId,
+    actor: change.decidedBy,
+    data: { status: change.status, reason: change.reason },
+  });
+  log.info('registration status', { registrationId, status: change.status });
+}
+
 export function createRegistrationActivities({ keys, mailer, ssa }: ActivityDeps) {
   /** Who is asking: a new person's identity (sealed) or the account of a person asking for another role. */
   async function applicantFields(input: RegistrationWorkflowInput) {
@@ -44,7 +70,7 @@ export function createRegistrationActivities({ keys, mailer, ssa }: ActivityDeps
         dateOfBirthEncrypted: encryptField(keys, identity.dateOfBirth),
       };
     }
-    const account = await AccountModel.findOne({ userId: input.applicantUserId });
+    const account = await AccountModel.findById(input.applicantUserId);
     if (!account) throw ApplicationFailure.nonRetryable(`no account ${input.applicantUserId}`, 'UnknownAccount');
     return {
       firstName: account.firstName,
@@ -88,6 +114,7 @@ export function createRegistrationActivities({ keys, mailer, ssa }: ActivityDeps
       return ssa.validate(identity);
     },
 
+    /** Workflows started before the read model (patch `read-model`): the status alone. */
     async recordStatus(change: {
       registrationId: string;
       status: RegistrationStatus;
@@ -97,17 +124,32 @@ export function createRegistrationActivities({ keys, mailer, ssa }: ActivityDeps
       decidedBy?: string;
     }): Promise<void> {
       const { registrationId, ...fields } = change;
-      // The queue's due dates count from the same instant as the workflow's deadlines.
-      const submitted = change.status === 'AWAITING_APPROVAL' ? { submittedAt: new Date(change.history.at(-1)!.at) } : {};
-      await RegistrationModel.updateOne({ _id: registrationId }, { $set: { ...fields, ...submitted } });
-      const at = change.history.at(-1)?.at;
-      await audit(`${registrationId}:status:${change.status}:${at}`, {
-        kind: 'STATUS_CHANGED',
-        registrationId,
-        actor: change.decidedBy,
-        data: { status: change.status, reason: change.reason },
-      });
-      log.info('registration status', { registrationId, status: change.status });
+      await RegistrationModel.updateOne({ _id: registrationId }, { $set: { ...fields, ...submittedAt(change.status, change.history) } });
+      await syncApprovalQueue(registrationId, change.status, true, change.history);
+      await auditStatusChange(registrationId, change);
+    },
+
+    /**
+     * The read model: the public view as the workflow holds it, with the fields the approver
+     * queue reads (status, route, submission instant). One write by `_id`; a status change is
+     * also audited. Runs as a local activity before the message that caused it is answered.
+     */
+    async recordView({
+      view,
+      route,
+      decidedBy,
+      statusChanged,
+    }: {
+      view: RegistrationView;
+      route?: ApprovalRoute;
+      decidedBy?: string;
+      statusChanged: boolean;
+    }): Promise<void> {
+      const { id, status, history, trackingNumber, reason } = view;
+      const fields = { view, status, history, trackingNumber, reason, decidedBy, ...(route && { route }) };
+      await RegistrationModel.updateOne({ _id: id }, { $set: { ...fields, ...(statusChanged && submittedAt(status, history)) } });
+      await syncApprovalQueue(id, status, statusChanged, history);
+      if (statusChanged) await auditStatusChange(id, { status, history, reason, decidedBy });
     },
 
     async issueEmailCode({
@@ -199,6 +241,7 @@ export function createRegistrationActivities({ keys, mailer, ssa }: ActivityDeps
       applicantUserId?: string;
     }): Promise<void> {
       await RegistrationModel.updateOne({ _id: registrationId }, { $set: { route } });
+      await queueRegistration(registrationId);
       const { trackingNumber } = await registration(registrationId);
       const approvers = await activeApprovers(route, applicantUserId);
       // One notice per approver and deadline; the route's shape keys an escalation apart from a re-routing.

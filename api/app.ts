@@ -16,6 +16,8 @@ import { noBody, noQuery } from './empty-input';
 import { approvalRoutes } from './approval-routes';
 import { organizationRoutes } from './organization-routes';
 import { HttpProblem, problemHandler } from './problem';
+
+const QUERY_ROUTES: ReadonlySet<string> = new Set(['/organizations', '/approvals']);
 import { registrationRoutes } from './registrations';
 
 export interface ApiDeps {
@@ -52,8 +54,8 @@ export function createApp(deps: ApiDeps): express.Express {
     next();
   });
   app.use(express.json({ limit: '32kb', strict: true, type: ['application/json', 'application/*+json'] }));
-  // Only the organization search takes a query; GET routes take no body.
-  app.use((req, res, next) => (req.path === '/organizations' ? next() : noQuery(req, res, next)));
+  // Only the organization search and the approver queue's pages take a query; GET routes take no body.
+  app.use((req, res, next) => (QUERY_ROUTES.has(req.path) ? next() : noQuery(req, res, next)));
   app.use((req, res, next) => (req.method === 'GET' ? noBody(req, res, next) : next()));
   app.get('/health', (_req, res) => {
     res.json({ ok: true });

@@ -7,6 +7,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { ApplicationRoleClaimModel, ApplicationRoleRequestModel } from '../models/application-role';
 import { applicationRoleWorkflowIdFor } from '../workflows/application-role-messages';
+import { isDuplicateKey } from '../models/errors';
 import { HttpProblem } from './problem';
 
 /** How long a claim may wait for its workflow to start before it counts as abandoned. */
@@ -39,7 +40,7 @@ export async function claimRequestKey(temporal: Client, key: string, requestId: 
       await ApplicationRoleClaimModel.create({ _id: key, requestId, claimedAt: new Date() });
       return;
     } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
+      if (!isDuplicateKey(err)) throw err;
     }
     const holder = await ApplicationRoleClaimModel.findById(key).lean();
     if (holder === null) continue; // released meanwhile: try again

@@ -1,52 +1,44 @@
 /** The approver's side: the queue of requests routed to the caller, and the decision. */
 import { Router } from 'express';
+import { z } from 'zod';
+import { applicationRolePrincipalOf } from '../accounts/application-principal';
+import { approvalQueuePage, decodeCursor, MAX_PAGE } from '../approvals/approval-queue';
 import type { Application } from '../domain/application-roles';
-import { mayDecide, type ApprovalRoute } from '../domain/approval-routing';
-import { decisionSchema, registrationIdSchema, type RegistrationDetails } from '../domain/schemas';
-import { OrganizationModel, UserGroupModel } from '../models/organization';
-import { RegistrationModel } from '../models/registration';
+import { decisionSchema, registrationIdSchema } from '../domain/schemas';
 import { decideUpdate, workflowIdFor } from '../workflows/messages';
-import { deadlinesFor } from '../domain/approval-deadlines';
-import { applicationRoleApprovalsFor } from './application-role-approvals';
 import { currentApprovalDeadlines, type ApprovalDeadlines } from './deadline-routes';
 import { accountOf, guard, type GuardDeps } from './guard';
-import { parse } from './problem';
+import { HttpProblem, parse } from './problem';
 import { sendUpdate } from './temporal-refusals';
 
-/** Oldest first, registrations and application-role requests alike. */
-const bySubmission = (a: { submittedAt?: Date | null }, b: { submittedAt?: Date | null }) =>
-  (a.submittedAt?.getTime() ?? 0) - (b.submittedAt?.getTime() ?? 0);
+const queuePageSchema = z.strictObject({
+  after: z.string().max(200).optional(),
+  limit: z.coerce.number().int('must be a whole number').min(1).max(MAX_PAGE).optional(),
+});
 
 export function approvalRoutes(deps: GuardDeps & { applications: readonly Application[]; approvalDeadlines: ApprovalDeadlines }): Router {
   const router = Router();
 
-  router.get('/approvals', guard('approval:list', deps), async (_req, res) => {
-    const session = accountOf(res);
-    const waiting = await RegistrationModel.find({ status: 'AWAITING_APPROVAL' }).sort({ submittedAt: 1 }).lean();
-    // Never one's own request, even where one's role is on its route.
-    const mine = waiting.filter((r) => r.route && mayDecide(session, r.route as ApprovalRoute, r.applicantUserId ?? undefined));
-    const { policy, calendar } = await currentApprovalDeadlines(deps.approvalDeadlines);
-    const names = async (details: RegistrationDetails) => ({
-      organization:
-        details.organization?.name ??
-        (details.organizationId ? (await OrganizationModel.findById(details.organizationId).lean())?.name : undefined),
-      userGroup:
-        details.userGroup?.name ?? (details.userGroupId ? (await UserGroupModel.findById(details.userGroupId).lean())?.name : undefined),
+  /**
+   * The requests routed to the caller, oldest first, one page (at most 50) of the approval-queue
+   * read model; `Link: <…?after=…>; rel="next"` when there are more.
+   */
+  router.get('/approvals', guard('approval:list', deps), async (req, res) => {
+    const query = parse(queuePageSchema, req.query, 'query', 'query');
+    const after = query.after === undefined ? undefined : decodeCursor(query.after);
+    if (query.after !== undefined && !after)
+      throw new HttpProblem(400, 'the query is not valid', [{ path: 'query.after', message: 'is not a cursor this API gave' }]);
+    const page = await approvalQueuePage(await applicationRolePrincipalOf(accountOf(res)), {
+      limit: query.limit ?? MAX_PAGE,
+      after,
+      applications: deps.applications,
+      deadlines: await currentApprovalDeadlines(deps.approvalDeadlines),
     });
-    const registrations = await Promise.all(
-      mine.map(async (r) => ({
-        kind: 'REGISTRATION' as const,
-        id: r._id,
-        trackingNumber: r.trackingNumber,
-        role: r.role,
-        ...(await names(r.details as RegistrationDetails)),
-        heldBy: (r.route as ApprovalRoute).heldBy,
-        submittedAt: r.submittedAt,
-        expiresAt: r.submittedAt ? deadlinesFor(r.submittedAt, policy, calendar).expireAt : undefined,
-      })),
-    );
-    const applicationRoles = await applicationRoleApprovalsFor(session, deps.applications);
-    res.json([...registrations, ...applicationRoles].sort(bySubmission));
+    if (page.next) {
+      const next = new URLSearchParams({ after: page.next, ...(query.limit !== undefined && { limit: String(query.limit) }) });
+      res.set('link', `</approvals?${next.toString()}>; rel="next"`);
+    }
+    res.json(page.items);
   });
 
   router.post('/registrations/:id/decision', guard('registration:decide', deps), async (req, res) => {

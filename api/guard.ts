@@ -9,6 +9,7 @@ import { authorize, type Action, type Caller } from '../domain/access-policy';
 import { registrationIdSchema } from '../domain/schemas';
 import { sameHash, tokenHash, type SecretKeys } from '../security/secrets';
 import { applicantTokenHashQuery, workflowIdFor } from '../workflows/messages';
+import { RegistrationModel } from '../models/registration';
 import { presentedToken } from './bearer';
 import { HttpProblem, parse } from './problem';
 
@@ -16,6 +17,23 @@ export interface GuardDeps {
   temporal: Client;
   accounts: AccountService;
   keys: SecretKeys;
+}
+
+/**
+ * The stored hash of a registration's applicant token: one read by `_id` of the read model. A
+ * registration whose workflow has not yet recorded it (the first instant after its start) is
+ * asked through a Temporal query.
+ */
+async function applicantTokenHashOf(registrationId: string, temporal: Client): Promise<string | undefined> {
+  const stored = await RegistrationModel.findById(registrationId, { applicantTokenHash: 1 }).lean();
+  if (stored) return stored.applicantTokenHash;
+  return temporal.workflow
+    .getHandle(workflowIdFor(registrationId))
+    .query(applicantTokenHashQuery)
+    .catch((err: unknown) => {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    });
 }
 
 async function resolveCaller(req: Request, action: Action, deps: GuardDeps): Promise<Caller> {
@@ -26,13 +44,7 @@ async function resolveCaller(req: Request, action: Action, deps: GuardDeps): Pro
   if (action === 'registration:follow' && req.params.id !== undefined) {
     const registrationId = parse(registrationIdSchema, req.params.id, 'registration id', 'id');
     // A token for a registration that does not exist opens nothing: 401, as for a wrong token.
-    const expected = await deps.temporal.workflow
-      .getHandle(workflowIdFor(registrationId))
-      .query(applicantTokenHashQuery)
-      .catch((err: unknown) => {
-        if (err instanceof WorkflowNotFoundError) return undefined;
-        throw err;
-      });
+    const expected = await applicantTokenHashOf(registrationId, deps.temporal);
     if (expected !== undefined && sameHash(expected, tokenHash(deps.keys, token))) return { kind: 'APPLICANT', registrationId };
   }
   return { kind: 'ANONYMOUS' };

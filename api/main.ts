@@ -4,6 +4,11 @@ import { loadConfig } from '../config';
 import { log } from '../infra/logger';
 import { connectTemporalClient } from '../infra/temporal-connection';
 import { connectDatabase } from '../models/connect';
+import { startExpirySweeper } from '../models/expiry';
+import { SettingModel } from '../models/settings';
+import { buildApprovalQueueOnce } from '../approvals/approval-queue';
+
+const APPROVAL_QUEUE_BUILT = 'approvalQueueBuilt';
 import { EncryptionCodec, parseCodecKeys } from '../security/payload-codec';
 import { keysFromBase64 } from '../security/secrets';
 import { createApp } from './app';
@@ -15,6 +20,13 @@ export async function startApi(config = loadConfig()) {
   await accounts.ensureConfiguredAccount({ ...config.helpDesk, role: 'HELP_DESK', name: 'EUS Help Desk' });
   await accounts.ensureConfiguredAccount({ ...config.operator, email: config.helpDesk.email, role: 'OPERATOR', name: 'Operator' });
   const temporal = await connectTemporalClient({ ...config.temporal, payloadKeys: config.payloadKeys });
+  // Requests that started waiting before the approver queue existed join it, once per database.
+  await buildApprovalQueueOnce(
+    async () => (await SettingModel.exists({ _id: APPROVAL_QUEUE_BUILT })) !== null,
+    async () => void (await SettingModel.updateOne({ _id: APPROVAL_QUEUE_BUILT }, { $set: { value: true } }, { upsert: true })),
+  );
+  // Sessions and rate-limit counters are removed when they expire, each by `_id`.
+  const sweeper = startExpirySweeper();
   const app = createApp({
     temporal,
     taskQueue: config.temporal.taskQueue,
@@ -36,6 +48,7 @@ export async function startApi(config = loadConfig()) {
   return {
     url: `http://${config.api.host}:${port}`,
     async close() {
+      sweeper.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await temporal.connection.close();
     },

@@ -6,6 +6,8 @@
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import type { RateRuleName, RateRules } from '../domain/abuse-limits';
+import { isDuplicateKey } from '../models/errors';
+import { expireAt } from '../models/expiry';
 import { RateCounterModel } from '../models/rate-limit';
 import { HttpProblem } from './problem';
 
@@ -20,14 +22,10 @@ export const byBodyField =
     return typeof value === 'string' ? value.trim().toLowerCase() : undefined;
   };
 
-let lastSweep = 0;
-async function sweepExpired(now: number): Promise<void> {
-  if (now - lastSweep < 60_000) return;
-  lastSweep = now;
-  await RateCounterModel.deleteMany({ expiresAt: { $lt: new Date(now) } });
-}
-
-/** Counts one more hit; two first hits racing on the upsert collide (11000) and the loser counts again. */
+/**
+ * Counts one more hit; two first hits racing on the upsert collide (11000) and the loser counts
+ * again. The hit that creates a counter schedules its removal (models/expiry.ts: no scan).
+ */
 async function increment(_id: string, expiresAt: Date, attempts = 5): Promise<number> {
   try {
     const counter = await RateCounterModel.findOneAndUpdate(
@@ -35,9 +33,10 @@ async function increment(_id: string, expiresAt: Date, attempts = 5): Promise<nu
       { $inc: { count: 1 }, $setOnInsert: { expiresAt } },
       { upsert: true, returnDocument: 'after' },
     );
+    if (counter.count === 1) await expireAt('rateCounter', _id, expiresAt);
     return counter.count;
   } catch (err) {
-    if ((err as { code?: number }).code !== 11000 || attempts <= 1) throw err;
+    if (!isDuplicateKey(err) || attempts <= 1) throw err;
     return increment(_id, expiresAt, attempts - 1);
   }
 }
@@ -52,7 +51,6 @@ export function rateLimit(rules: RateRules, name: RateRuleName, subjectOf: Subje
     // Subjects may be emails or user IDs: only a digest of them is stored.
     const digest = createHash('sha256').update(subject).digest('base64url').slice(0, 22);
     const count = await increment(`${name}:${digest}:${windowStart}`, new Date(windowStart + rule.windowMs));
-    void sweepExpired(now).catch(() => undefined);
     if (count > rule.limit) {
       const retryAfter = Math.ceil((windowStart + rule.windowMs - now) / 1000);
       res.set('retry-after', String(retryAfter));

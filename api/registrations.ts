@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { Router, type Request } from 'express';
 import type { WorkflowHandle } from '@temporalio/client';
 import { detailsSchemaFor, emailCodeSchema, newRegistrationSchema, roleRequestSchema } from '../domain/schemas';
-import { AccountModel } from '../models/account';
+import { AccountModel, PersonModel } from '../models/account';
+import { RegistrationModel } from '../models/registration';
 import type { RegistrationPolicy } from '../machines/registration';
 import { keyedHash, randomToken, tokenHash } from '../security/secrets';
 import {
@@ -15,10 +16,12 @@ import {
   submitUpdate,
   verifyEmailCodeUpdate,
   workflowIdFor,
+  type RegistrationView,
   type RegistrationWorkflowInput,
 } from '../workflows/messages';
 import type { RateRuleName, RateRules } from '../domain/abuse-limits';
 import { noBody } from './empty-input';
+import { registrationViewSchema } from './read-models';
 import { currentApprovalDeadlines, type ApprovalDeadlines } from './deadline-routes';
 import { accountOf, guard, type GuardDeps } from './guard';
 import { byAddress, byBodyField, byPathId, rateLimit } from './rate-limit';
@@ -62,7 +65,7 @@ export function registrationRoutes(
     async (req, res) => {
       const body = parse(newRegistrationSchema, req.body, 'registration');
       // One person, one account for life: a second self-registration is pointed to "add a role".
-      if (await AccountModel.exists({ ssnHash: keyedHash(deps.keys, 'ssn', body.identity.ssn) }))
+      if (await PersonModel.exists({ _id: keyedHash(deps.keys, 'ssn', body.identity.ssn) }))
         throw new HttpProblem(409, 'this person already has an account: log in and request another role with POST /me/role-requests', [
           { path: 'identity.ssn', message: 'already belongs to an account' },
         ]);
@@ -81,7 +84,7 @@ export function registrationRoutes(
 
   router.post('/me/role-requests', guard('registration:request-role', deps), async (req, res) => {
     const body = parse(roleRequestSchema, req.body, 'role request');
-    const account = await AccountModel.findOne({ userId: accountOf(res).userId }).lean();
+    const account = await AccountModel.findById(accountOf(res).userId).lean();
     if (!account) throw new HttpProblem(401, 'the account is gone');
     const { registrationId, applicantToken } = await startRegistration({
       community: body.community,
@@ -92,9 +95,15 @@ export function registrationRoutes(
     res.status(202).location(`/registrations/${registrationId}`).json({ id: registrationId, applicantToken, status: 'AWAITING_DETAILS' });
   });
 
+  /** The public view from the read model (one read by `_id`); the workflow itself until it has written one. */
+  async function viewOf(req: Request): Promise<RegistrationView> {
+    const stored = await RegistrationModel.findById(String(req.params.id), { view: 1 }).lean();
+    if (stored?.view) return registrationViewSchema.parse(stored.view);
+    return refusalsAsProblems(() => handleOf(req).query(registrationViewQuery));
+  }
+
   router.get('/registrations/:id', follow, async (req, res) => {
-    const handle = handleOf(req);
-    res.json(await refusalsAsProblems(() => handle.query(registrationViewQuery)));
+    res.json(await viewOf(req));
   });
 
   router.post(
@@ -130,7 +139,7 @@ export function registrationRoutes(
 
   router.put('/registrations/:id/details', follow, async (req, res) => {
     const handle = handleOf(req);
-    const { role } = await refusalsAsProblems(() => handle.query(registrationViewQuery));
+    const { role } = await viewOf(req);
     const details = parse(detailsSchemaFor(role), req.body, 'details');
     res.json(await sendUpdate(handle, (h) => h.executeUpdate(provideDetailsUpdate, { args: [details] })));
   });

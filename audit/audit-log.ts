@@ -5,8 +5,8 @@
  * middle or re-ordering them breaks the chain where it happened.
  *
  * No transactions (FerretDB has none): the unique index on `seq` makes two racing appenders
- * collide instead of forking the chain; the loser reads the new end and tries again. The
- * unique index on `key` makes a retried activity append its event once.
+ * collide instead of forking the chain; the loser reads the new end and tries again. Each
+ * entry's `_id` is its idempotency key, so a retried activity appends its event once.
  *
  * What the chain cannot show on its own: a deleted *tail* (the last entries removed leaves a
  * shorter chain that is still consistent). For that a single `audit_head` document keeps the
@@ -18,6 +18,7 @@
 import { createHash, randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AuditEventModel, AuditHeadModel, type AuditEntry } from '../models/audit-event';
+import { isDuplicateKey } from '../models/errors';
 
 export type { AuditEntry } from '../models/audit-event';
 
@@ -102,12 +103,23 @@ export function auditEntryHash(entry: Omit<AuditEntry, 'hash'>): string {
   return createHash('sha256').update(canonicalJson(content)).digest('hex');
 }
 
-function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
+async function entryWithKey(key: string): Promise<AuditEntry | null> {
+  return AuditEventModel.findById(key, { _id: 0 }).lean<AuditEntry>();
 }
 
-async function entryWithKey(key: string): Promise<AuditEntry | null> {
-  return AuditEventModel.findOne({ key }, { _id: 0 }).lean<AuditEntry>();
+type ChainEnd = { seq: number; hash: string };
+
+/** The end of the chain as the head records it: one read by `_id`, whatever the chain's length. */
+async function recordedEnd(): Promise<ChainEnd | null> {
+  return AuditHeadModel.findById('head', { _id: 0, seq: 1, hash: 1 }).lean<ChainEnd>();
+}
+
+/**
+ * The real end of the chain, read from the entries (a scan of the collection). Needed only when
+ * the head lags: an appender stopped between its entry and the head, or the head was deleted.
+ */
+async function lastEntry(): Promise<ChainEnd | null> {
+  return AuditEventModel.findOne({}, { _id: 0, seq: 1, hash: 1 }).sort({ seq: -1 }).lean<ChainEnd>();
 }
 
 /**
@@ -117,7 +129,7 @@ async function entryWithKey(key: string): Promise<AuditEntry | null> {
  * and fails with 11000: then either the head is already further on (nothing to do) or another
  * appender created it a moment ago with an earlier seq (the plain update below moves it).
  */
-async function advanceHead(entry: { seq: number; hash: string }): Promise<void> {
+async function advanceHead(entry: ChainEnd): Promise<void> {
   const filter = { _id: 'head', seq: { $lt: entry.seq } };
   const update = { $set: { seq: entry.seq, hash: entry.hash } };
   try {
@@ -128,12 +140,21 @@ async function advanceHead(entry: { seq: number; hash: string }): Promise<void> 
   }
 }
 
+/** After this many collisions at the same recorded end, the head is taken to lag and is repaired from the entries. */
+const COLLISIONS_BEFORE_REPAIR = 3;
+
 /**
  * Appends an event under an idempotency key and returns its entry; if the key was appended
  * before (a retried activity), returns that entry and appends nothing.
+ *
+ * The cost does not grow with the chain: the entry is stored with `_id` = its key (the
+ * idempotency check is one read by `_id`) and the chain's end is read from the head document.
+ * The head moves just after each insert, so a collision on `seq` normally means another
+ * appender is a step ahead; only when the head stays put through several collisions (an
+ * appender died between its entry and the head) are the entries read to find the real end.
  */
 export async function appendAudit(key: string, event: AuditEventInput): Promise<AuditEntry> {
-  // The unique indexes are what keeps the chain from forking: make sure they exist.
+  // The unique index on `seq` is what keeps the chain from forking: make sure it exists (once).
   await AuditEventModel.init();
   const existing = await entryWithKey(key);
   if (existing) {
@@ -143,21 +164,28 @@ export async function appendAudit(key: string, event: AuditEventInput): Promise<
   }
   // Stored exactly as it is hashed: plain JSON values, keys in canonical order.
   const data = event.data === undefined ? undefined : (JSON.parse(canonicalJson(event.data)) as unknown);
+  let stuckAt: number | undefined;
+  let collisions = 0;
   for (let attempt = 1; ; attempt++) {
-    const last = await AuditEventModel.findOne({}, { _id: 0, seq: 1, hash: 1 }).sort({ seq: -1 }).lean<{ seq: number; hash: string }>();
+    let end = await recordedEnd();
+    if (end === null || (stuckAt === end.seq && collisions >= COLLISIONS_BEFORE_REPAIR)) {
+      end = (await lastEntry()) ?? end;
+      if (end) await advanceHead(end);
+      collisions = 0;
+    }
     const content: Omit<AuditEntry, 'hash'> = {
-      seq: (last?.seq ?? 0) + 1,
+      seq: (end?.seq ?? 0) + 1,
       key,
       at: new Date(),
       kind: event.kind,
       ...(event.registrationId !== undefined && { registrationId: event.registrationId }),
       ...(event.actor !== undefined && { actor: event.actor }),
       ...(data !== undefined && { data }),
-      prevHash: last?.hash ?? GENESIS_HASH,
+      prevHash: end?.hash ?? GENESIS_HASH,
     };
     const entry: AuditEntry = { ...content, hash: auditEntryHash(content) };
     try {
-      await AuditEventModel.create(entry);
+      await AuditEventModel.create({ _id: key, ...entry });
       await advanceHead(entry);
       return entry;
     } catch (err) {
@@ -170,6 +198,8 @@ export async function appendAudit(key: string, event: AuditEventInput): Promise<
       }
       if (attempt >= MAX_APPEND_ATTEMPTS)
         throw new Error(`audit: could not append ${event.kind} after ${MAX_APPEND_ATTEMPTS} attempts (contention for seq)`);
+      collisions = stuckAt === end?.seq ? collisions + 1 : 1;
+      stuckAt = end?.seq;
       await sleep(randomInt(1, 5 + 2 * Math.min(attempt, 20)));
     }
   }

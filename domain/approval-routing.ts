@@ -175,3 +175,40 @@ export function escalateApplicationRoleRoute(
     ],
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Routing keys: the same rule as `mayDecide`/`mayDecideApplicationRole`, as strings an index can
+// serve. A route is keyed by each approver it selects, a principal by each grant it holds; the
+// principal is routed the request exactly when the two share a key (and it is not its own).
+
+const orgKey = (role: string, organizationId: string) => `${role}@org:${organizationId}`;
+const groupKey = (role: string, userGroupId: string) => `${role}@group:${userGroupId}`;
+const applicationApproverKey = (applicationId: string, userGroupId: string) => `APPLICATION_APPROVER:${applicationId}@group:${userGroupId}`;
+
+/** The keys of every principal a route selects. */
+export function routeKeys(route: { approvers: readonly ApplicationRoleApproverSelector[] }): string[] {
+  return route.approvers.flatMap((selector) => {
+    switch (selector.kind) {
+      case 'HELP_DESK':
+        return ['HELP_DESK'];
+      case 'ORGANIZATION_ROLE':
+        return selector.roles.map((role) => orgKey(role, selector.organizationId));
+      case 'USER_GROUP_ROLE':
+        return selector.roles.map((role) => groupKey(role, selector.userGroupId));
+      case 'APPLICATION_APPROVER':
+        return [applicationApproverKey(selector.applicationId, selector.userGroupId)];
+    }
+  });
+}
+
+/** The keys under which a principal may be routed requests. */
+export function principalKeys(principal: Principal & { applicationRoles?: readonly ApplicationRoleGrant[] }): string[] {
+  const keys = principal.roles.flatMap((grant) => [
+    ...(grant.role === 'HELP_DESK' ? ['HELP_DESK'] : []),
+    ...(grant.organizationId !== undefined ? [orgKey(grant.role, grant.organizationId)] : []),
+    ...(grant.userGroupId !== undefined ? [groupKey(grant.role, grant.userGroupId)] : []),
+  ]);
+  for (const grant of principal.applicationRoles ?? [])
+    if (grant.role === 'APPLICATION_APPROVER') keys.push(applicationApproverKey(grant.applicationId, grant.userGroupId));
+  return [...new Set(keys)];
+}

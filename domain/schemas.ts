@@ -132,3 +132,6 @@ export interface FieldError {
 export function fieldErrors(error: z.ZodError, prefix = ''): FieldError[] {
   return error.issues.map((i) => ({ path: [prefix, ...i.path.map(String)].filter(Boolean).join('.') || '(body)', message: i.message }));
 }
+
+/** Any role an account may hold (Table 1 roles and the configured ones). */
+export const accountRoleSchema = z.enum([...REGISTRATION_ROLES, 'HELP_DESK', 'OPERATOR']);

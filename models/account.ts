@@ -28,6 +28,14 @@ const applicationRoleGrantSchema = new Schema(
 /** A person's one account for life; roles are added to it. Passwords and answers only as scrypt hashes. */
 const accountSchema = new Schema(
   {
+    /** The user ID: an account is read by `_id`, which every MongoDB-wire database serves from its index. */
+    _id: {
+      type: String,
+      required: true,
+      default: function (this: { userId?: string }) {
+        return this.userId;
+      },
+    },
     userId: { type: String, required: true, unique: true },
     email: { type: String, required: true },
     firstName: { type: String, required: true },
@@ -54,9 +62,23 @@ const accountSchema = new Schema(
 export type AccountRecord = InferSchemaType<typeof accountSchema>;
 export const AccountModel = model('Account', accountSchema);
 
+/** A server-side session; `_id` is the keyed hash of its token, so a bearer request reads it by `_id`. */
 const sessionSchema = new Schema({
-  tokenHash: { type: String, required: true, unique: true },
-  userId: { type: String, required: true },
+  _id: { type: String, required: true },
+  userId: { type: String, required: true, index: true },
   expiresAt: { type: Date, required: true },
 });
 export const SessionModel = model('Session', sessionSchema);
+
+/**
+ * A person who has an account, by the keyed hash of their SSN (`_id`): "one person, one
+ * account" is checked with one read by `_id`. Written when the account is provisioned.
+ */
+const personSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    userId: { type: String, required: true },
+  },
+  { collection: 'people', versionKey: false },
+);
+export const PersonModel = model('Person', personSchema);

@@ -5,15 +5,17 @@ import { Schema, model } from 'mongoose';
  * accounts (status changes, decisions, logins, role grants). No secrets in `data`.
  *
  * `seq` is unique, so two appenders racing for the same place cannot both win (no fork);
- * `key` is unique, so a retried activity appends its event once. `hash` is the SHA-256 of the
+ * `_id` is the idempotency key (also kept as `key`, which the hash covers), so a retried
+ * activity appends its event once, and finding an entry by key is a read by `_id`. `hash` is the SHA-256 of the
  * entry's canonical JSON (see `audit/audit-log.ts`), which includes `prevHash`, the previous
  * entry's hash. The collection is `audit_events`, not the old unchained `auditevents`, whose
  * entries have no `seq` and would break the unique index.
  */
 const auditEventSchema = new Schema(
   {
+    _id: { type: String, required: true },
     seq: { type: Number, required: true, unique: true },
-    key: { type: String, required: true, unique: true },
+    key: { type: String, required: true },
     at: { type: Date, required: true },
     kind: { type: String, required: true },
     registrationId: { type: String, index: true },

@@ -4,6 +4,7 @@ import { Schema, model } from 'mongoose';
 const rateCounterSchema = new Schema({
   _id: { type: String, required: true },
   count: { type: Number, required: true },
-  expiresAt: { type: Date, required: true, index: true },
+  /** Removed then by the expiry sweeper (models/expiry.ts). */
+  expiresAt: { type: Date, required: true },
 });
 export const RateCounterModel = model('RateCounter', rateCounterSchema);

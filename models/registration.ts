@@ -2,6 +2,31 @@ import { Schema, model, type InferSchemaType } from 'mongoose';
 import { REGISTRATION_ROLES } from '../domain/roles';
 import { REGISTRATION_STATUSES } from '../domain/status';
 
+const statusChangeSchema = new Schema({ status: { type: String, required: true }, at: { type: String, required: true } }, { _id: false });
+
+/**
+ * The public view (`GET /registrations/:id`, workflows/messages.ts `RegistrationView`) as the
+ * workflow last wrote it: the read model that status reads are answered from.
+ */
+const registrationViewSchema = new Schema(
+  {
+    id: { type: String, required: true },
+    role: { type: String, enum: REGISTRATION_ROLES, required: true },
+    status: { type: String, enum: REGISTRATION_STATUSES, required: true },
+    trackingNumber: String,
+    emailCodeExpiresAt: String,
+    emailCodeAttemptsLeft: Number,
+    emailCodeResendsLeft: Number,
+    reason: String,
+    heldBy: { type: [String], default: undefined },
+    dueAt: String,
+    nextDeadline: { type: String, enum: ['REMIND', 'ESCALATE', 'EXPIRE'] },
+    expiresAt: String,
+    history: { type: [statusChangeSchema], required: true },
+  },
+  { _id: false },
+);
+
 /** A registration request as stored: identity secrets only hashed or encrypted (security/secrets). */
 const registrationSchema = new Schema(
   {
@@ -18,7 +43,9 @@ const registrationSchema = new Schema(
     applicantUserId: { type: String, index: true },
     applicantTokenHash: { type: String, required: true },
     status: { type: String, enum: REGISTRATION_STATUSES, required: true },
-    history: [{ _id: false, status: { type: String, required: true }, at: { type: String, required: true } }],
+    history: [statusChangeSchema],
+    /** Written by the workflow at every change, before the message that caused it is answered. */
+    view: { type: registrationViewSchema },
     details: { type: Schema.Types.Mixed },
     organizationName: { type: String },
     userGroupName: { type: String },

@@ -7,7 +7,9 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   sleep,
   allHandlersFinished,
@@ -48,19 +50,25 @@ import { serialWork, type ChartAction } from './serial-work';
 
 type Activities = ReturnType<typeof activities.createRegistrationActivities>;
 
-const {
-  recordRegistration,
-  recordStatus,
-  issueEmailCode,
-  checkEmailCode,
-  assessDetails,
-  submitRegistration,
-  notifyApplicant,
-  notifyApprovers,
-} = proxyActivities<Activities>({
+const shortWork = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+} as const;
+const remote = proxyActivities<Activities>(shortWork);
+const { recordStatus, notifyApplicant, notifyApprovers } = remote;
+/**
+ * Short database work that a message's answer waits for runs as local activities: in the worker,
+ * within the workflow task, with no round trip through the Temporal server.
+ */
+const local = proxyLocalActivities<Activities>(shortWork);
+
+/**
+ * Workflows started before this patch keep their command order: every effect a regular activity,
+ * awaited in turn, the status recorded by `recordStatus`. From it on: the read model (`recordView`)
+ * written before a message is answered, short effects as local activities, and notices to the
+ * applicant and approvers sent after the answer.
+ */
+export const READ_MODEL_PATCH = 'read-model';
 
 // Outside services may be down for long; the applicant's request waits for them, never re-entered.
 const { validateIdentity, provisionAccount } = proxyActivities<Activities>({
@@ -80,6 +88,8 @@ function identityOf(input: RegistrationWorkflowInput) {
 
 export async function registrationWorkflow(input: RegistrationWorkflowInput): Promise<RegistrationView> {
   const { registrationId } = input;
+  const readModel = patched(READ_MODEL_PATCH);
+  const { recordRegistration, issueEmailCode, checkEmailCode, assessDetails, submitRegistration } = readModel ? local : remote;
   // The first snapshot is computed at once (pure) so queries and validators always have one.
   const [firstSnapshot, firstActions] = initialTransition(registrationMachine, {
     role: input.role,
@@ -121,12 +131,30 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
     reached: (deadline) => dispatch({ type: 'DEADLINE_REACHED', deadline }),
   });
 
-  /** Records a status change in the history at once (queries see it), then in MongoDB. */
-  async function noteStatus(): Promise<void> {
+  /** Records a status change in the history at once (queries see it); says whether there was one. */
+  function noteStatus(): boolean {
     const current = status();
-    if (history.at(-1)?.status === current) return;
+    if (history.at(-1)?.status === current) return false;
     history.push({ status: current, at: new Date().toISOString() });
-    await persistStatus();
+    return true;
+  }
+
+  /** The view last written to the read model, to write only what changed. */
+  let written = '';
+  async function writeView(statusChanged: boolean): Promise<void> {
+    const current = view();
+    const json = JSON.stringify(current);
+    if (json === written && !statusChanged) return;
+    written = json;
+    const { route, decidedBy } = snapshot.context;
+    await local.recordView({ view: current, route, decidedBy, statusChanged });
+  }
+
+  /** Work that the answer to the current message does not wait for: next in line, after it. */
+  function afterAnswer(work: () => Promise<void>): Promise<void> {
+    if (!readModel) return work();
+    void exclusive(work);
+    return Promise.resolve();
   }
 
   async function persistStatus(): Promise<void> {
@@ -145,14 +173,19 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
   async function step(event: RegistrationEvent): Promise<void> {
     const [next, actions] = transition(registrationMachine, snapshot, event);
     snapshot = next;
-    await noteStatus();
-    await performAll(actions);
+    await performAll(actions, noteStatus());
   }
 
-  /** Timers first: a deadline runs from when the chart set it, not from when slower effects finish. */
-  async function performAll(actions: readonly ChartAction[]): Promise<void> {
+  /**
+   * Timers first: a deadline runs from when the chart set it, not from when slower effects finish.
+   * Then the change is recorded (the read model, with the timers' due dates), then the effects.
+   */
+  async function performAll(actions: readonly ChartAction[], statusChanged: boolean): Promise<void> {
     const isTimer = (a: ChartAction) => a.type === 'xstate.raise' || a.type === 'xstate.cancel';
-    for (const action of [...actions.filter(isTimer), ...actions.filter((a) => !isTimer(a))]) await perform(action);
+    if (!readModel && statusChanged) await persistStatus();
+    for (const action of actions.filter(isTimer)) await perform(action);
+    if (readModel) await writeView(statusChanged);
+    for (const action of actions.filter((a) => !isTimer(a))) await perform(action);
   }
 
   const dispatch = (event: RegistrationEvent) => exclusive(() => step(event));
@@ -201,12 +234,14 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
         });
         await step({ type: 'SUBMISSION_RECORDED', ...recorded });
         // The approval clock starts at the AWAITING_APPROVAL instant of the history (MongoDB stores the same one).
-        return inBackground('deadlines', () => clock.run(new Date(history.at(-1)!.at)));
+        inBackground('deadlines', () => clock.run(new Date(history.at(-1)!.at)));
+        // The read model shows the deadlines the clock now counts.
+        if (readModel) await writeView(false);
+        return;
       }
       case 'notifyApprovers': {
         const { notice, route } = params as { notice: ApproverNotice; route: ApprovalRoute };
-        await notifyApprovers({ registrationId, notice, route, applicantUserId: input.applicantUserId });
-        return;
+        return afterAnswer(() => notifyApprovers({ registrationId, notice, route, applicantUserId: input.applicantUserId }));
       }
       case 'provisionAccount':
         return inBackground(
@@ -215,13 +250,14 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
           ({ userId }) => dispatch({ type: 'ACCOUNT_PROVISIONED', userId }),
         );
       case 'notifyApplicant':
-        await notifyApplicant({
-          registrationId,
-          email: input.email,
-          notice: params.notice as never,
-          reason: params.reason as string | undefined,
-        });
-        return;
+        return afterAnswer(() =>
+          notifyApplicant({
+            registrationId,
+            email: input.email,
+            notice: params.notice as never,
+            reason: params.reason as string | undefined,
+          }),
+        );
       case 'xstate.raise': {
         const { event, id, delay } = params as { event: RegistrationEvent; id: string; delay?: number };
         if (delay === undefined) throw new Error(`an undelayed raise escaped the chart: ${id}`);
@@ -287,7 +323,12 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
     applyDeadlinePolicyUpdate,
     (policy) => {
       clock.changePolicy(policy);
-      return { status: status() };
+      if (!readModel) return { status: status() };
+      // The read model shows the recounted deadlines before the change is answered.
+      return exclusive(async () => {
+        await writeView(false);
+        return { status: status() };
+      });
     },
     { validator: (policy: DeadlinePolicy) => void deadlinePolicySchema.parse(policy) },
   );
@@ -374,10 +415,7 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
   // The first status is in the history from the first moment; MongoDB hears of it just after.
   history.push({ status: status(), at: new Date().toISOString() });
   await recordRegistration(input);
-  await exclusive(async () => {
-    await persistStatus();
-    await performAll(firstActions);
-  });
+  await exclusive(() => performAll(firstActions, true));
 
   await condition(() => snapshot.status === 'done' && work.idle() && background.size === 0 && allHandlersFinished());
   return view();

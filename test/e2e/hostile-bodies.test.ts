@@ -30,8 +30,11 @@ type Path = (string | number)[];
 type Kind = 's' | 'o' | 't' | 'a';
 
 const RUNS = 40;
-/** Collections that legitimately change on refused requests: rate-limit counters and the audit log. */
-const MAY_CHANGE = new Set(['ratecounters', 'audit_events', 'audit_head']);
+/**
+ * Collections that legitimately change on refused requests: rate-limit counters (and the expiry
+ * buckets that schedule their removal) and the audit log.
+ */
+const MAY_CHANGE = new Set(['ratecounters', 'expiry_buckets', 'audit_events', 'audit_head']);
 
 let stack: LocalStack;
 let journey: Journey;

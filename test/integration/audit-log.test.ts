@@ -113,6 +113,20 @@ describe('the audit log', () => {
     expect((await verifyAuditChain()).ok).toBe(true);
   });
 
+  it('reads the end of the chain from the head, and repairs a head left behind by an appender that stopped', async () => {
+    await appendEntries(3);
+    // An appender that stopped between its entry and the head: entry 4 exists, the head still says 3.
+    const head = await AuditHeadModel.findById('head').lean();
+    await appendAudit('stopped-before-head', { kind: 'STATUS_CHANGED' });
+    await AuditHeadModel.updateOne({ _id: 'head' }, { $set: { seq: head!.seq, hash: head!.hash } });
+    const next = await appendAudit('after-the-stop', { kind: 'STATUS_CHANGED' });
+    expect(next.seq).toBe(5);
+    expect(await AuditHeadModel.findById('head').lean()).toMatchObject({ seq: 5, hash: next.hash });
+    expect(await verifyAuditChain()).toEqual({ ok: true, entries: 5, problems: [] });
+    // Each entry is stored under its idempotency key.
+    expect(await AuditEventModel.findById('after-the-stop').lean()).toMatchObject({ seq: 5, key: 'after-the-stop' });
+  });
+
   it('keeps data exactly as hashed: empty objects, dates and undefined members', async () => {
     await appendAudit('shapes', { kind: 'STATUS_CHANGED', data: { empty: {}, nested: { at: new Date(0), gone: undefined }, list: [] } });
     const [stored] = await chain();

@@ -1,0 +1,63 @@
+/**
+ * Records workflow histories as replay fixtures (test/fixtures/histories/*.binpb, protobuf): each path runs
+ * once on a fresh local stack with the workflow code of the checkout, and its history is saved.
+ * Run it before changing a workflow's command order, commit the files, and the replay test
+ * (test/workflow/replay-fixtures.test.ts) then proves the new code still replays them.
+ *
+ *   npx tsx scripts/record-histories.ts <label>
+ */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { temporal as proto } from '@temporalio/proto';
+import { connectTemporalClient } from '../infra/temporal-connection';
+import { startLocalStack } from '../infra/local-stack';
+import { ApiClient, Journey } from '../test/support/api-client';
+import { ownServersEnv } from '../test/support/stack';
+import { workflowIdFor } from '../workflows/messages';
+
+async function main(label: string): Promise<void> {
+  const stack = await startLocalStack({ dataDir: mkdtempSync(join(tmpdir(), 'iacs-record-')), env: ownServersEnv() });
+  const temporal = await connectTemporalClient({ ...stack.config.temporal, payloadKeys: stack.config.payloadKeys });
+  const out = join(__dirname, '../test/fixtures/histories');
+  mkdirSync(out, { recursive: true });
+  try {
+    const api = new ApiClient(stack.apiUrl);
+    const journey = new Journey(api, stack.mailCatcherUrl!);
+    const helpDesk = await journey.login(stack.config.helpDesk.userId, stack.config.helpDesk.password);
+    const paths: Record<string, string> = {};
+
+    // An Individual Practitioner, approved by the Help Desk, provisioned.
+    const approved = await journey.waitingRequest('INDIVIDUAL_PRACTITIONER', 'recorded.ip@example.test', {});
+    await journey.decide(approved.id, helpDesk.body.token, 'APPROVE');
+    await journey.waitForStatus(approved, 'PROVISIONED');
+    paths['individual-practitioner-provisioned'] = approved.id;
+
+    // One denied with a reason.
+    const denied = await journey.waitingRequest('INDIVIDUAL_PRACTITIONER', 'recorded.denied@example.test', {});
+    await journey.decide(denied.id, helpDesk.body.token, 'DENY', 'not a provider we know');
+    await journey.waitForStatus(denied, 'DENIED');
+    paths['individual-practitioner-denied'] = denied.id;
+
+    // One cancelled by the applicant while giving details.
+    const cancelled = await journey.register('INDIVIDUAL_PRACTITIONER', 'recorded.cancel@example.test');
+    await journey.verifyEmail(cancelled);
+    await api.call('POST', `/registrations/${cancelled.id}/cancel`, { token: cancelled.token });
+    await journey.waitForStatus(cancelled, 'CANCELLED');
+    paths['cancelled-awaiting-details'] = cancelled.id;
+
+    for (const [name, id] of Object.entries(paths)) {
+      const history = await temporal.workflow.getHandle(workflowIdFor(id)).fetchHistory();
+      writeFileSync(join(out, `${label}-${name}.binpb`), proto.api.history.v1.History.encode(history).finish());
+      console.warn(`recorded ${label}-${name} (${history.events?.length ?? 0} events)`);
+    }
+  } finally {
+    await temporal.connection.close();
+    await stack.stop();
+  }
+}
+
+main(process.argv[2] ?? 'registration').catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,46 @@
+/** Sessions and rate-limit counters expire through minute buckets read by `_id`, on FerretDB. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFerretDb, type RunningFerretDb } from '../../infra/ferretdb';
+import { SessionModel } from '../../models/account';
+import { connectDatabase, disconnectDatabase } from '../../models/connect';
+import { expireAt, sweepExpired } from '../../models/expiry';
+import { RateCounterModel } from '../../models/rate-limit';
+
+let ferret: RunningFerretDb;
+beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'iacs-expiry-'));
+  ferret = await startFerretDb({ dataDir: join(dir, 'db'), logDir: dir });
+  await connectDatabase(`${ferret.uri.replace(/\/$/, '')}/iacs`);
+});
+afterAll(async () => {
+  await disconnectDatabase();
+  await ferret?.stop();
+});
+
+describe('expiry buckets', () => {
+  it('removes what expired since the last sweep, keeps what has not, and moves its cursor on', async () => {
+    const t0 = Date.UTC(2026, 11, 3, 12, 0, 0);
+    await sweepExpired(t0); // the first sweep starts the cursor at the current minute
+    const soon = new Date(t0 + 90_000);
+    const later = new Date(t0 + 30 * 60_000);
+    await SessionModel.create({ _id: 'session-soon', userId: 'EXPR0001', expiresAt: soon });
+    await SessionModel.create({ _id: 'session-later', userId: 'EXPR0001', expiresAt: later });
+    await RateCounterModel.create({ _id: 'rule:subject:0', count: 3, expiresAt: soon });
+    await expireAt('session', 'session-soon', soon);
+    await expireAt('session', 'session-later', later);
+    await expireAt('rateCounter', 'rule:subject:0', soon);
+
+    expect(await sweepExpired(t0 + 60_000)).toBe(0);
+    expect(await sweepExpired(t0 + 3 * 60_000)).toBe(2);
+    expect(await SessionModel.exists({ _id: 'session-soon' })).toBeNull();
+    expect(await RateCounterModel.exists({ _id: 'rule:subject:0' })).toBeNull();
+    expect(await SessionModel.exists({ _id: 'session-later' })).not.toBeNull();
+    // Sweeping the same minutes again finds nothing more; the later one goes in its minute.
+    expect(await sweepExpired(t0 + 3 * 60_000)).toBe(0);
+    expect(await sweepExpired(t0 + 31 * 60_000)).toBe(1);
+    expect(await SessionModel.exists({ _id: 'session-later' })).toBeNull();
+  });
+});
