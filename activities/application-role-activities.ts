@@ -14,7 +14,7 @@ import { log } from '../infra/logger';
 import type { ApplicationRoleApproverNotice, RequesterNotice } from '../machines/application-role';
 import { AccountModel } from '../models/account';
 import { ApplicationRoleClaimModel, ApplicationRoleRequestModel } from '../models/application-role';
-import type { ApplicationRoleWorkflowInput } from '../workflows/application-role-messages';
+import type { ApplicationRoleView, ApplicationRoleWorkflowInput } from '../workflows/application-role-messages';
 import { applicationRoleApproverNotice, applicationRoleOutcome } from './application-role-emails';
 import { activeApplicationRoleApprovers } from '../accounts/approvers';
 import { queueApplicationRole } from '../approvals/approval-queue';
@@ -47,6 +47,18 @@ export async function groupHasApplicationApprover(
         sameApplicationRole(grant as ApplicationRoleGrant, { ...request, role: 'APPLICATION_APPROVER' }),
       ),
   );
+}
+
+async function auditStatusChange(
+  requestId: string,
+  change: { status: ApplicationRoleStatus; history: ApplicationRoleStatusChange[]; reason?: string; decidedBy?: string },
+): Promise<void> {
+  await audit(`application-role:${requestId}:status:${change.status}:${change.history.at(-1)?.at}`, {
+    kind: 'APPLICATION_ROLE_STATUS_CHANGED',
+    actor: change.decidedBy,
+    data: { requestId, status: change.status, reason: change.reason },
+  });
+  log.info('application role request status', { requestId, status: change.status });
 }
 
 export function createApplicationRoleActivities({ mailer }: ApplicationRoleActivityDeps) {
@@ -137,12 +149,30 @@ export function createApplicationRoleActivities({ mailer }: ApplicationRoleActiv
       const { requestId, ...fields } = change;
       await ApplicationRoleRequestModel.updateOne({ _id: requestId }, { $set: fields });
       await queueApplicationRole(requestId);
-      await audit(`application-role:${requestId}:status:${change.status}:${change.history.at(-1)?.at}`, {
-        kind: 'APPLICATION_ROLE_STATUS_CHANGED',
-        actor: change.decidedBy,
-        data: { requestId, status: change.status, reason: change.reason },
-      });
-      log.info('application role request status', { requestId, status: change.status });
+      await auditStatusChange(requestId, change);
+    },
+
+    /**
+     * The read model: the public view as the workflow holds it, with the status and route the
+     * approver queue and the API read. One write by `_id`; a status change is also audited. A
+     * local activity, before the message that caused it is answered.
+     */
+    async recordApplicationRoleView({
+      view,
+      route,
+      statusChanged,
+    }: {
+      view: ApplicationRoleView;
+      route?: ApplicationRoleRoute;
+      statusChanged: boolean;
+    }): Promise<void> {
+      const { id, status, history, reason, decidedBy } = view;
+      await ApplicationRoleRequestModel.updateOne(
+        { _id: id },
+        { $set: { view, status, history, reason, decidedBy, ...(route && { route }) } },
+      );
+      await queueApplicationRole(id);
+      if (statusChanged) await auditStatusChange(id, { status, history, reason, decidedBy });
     },
 
     /** Adds the role to the requester's account, once: the push only matches while the grant is absent. */

@@ -17,7 +17,7 @@ import {
   type Application,
 } from '../domain/application-roles';
 import { mayDecideApplicationRole, type ApplicationRolePrincipal } from '../domain/approval-routing';
-import { decisionSchema } from '../domain/schemas';
+import { applicationRoleRouteSchema, decisionSchema } from '../domain/schemas';
 import {
   APPLICATION_ROLE_REFUSALS,
   APPLICATION_ROLE_WORKFLOW,
@@ -29,8 +29,11 @@ import {
   type ApplicationRoleAudience,
   type ApplicationRoleRefusalDetails,
   type ApplicationRoleRefusalType,
+  type ApplicationRoleView,
   type ApplicationRoleWorkflowInput,
 } from '../workflows/application-role-messages';
+import { ApplicationRoleRequestModel } from '../models/application-role';
+import { applicationRoleViewSchema } from './read-models';
 import { claimRequestKey, releaseRequestKey } from './application-role-claims';
 import { noBody } from './empty-input';
 import { currentApprovalDeadlines, type ApprovalDeadlines } from './deadline-routes';
@@ -143,15 +146,33 @@ export function applicationRoleRoutes(deps: ApplicationRoleRouteDeps): Router {
     res.status(202).location(`/application-role-requests/${requestId}`).json({ id: requestId, status: 'AWAITING_APPROVAL' });
   });
 
-  router.get('/application-role-requests/:id', guard('application-role:follow', deps), async (req, res) => {
+  /**
+   * The request's view and audience from the read model (one read by `_id`); from the workflow
+   * itself only in the first instant, before it has recorded the request.
+   */
+  async function viewAndAudienceOf(req: Request): Promise<{ view: ApplicationRoleView; audience: ApplicationRoleAudience }> {
+    const id = parse(applicationRoleRequestIdSchema, req.params.id, 'request id', 'id');
+    const stored = await ApplicationRoleRequestModel.findById(id, { view: 1, route: 1 }).lean();
+    const view = applicationRoleViewSchema.safeParse(stored?.view);
+    if (view.success) {
+      const route = applicationRoleRouteSchema.safeParse(stored?.route);
+      return {
+        view: view.data,
+        audience: { requesterUserId: view.data.requesterUserId, status: view.data.status, route: route.success ? route.data : undefined },
+      };
+    }
     const handle = handleOf(req);
-    const caller = accountOf(res);
     const audience = await audienceOf(handle);
+    return { audience, view: await handle.query(applicationRoleViewQuery) };
+  }
+
+  router.get('/application-role-requests/:id', guard('application-role:follow', deps), async (req, res) => {
+    const caller = accountOf(res);
+    const { view, audience } = await viewAndAudienceOf(req);
     const mayFollow = async () =>
       caller.userId === audience.requesterUserId ||
       (audience.route !== undefined && mayDecideApplicationRole(await applicationRolePrincipalOf(caller), audience.route));
     if (!(await mayFollow())) throw new HttpProblem(403, 'only the requester and the approvers of this request may follow it');
-    const view = await handle.query(applicationRoleViewQuery);
     res.json({ ...view, application: applicationName(view.applicationId) });
   });
 

@@ -1,9 +1,18 @@
 /** What the API reads back from the read models, checked at the edge: MongoDB holds JSON, not types. */
 import { z } from 'zod';
 import { REGISTRATION_ROLES } from '../domain/roles';
-import { accountRoleSchema } from '../domain/schemas';
+import { APPLICATION_ROLES, APPLICATION_ROLE_STATUSES } from '../domain/application-roles';
+import { accountRoleSchema, applicationRoleRouteSchema } from '../domain/schemas';
 import { REGISTRATION_STATUSES } from '../domain/status';
+import type { ApplicationRoleView } from '../workflows/application-role-messages';
 import type { RegistrationView } from '../workflows/messages';
+
+/** While a request awaits a decision: its next deadline, when it falls due, and when it expires. */
+const deadlineFields = {
+  dueAt: z.string().optional(),
+  nextDeadline: z.enum(['REMIND', 'ESCALATE', 'EXPIRE']).optional(),
+  expiresAt: z.string().optional(),
+};
 
 /** `registrations.view`, as the workflow writes it (activities `recordView`). */
 export const registrationViewSchema = z.object({
@@ -16,8 +25,23 @@ export const registrationViewSchema = z.object({
   emailCodeResendsLeft: z.number().optional(),
   reason: z.string().optional(),
   heldBy: z.array(accountRoleSchema).optional(),
-  dueAt: z.string().optional(),
-  nextDeadline: z.enum(['REMIND', 'ESCALATE', 'EXPIRE']).optional(),
-  expiresAt: z.string().optional(),
+  ...deadlineFields,
   history: z.array(z.object({ status: z.enum(REGISTRATION_STATUSES), at: z.string() })),
 }) satisfies z.ZodType<RegistrationView>;
+
+/** `application_role_requests.view`, as the workflow writes it (activities `recordApplicationRoleView`). */
+export const applicationRoleViewSchema = z.object({
+  id: z.string(),
+  requesterUserId: z.string(),
+  applicationId: z.string(),
+  role: z.enum(APPLICATION_ROLES),
+  userGroupId: z.string(),
+  organizationId: z.string(),
+  status: z.enum(APPLICATION_ROLE_STATUSES),
+  trackingNumber: z.string().optional(),
+  reason: z.string().optional(),
+  decidedBy: z.string().optional(),
+  heldBy: applicationRoleRouteSchema.shape.heldBy.optional(),
+  ...deadlineFields,
+  history: z.array(z.object({ status: z.enum(APPLICATION_ROLE_STATUSES), at: z.string() })),
+}) satisfies z.ZodType<ApplicationRoleView>;

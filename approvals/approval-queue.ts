@@ -8,7 +8,7 @@ import type { Application } from '../domain/application-roles';
 import { principalKeys, routeKeys, type ApplicationRolePrincipal } from '../domain/approval-routing';
 import { deadlinesFor, type DeadlinePolicy } from '../domain/approval-deadlines';
 import type { BusinessCalendar } from '../domain/business-days';
-import { accountRoleSchema } from '../domain/schemas';
+import { approverSelectorSchema } from '../domain/schemas';
 import { AccountModel } from '../models/account';
 import { ApplicationRoleRequestModel } from '../models/application-role';
 import { ApprovalQueueItemModel } from '../models/approval-queue';
@@ -19,17 +19,7 @@ type QueueKind = 'REGISTRATION' | 'APPLICATION_ROLE';
 const itemId = (kind: QueueKind, requestId: string) => `${kind}:${requestId}`;
 
 /** The parts of a stored route and of stored details the queue reads (MongoDB holds JSON). */
-const storedRouteSchema = z.object({
-  heldBy: z.array(z.string()),
-  approvers: z.array(
-    z.discriminatedUnion('kind', [
-      z.object({ kind: z.literal('HELP_DESK') }),
-      z.object({ kind: z.literal('ORGANIZATION_ROLE'), roles: z.array(accountRoleSchema), organizationId: z.string() }),
-      z.object({ kind: z.literal('USER_GROUP_ROLE'), roles: z.array(accountRoleSchema), userGroupId: z.string() }),
-      z.object({ kind: z.literal('APPLICATION_APPROVER'), applicationId: z.string(), userGroupId: z.string() }),
-    ]),
-  ),
-});
+const storedRouteSchema = z.object({ heldBy: z.array(z.string()), approvers: z.array(approverSelectorSchema) });
 const storedDetailsSchema = z.object({
   organizationId: z.string().optional(),
   organization: z.object({ name: z.string() }).optional(),

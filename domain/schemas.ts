@@ -3,6 +3,7 @@
  * shapes the workflow accepts. Secrets are typed here but never echoed anywhere.
  */
 import { z } from 'zod';
+import type { ApplicationRoleRoute } from './approval-routing';
 import { COMMUNITIES, PROVIDER_TYPES, REGISTRATION_ROLES, USER_GROUP_KINDS, type RegistrationRole } from './roles';
 
 const name = z.string().trim().min(1, 'is required').max(100, 'is at most 100 characters');
@@ -135,3 +136,17 @@ export function fieldErrors(error: z.ZodError, prefix = ''): FieldError[] {
 
 /** Any role an account may hold (Table 1 roles and the configured ones). */
 export const accountRoleSchema = z.enum([...REGISTRATION_ROLES, 'HELP_DESK', 'OPERATOR']);
+
+/** A stored approver selector (domain/approval-routing.ts), Table 1 and Table 2 kinds. */
+export const approverSelectorSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('HELP_DESK') }),
+  z.object({ kind: z.literal('ORGANIZATION_ROLE'), roles: z.array(accountRoleSchema), organizationId: z.string() }),
+  z.object({ kind: z.literal('USER_GROUP_ROLE'), roles: z.array(accountRoleSchema), userGroupId: z.string() }),
+  z.object({ kind: z.literal('APPLICATION_APPROVER'), applicationId: z.string(), userGroupId: z.string() }),
+]);
+
+/** A stored application-role route. */
+export const applicationRoleRouteSchema = z.object({
+  heldBy: z.array(z.enum(['SECURITY_OFFICIAL', 'BACKUP_SECURITY_OFFICIAL', 'APPLICATION_APPROVER', 'HELP_DESK'])),
+  approvers: z.array(approverSelectorSchema),
+}) satisfies z.ZodType<ApplicationRoleRoute>;

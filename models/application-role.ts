@@ -12,6 +12,8 @@ const applicationRoleRequestSchema = new Schema(
     organizationId: { type: String, required: true, index: true },
     status: { type: String, enum: APPLICATION_ROLE_STATUSES, required: true, index: true },
     history: [{ _id: false, status: { type: String, required: true }, at: { type: String, required: true } }],
+    /** The public view as the workflow last wrote it (the read model of `GET /application-role-requests/:id`). */
+    view: { type: Schema.Types.Mixed },
     trackingNumber: { type: String, index: { unique: true, sparse: true } },
     /** The approvers worked out at submission (domain/approval-routing.ts, Table 2). */
     route: { type: Schema.Types.Mixed },

@@ -2,7 +2,15 @@
  * One application-role request (Table 2), durably: the workflow keeps the chart's snapshot,
  * feeds it every message, and performs the effects the chart names through activities.
  */
-import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+} from '@temporalio/workflow';
 import { initialTransition, transition } from 'xstate';
 import type * as activities from '../activities/application-role-activities';
 import { applicationRoleKey, type ApplicationRoleStatus, type ApplicationRoleStatusChange } from '../domain/application-roles';
@@ -31,26 +39,33 @@ import {
   type ApplicationRoleWorkflowInput,
 } from './application-role-messages';
 import { approvalClock } from './approval-clock';
+import { READ_MODEL_PATCH } from './patches';
 import { serialWork, type ChartAction } from './serial-work';
 import { deadlinePolicySchema, type DeadlinePolicy } from '../domain/approval-deadlines';
 
 type Activities = ReturnType<typeof activities.createApplicationRoleActivities>;
 
+const shortWork = {
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+} as const;
+const remote = proxyActivities<Activities>(shortWork);
 const {
-  recordApplicationRoleRequest,
   recordApplicationRoleStatus,
   grantApplicationRole,
   releaseApplicationRoleKey,
   notifyApplicationRoleRequester,
   recordApplicationRoleRoute,
   notifyApplicationRoleApprovers,
-} = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+} = remote;
+/** Short database work an answer waits for: in the worker, no round trip through the server. */
+const local = proxyLocalActivities<Activities>(shortWork);
 
 export async function applicationRoleWorkflow(input: ApplicationRoleWorkflowInput): Promise<ApplicationRoleView> {
   const { requestId } = input;
+  // Requests started before the read model keep their command order (workflows/registration.ts).
+  const readModel = patched(READ_MODEL_PATCH);
+  const { recordApplicationRoleRequest } = readModel ? local : remote;
   const [firstSnapshot, firstActions] = initialTransition(applicationRoleMachine, {
     requesterUserId: input.requesterUserId,
     role: input.role,
@@ -95,10 +110,22 @@ export async function applicationRoleWorkflow(input: ApplicationRoleWorkflowInpu
 
   async function noteStatus(): Promise<void> {
     const current = status();
-    if (history.at(-1)?.status === current) return;
-    history.push({ status: current, at: new Date().toISOString() });
+    const changed = history.at(-1)?.status !== current;
+    if (changed) history.push({ status: current, at: new Date().toISOString() });
+    if (readModel) return writeView(changed);
+    if (!changed) return;
     const { context } = snapshot;
     await recordApplicationRoleStatus({ requestId, status: current, history, reason: context.reason, decidedBy: context.decidedBy });
+  }
+
+  /** The view last written to the read model, to write only what changed. */
+  let written = '';
+  async function writeView(statusChanged: boolean): Promise<void> {
+    const current = view();
+    const json = JSON.stringify(current);
+    if (json === written && !statusChanged) return;
+    written = json;
+    await local.recordApplicationRoleView({ view: current, route: snapshot.context.route, statusChanged });
   }
 
   /** Feeds one event to the chart and records the new status; returns the effects it names. Call only inside `exclusive`. */
@@ -136,6 +163,8 @@ export async function applicationRoleWorkflow(input: ApplicationRoleWorkflowInpu
         await step({ type: 'REQUEST_RECORDED', ...recorded });
         // The clock counts from the request's first moment, the instant its history starts with.
         clockRun = clock.run(new Date(history[0]!.at));
+        // The read model shows the deadlines the clock now counts.
+        if (readModel) await writeView(false);
         return;
       }
       case 'grantRole':
@@ -223,7 +252,12 @@ export async function applicationRoleWorkflow(input: ApplicationRoleWorkflowInpu
     applyApplicationRoleDeadlinePolicyUpdate,
     (policy) => {
       clock.changePolicy(policy);
-      return { status: status() };
+      if (!readModel) return { status: status() };
+      // The read model shows the recounted deadlines before the change is answered.
+      return exclusive(async () => {
+        await writeView(false);
+        return { status: status() };
+      });
     },
     { validator: (policy: DeadlinePolicy) => void deadlinePolicySchema.parse(policy) },
   );

@@ -46,6 +46,7 @@ import {
   type RegistrationWorkflowInput,
 } from './messages';
 import { approvalClock } from './approval-clock';
+import { READ_MODEL_PATCH } from './patches';
 import { serialWork, type ChartAction } from './serial-work';
 
 type Activities = ReturnType<typeof activities.createRegistrationActivities>;
@@ -61,14 +62,6 @@ const { recordStatus, notifyApplicant, notifyApprovers } = remote;
  * within the workflow task, with no round trip through the Temporal server.
  */
 const local = proxyLocalActivities<Activities>(shortWork);
-
-/**
- * Workflows started before this patch keep their command order: every effect a regular activity,
- * awaited in turn, the status recorded by `recordStatus`. From it on: the read model (`recordView`)
- * written before a message is answered, short effects as local activities, and notices to the
- * applicant and approvers sent after the answer.
- */
-export const READ_MODEL_PATCH = 'read-model';
 
 // Outside services may be down for long; the applicant's request waits for them, never re-entered.
 const { validateIdentity, provisionAccount } = proxyActivities<Activities>({

@@ -206,6 +206,8 @@ describe('Table 2, row by row', () => {
     expect((await decide(request.id, people.uga, 'APPROVE')).status).toBe(403);
 
     expect(await decide(request.id, people.so, 'APPROVE')).toMatchObject({ status: 200, body: { status: 'APPROVED' } });
+    // The read model is written before the answer: a read right after it sees the decision (or the grant that follows).
+    expect(['APPROVED', 'GRANTED']).toContain((await view(request.id, people.eu1)).body.status);
     const granted = await statusOf(request.id, people.eu1, 'GRANTED');
     expect(granted.history.map((h) => h.status)).toEqual(['AWAITING_APPROVAL', 'APPROVED', 'GRANTED']);
     expect(granted.decidedBy).toBe(people.so.userId);
@@ -320,6 +322,7 @@ describe('duplicates, denial and cancellation', () => {
     expect((await cancel(first.id, people.so)).status).toBe(403);
     expect((await cancel(first.id, people.eu1)).status).toBe(403);
     expect(await cancel(first.id, people.eu2)).toMatchObject({ status: 200, body: { status: 'CANCELLED' } });
+    expect((await view(first.id, people.eu2)).body.status).toBe('CANCELLED');
     expect((await cancel(first.id, people.eu2)).status).toBe(409);
     expect((await decide(first.id, people.so, 'APPROVE')).status).toBe(409);
     expect(ids(await approvals(people.so))).toEqual([eu1.id]);
