@@ -1,11 +1,28 @@
-import { CounterModel } from '../models/support';
+import { isDuplicateKey } from '../models/errors';
+import { CounterModel, TrackingNumberModel } from '../models/support';
 
-/** The next request tracking number, e.g. `IACS-2026-000042`: a MongoDB counter, unique by construction. */
+const MAX_ATTEMPTS = 50;
+
+/**
+ * The next request tracking number, e.g. `IACS-2026-000042`, unique across registrations and
+ * application-role requests. The counter proposes a number; claiming it is an insert keyed by the
+ * number itself, which a unique `_id` makes atomic on any MongoDB-wire database. (FerretDB runs
+ * `$inc` as read-modify-write without a lock, so two callers at once can be offered the same
+ * number: the second insert collides and takes the next one.)
+ */
 export async function issueTrackingNumber(now = new Date()): Promise<string> {
-  const counter = await CounterModel.findOneAndUpdate(
-    { _id: 'trackingNumber' },
-    { $inc: { seq: 1 } },
-    { upsert: true, returnDocument: 'after' },
-  );
-  return `IACS-${now.getUTCFullYear()}-${String(counter.seq).padStart(6, '0')}`;
+  for (let attempt = 1; ; attempt++) {
+    const counter = await CounterModel.findOneAndUpdate(
+      { _id: 'trackingNumber' },
+      { $inc: { seq: 1 } },
+      { upsert: true, returnDocument: 'after' },
+    );
+    const trackingNumber = `IACS-${now.getUTCFullYear()}-${String(counter.seq).padStart(6, '0')}`;
+    try {
+      await TrackingNumberModel.create({ _id: trackingNumber, issuedAt: now });
+      return trackingNumber;
+    } catch (err) {
+      if (!isDuplicateKey(err) || attempt >= MAX_ATTEMPTS) throw err;
+    }
+  }
 }

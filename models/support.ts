@@ -4,6 +4,13 @@ import { Schema, model } from 'mongoose';
 const counterSchema = new Schema({ _id: { type: String, required: true }, seq: { type: Number, required: true } });
 export const CounterModel = model('Counter', counterSchema);
 
+/** Every tracking number issued, keyed by the number: the insert is what makes a number unique. */
+const trackingNumberSchema = new Schema(
+  { _id: { type: String, required: true }, issuedAt: { type: Date, required: true } },
+  { collection: 'tracking_numbers', versionKey: false },
+);
+export const TrackingNumberModel = model('TrackingNumber', trackingNumberSchema);
+
 /** Emails already sent, by idempotency key: an activity retry never sends twice. */
 const sentEmailSchema = new Schema({
   _id: { type: String, required: true },
