@@ -8,7 +8,7 @@ import { AccountModel, SessionModel } from '../models/account';
 import { expireAt } from '../models/expiry';
 import { passwordProblems } from '../domain/password-policy';
 import type { Principal } from '../domain/approval-routing';
-import { hashPassword, normaliseAnswer, randomToken, tokenHash, verifyPassword, type SecretKeys } from '../security/secrets';
+import { hashPassword, needsRehash, normaliseAnswer, randomToken, tokenHash, verifyPassword, type SecretKeys } from '../security/secrets';
 import { AUTHENTICATION_QUESTIONS, MIN_ANSWERS } from './questions';
 
 export const MAX_FAILED_LOGINS = 5;
@@ -92,7 +92,9 @@ export function createAccountService(opts: { sessionTtlMs: number; keys: SecretK
       await failedLogin('TEMPORARY_PASSWORD_EXPIRED');
       throw new AccountError('UNAUTHORIZED', 'the temporary password has expired: contact your Help Desk');
     }
-    await AccountModel.updateOne({ _id: account._id }, { $set: { failedLogins: 0 }, $unset: { lockedUntil: 1 } });
+    // A hash made with older parameters (scrypt) is replaced now that the password is at hand.
+    const rehashed = needsRehash(account.passwordHash) ? { passwordHash: await hashPassword(password) } : {};
+    await AccountModel.updateOne({ _id: account._id }, { $set: { failedLogins: 0, ...rehashed }, $unset: { lockedUntil: 1 } });
     const token = randomToken();
     const expiresAt = new Date(Date.now() + opts.sessionTtlMs);
     const sessionId = tokenHash(opts.keys, token);
@@ -190,7 +192,8 @@ export function createAccountService(opts: { sessionTtlMs: number; keys: SecretK
   }): Promise<void> {
     const userId = account.userId.toUpperCase();
     const existing = await AccountModel.findById(userId);
-    if (existing?.passwordHash && (await verifyPassword(account.password, existing.passwordHash))) return;
+    const current = existing?.passwordHash;
+    if (current && !needsRehash(current) && (await verifyPassword(account.password, current))) return;
     await AccountModel.updateOne(
       { _id: userId },
       {

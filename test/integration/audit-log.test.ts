@@ -14,7 +14,7 @@ import { startFerretDb, type RunningFerretDb } from '../../infra/ferretdb';
 import { AccountModel, SessionModel } from '../../models/account';
 import { AuditEventModel, AuditHeadModel } from '../../models/audit-event';
 import { connectDatabase, disconnectDatabase } from '../../models/connect';
-import { hashPassword, keysFromBase64 } from '../../security/secrets';
+import { hashPassword, hashWithScrypt, keysFromBase64, verifyPassword } from '../../security/secrets';
 import { loadConfig } from '../../config';
 
 const repoRoot = resolve(__dirname, '..', '..');
@@ -174,6 +174,31 @@ describe('the audit log', () => {
     // The next append puts it back.
     await appendEntries(3);
     expect((await verifyAuditChain()).ok).toBe(true);
+  });
+});
+
+describe('password hashes', () => {
+  it('a password kept as an scrypt hash still logs in, and is stored again as argon2id', async () => {
+    const accounts = createAccountService({ sessionTtlMs: 60_000, keys: keysFromBase64(loadConfig({}).hashKey, loadConfig({}).fieldKey) });
+    const password = 'Older-Scheme-Passw0rd';
+    await AccountModel.deleteMany({ userId: 'RHSH0001' });
+    await AccountModel.create({
+      userId: 'RHSH0001',
+      email: 'rhsh0001@example.test',
+      firstName: 'Rory',
+      lastName: 'Hash',
+      passwordHash: await hashWithScrypt(password),
+      passwordIsTemporary: false,
+      roles: [{ role: 'END_USER' }],
+    });
+    await expect(accounts.login('RHSH0001', 'Wrong-Guess-Passw0rd')).rejects.toThrow();
+    expect((await AccountModel.findById('RHSH0001').lean())!.passwordHash).toMatch(/^scrypt\$/);
+    await accounts.login('RHSH0001', password);
+    const stored = (await AccountModel.findById('RHSH0001').lean())!.passwordHash!;
+    expect(stored).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(await verifyPassword(password, stored)).toBe(true);
+    // And the next login goes on working with the new hash.
+    expect((await accounts.login('rhsh0001', password)).token).toEqual(expect.any(String));
   });
 });
 
