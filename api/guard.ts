@@ -19,14 +19,25 @@ export interface GuardDeps {
   keys: SecretKeys;
 }
 
+/** The registration an applicant's request read to check its token, kept for the route (one read, not two). */
+const readForRequest = new WeakMap<Request, { view?: unknown }>();
+
+/** What the guard read of the registration in the path, if it read it. */
+export function storedRegistrationOf(req: Request): { view?: unknown } | undefined {
+  return readForRequest.get(req);
+}
+
 /**
- * The stored hash of a registration's applicant token: one read by `_id` of the read model. A
- * registration whose workflow has not yet recorded it (the first instant after its start) is
- * asked through a Temporal query.
+ * The stored hash of a registration's applicant token: one read by `_id` of the read model (its
+ * view comes along for the route). A registration whose workflow has not yet recorded it (the
+ * first instant after its start) is asked through a Temporal query.
  */
-async function applicantTokenHashOf(registrationId: string, temporal: Client): Promise<string | undefined> {
-  const stored = await RegistrationModel.findById(registrationId, { applicantTokenHash: 1 }).lean();
-  if (stored) return stored.applicantTokenHash;
+async function applicantTokenHashOf(req: Request, registrationId: string, temporal: Client): Promise<string | undefined> {
+  const stored = await RegistrationModel.findById(registrationId, { applicantTokenHash: 1, view: 1 }).lean();
+  if (stored) {
+    readForRequest.set(req, stored);
+    return stored.applicantTokenHash;
+  }
   return temporal.workflow
     .getHandle(workflowIdFor(registrationId))
     .query(applicantTokenHashQuery)
@@ -39,14 +50,15 @@ async function applicantTokenHashOf(registrationId: string, temporal: Client): P
 async function resolveCaller(req: Request, action: Action, deps: GuardDeps): Promise<Caller> {
   const token = presentedToken(req);
   if (token === undefined) return { kind: 'ANONYMOUS' };
-  const session = await deps.accounts.sessionFor(token);
-  if (session) return { kind: 'ACCOUNT', ...session };
+  // An applicant following their registration is the common case: their token is checked first.
   if (action === 'registration:follow' && req.params.id !== undefined) {
     const registrationId = parse(registrationIdSchema, req.params.id, 'registration id', 'id');
     // A token for a registration that does not exist opens nothing: 401, as for a wrong token.
-    const expected = await applicantTokenHashOf(registrationId, deps.temporal);
+    const expected = await applicantTokenHashOf(req, registrationId, deps.temporal);
     if (expected !== undefined && sameHash(expected, tokenHash(deps.keys, token))) return { kind: 'APPLICANT', registrationId };
   }
+  const session = await deps.accounts.sessionFor(token);
+  if (session) return { kind: 'ACCOUNT', ...session };
   return { kind: 'ANONYMOUS' };
 }
 

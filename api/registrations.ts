@@ -23,7 +23,7 @@ import type { RateRuleName, RateRules } from '../domain/abuse-limits';
 import { noBody } from './empty-input';
 import { registrationViewSchema } from './read-models';
 import { currentApprovalDeadlines, type ApprovalDeadlines } from './deadline-routes';
-import { accountOf, guard, type GuardDeps } from './guard';
+import { accountOf, guard, storedRegistrationOf, type GuardDeps } from './guard';
 import { byAddress, byBodyField, byPathId, rateLimit } from './rate-limit';
 import { HttpProblem, parse } from './problem';
 import { refusalsAsProblems, sendUpdate } from './temporal-refusals';
@@ -97,7 +97,7 @@ export function registrationRoutes(
 
   /** The public view from the read model (one read by `_id`); the workflow itself until it has written one. */
   async function viewOf(req: Request): Promise<RegistrationView> {
-    const stored = await RegistrationModel.findById(String(req.params.id), { view: 1 }).lean();
+    const stored = storedRegistrationOf(req) ?? (await RegistrationModel.findById(String(req.params.id), { view: 1 }).lean());
     if (stored?.view) return registrationViewSchema.parse(stored.view);
     return refusalsAsProblems(() => handleOf(req).query(registrationViewQuery));
   }
