@@ -144,30 +144,44 @@ async function advanceHead(entry: ChainEnd): Promise<void> {
 const COLLISIONS_BEFORE_REPAIR = 3;
 
 /**
+ * The end of the chain as this process last appended it. Appends from one process run one at a
+ * time (`appending`), so within a process they never race for a seq, and the next append needs
+ * no read to know where the chain ends; another process appending meanwhile makes the next
+ * insert collide, and the head is read again.
+ */
+let knownEnd: ChainEnd | undefined;
+let appending: Promise<unknown> = Promise.resolve();
+
+/** Forget the chain's end known in process: after the log was emptied or restored from a copy. */
+export function forgetKnownChainEnd(): void {
+  knownEnd = undefined;
+}
+
+/**
  * Appends an event under an idempotency key and returns its entry; if the key was appended
  * before (a retried activity), returns that entry and appends nothing.
  *
- * The cost does not grow with the chain: the entry is stored with `_id` = its key (the
- * idempotency check is one read by `_id`) and the chain's end is read from the head document.
- * The head moves just after each insert, so a collision on `seq` normally means another
- * appender is a step ahead; only when the head stays put through several collisions (an
- * appender died between its entry and the head) are the entries read to find the real end.
+ * The cost does not grow with the chain: the entry is stored with `_id` = its key, so a repeated
+ * key collides on insert (then it is read by `_id`), and the chain's end is known in process or
+ * read from the head document. Usually an append is one insert and one head update. Only when
+ * the head stays put through several collisions (an appender died between its entry and the
+ * head) are the entries read to find the real end.
  */
-export async function appendAudit(key: string, event: AuditEventInput): Promise<AuditEntry> {
+export function appendAudit(key: string, event: AuditEventInput): Promise<AuditEntry> {
+  const result = appending.then(() => appendNow(key, event));
+  appending = result.catch(() => undefined);
+  return result;
+}
+
+async function appendNow(key: string, event: AuditEventInput): Promise<AuditEntry> {
   // The unique index on `seq` is what keeps the chain from forking: make sure it exists (once).
   await AuditEventModel.init();
-  const existing = await entryWithKey(key);
-  if (existing) {
-    // An earlier attempt may have stopped between the entry and the head.
-    await advanceHead(existing);
-    return existing;
-  }
   // Stored exactly as it is hashed: plain JSON values, keys in canonical order.
   const data = event.data === undefined ? undefined : (JSON.parse(canonicalJson(event.data)) as unknown);
   let stuckAt: number | undefined;
   let collisions = 0;
   for (let attempt = 1; ; attempt++) {
-    let end = await recordedEnd();
+    let end = knownEnd ?? (await recordedEnd());
     if (end === null || (stuckAt === end.seq && collisions >= COLLISIONS_BEFORE_REPAIR)) {
       end = (await lastEntry()) ?? end;
       if (end) await advanceHead(end);
@@ -186,15 +200,18 @@ export async function appendAudit(key: string, event: AuditEventInput): Promise<
     const entry: AuditEntry = { ...content, hash: auditEntryHash(content) };
     try {
       await AuditEventModel.create({ _id: key, ...entry });
+      knownEnd = { seq: entry.seq, hash: entry.hash };
       await advanceHead(entry);
       return entry;
     } catch (err) {
+      knownEnd = undefined;
       if (!isDuplicateKey(err)) throw err;
-      // Either the same key won meanwhile (return its entry) or another event took this seq.
-      const raced = await entryWithKey(key);
-      if (raced) {
-        await advanceHead(raced);
-        return raced;
+      // Either this key was appended before (a retry: return its entry) or another process took this seq.
+      const existing = await entryWithKey(key);
+      if (existing) {
+        // An earlier attempt may have stopped between the entry and the head.
+        await advanceHead(existing);
+        return existing;
       }
       if (attempt >= MAX_APPEND_ATTEMPTS)
         throw new Error(`audit: could not append ${event.kind} after ${MAX_APPEND_ATTEMPTS} attempts (contention for seq)`);

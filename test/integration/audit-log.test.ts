@@ -9,7 +9,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAccountService } from '../../accounts/account-service';
-import { GENESIS_HASH, appendAudit, auditEntryHash, canonicalJson, verifyAuditChain, type AuditEntry } from '../../audit/audit-log';
+import {
+  GENESIS_HASH,
+  appendAudit,
+  auditEntryHash,
+  forgetKnownChainEnd,
+  canonicalJson,
+  verifyAuditChain,
+  type AuditEntry,
+} from '../../audit/audit-log';
 import { startFerretDb, type RunningFerretDb } from '../../infra/ferretdb';
 import { AccountModel, SessionModel } from '../../models/account';
 import { AuditEventModel, AuditHeadModel } from '../../models/audit-event';
@@ -35,6 +43,7 @@ afterAll(async () => {
 beforeEach(async () => {
   await AuditEventModel.deleteMany({});
   await AuditHeadModel.deleteMany({});
+  forgetKnownChainEnd();
 });
 
 async function appendEntries(count: number): Promise<AuditEntry[]> {
@@ -119,12 +128,25 @@ describe('the audit log', () => {
     const head = await AuditHeadModel.findById('head').lean();
     await appendAudit('stopped-before-head', { kind: 'STATUS_CHANGED' });
     await AuditHeadModel.updateOne({ _id: 'head' }, { $set: { seq: head!.seq, hash: head!.hash } });
+    forgetKnownChainEnd(); // as a process started after the stop knows nothing of the chain
     const next = await appendAudit('after-the-stop', { kind: 'STATUS_CHANGED' });
     expect(next.seq).toBe(5);
     expect(await AuditHeadModel.findById('head').lean()).toMatchObject({ seq: 5, hash: next.hash });
     expect(await verifyAuditChain()).toEqual({ ok: true, entries: 5, problems: [] });
     // Each entry is stored under its idempotency key.
     expect(await AuditEventModel.findById('after-the-stop').lean()).toMatchObject({ seq: 5, key: 'after-the-stop' });
+  });
+
+  it('an append after another process appended collides once, reads the head and links after it', async () => {
+    const [first] = await appendEntries(1);
+    // Another process appends entry 2 (this one's known end is still entry 1).
+    const content = { seq: 2, key: 'other-process', at: new Date(), kind: 'LOGIN_SUCCEEDED', prevHash: first!.hash };
+    const other = { ...content, hash: auditEntryHash(content) };
+    await AuditEventModel.create({ _id: other.key, ...other });
+    await AuditHeadModel.updateOne({ _id: 'head' }, { $set: { seq: 2, hash: other.hash } });
+    const next = await appendAudit('this-process', { kind: 'STATUS_CHANGED' });
+    expect(next).toMatchObject({ seq: 3, prevHash: other.hash });
+    expect(await verifyAuditChain()).toEqual({ ok: true, entries: 3, problems: [] });
   });
 
   it('keeps data exactly as hashed: empty objects, dates and undefined members', async () => {
