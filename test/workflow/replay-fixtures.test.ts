@@ -5,18 +5,22 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { DeterminismViolationError } from '@temporalio/workflow';
 import { temporal as proto } from '@temporalio/proto';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config';
 import { dataConverterFor } from '../../infra/temporal-connection';
 
 const FIXTURES = join(__dirname, '../fixtures/histories');
 const fixtures = readdirSync(FIXTURES).filter((name) => name.endsWith('.binpb'));
-const replayOptions = {
-  workflowsPath: join(__dirname, '../../workflows/index.ts'),
-  dataConverter: dataConverterFor(loadConfig({}).payloadKeys),
-};
+const dataConverter = dataConverterFor(loadConfig({}).payloadKeys);
+let workflowBundle: WorkflowBundle;
+
+// The workflow code is bundled once for every replay of this file.
+beforeAll(async () => {
+  workflowBundle = await bundleWorkflowCode({ workflowsPath: join(__dirname, '../../workflows/index.ts') });
+});
 
 describe('recorded histories replay against the current workflow code', () => {
   it('has fixtures to replay', () => {
@@ -25,6 +29,15 @@ describe('recorded histories replay against the current workflow code', () => {
 
   it.each(fixtures)('%s', async (name) => {
     const history = proto.api.history.v1.History.decode(readFileSync(join(FIXTURES, name)));
-    await Worker.runReplayHistory(replayOptions, history, name);
+    await Worker.runReplayHistory({ workflowBundle, dataConverter }, history, name);
+  });
+
+  it('a workflow changed without patched() fails to replay them', async () => {
+    const changed = await bundleWorkflowCode({ workflowsPath: join(__dirname, '../fixtures/changed-workflow/index.ts') });
+    const name = fixtures.find((f) => f.includes('provisioned'))!;
+    const history = proto.api.history.v1.History.decode(readFileSync(join(FIXTURES, name)));
+    await expect(Worker.runReplayHistory({ workflowBundle: changed, dataConverter }, history, name)).rejects.toThrow(
+      DeterminismViolationError,
+    );
   });
 });
