@@ -55,6 +55,12 @@ async function auditAccount(
   await appendAudit(`${kind}:${userId}:${randomUUID()}`, { kind, ...event });
 }
 
+/** Whether a password is one of those stored hashes (argon2id, scrypt, or a temporary password's keyed hash). */
+async function matchesAny(password: string, hashes: readonly string[], keys: SecretKeys): Promise<boolean> {
+  for (const hash of hashes) if (await verifyPassword(password, hash, keys)) return true;
+  return false;
+}
+
 export function createAccountService(opts: { sessionTtlMs: number; keys: SecretKeys }) {
   async function login(
     userId: string,
@@ -76,7 +82,7 @@ export function createAccountService(opts: { sessionTtlMs: number; keys: SecretK
       await failedLogin('LOCKED');
       throw new AccountError('UNAUTHORIZED', 'the account is locked for a while after repeated failed logins');
     }
-    if (!(await verifyPassword(password, account.passwordHash))) {
+    if (!(await verifyPassword(password, account.passwordHash, opts.keys))) {
       const failed = account.failedLogins + 1;
       const lockedUntil = failed >= MAX_FAILED_LOGINS ? new Date(Date.now() + LOCKOUT_MS) : undefined;
       await AccountModel.updateOne(
@@ -138,15 +144,12 @@ export function createAccountService(opts: { sessionTtlMs: number; keys: SecretK
 
   async function changePassword(userId: string, currentPassword: string, newPassword: string): Promise<void> {
     const account = await AccountModel.findById(userId);
-    if (!account?.passwordHash || !(await verifyPassword(currentPassword, account.passwordHash)))
+    if (!account?.passwordHash || !(await verifyPassword(currentPassword, account.passwordHash, opts.keys)))
       throw new AccountError('INVALID', 'the current password is not correct', [{ path: 'currentPassword', message: 'is not correct' }]);
     const problems = passwordProblems(newPassword, account);
-    for (const previous of [account.passwordHash, ...account.previousPasswordHashes]) {
-      if (await verifyPassword(newPassword, previous)) {
-        problems.push(`must not be one of your last ${PASSWORD_HISTORY} passwords`);
-        break;
-      }
-    }
+    // The current password was just checked: the new one is compared with it as typed, then with the hashes of the ones before.
+    const reused = newPassword === currentPassword || (await matchesAny(newPassword, account.previousPasswordHashes, opts.keys));
+    if (reused) problems.push(`must not be one of your last ${PASSWORD_HISTORY} passwords`);
     if (problems.length > 0)
       throw new AccountError(
         'INVALID',

@@ -11,7 +11,7 @@ import { AccountModel, PersonModel } from '../models/account';
 import { isDuplicateKey } from '../models/errors';
 import { OrganizationModel, UserGroupModel } from '../models/organization';
 import { RegistrationModel, type RegistrationRecord } from '../models/registration';
-import { hashPassword, temporaryPassword } from '../security/secrets';
+import { hashTemporaryPassword, temporaryPassword, type SecretKeys } from '../security/secrets';
 import { audit } from './audit';
 import * as emails from './emails';
 import type { Mailer } from './mailer';
@@ -82,6 +82,7 @@ async function accountFor(registration: RegistrationRecord & { _id: string }, gr
 async function sendCredentials(
   account: { _id: string; userId: string; email: string; userIdEmailSentAt?: Date | null; passwordEmailSentAt?: Date | null },
   mailer: Mailer,
+  keys: SecretKeys,
 ) {
   if (!account.userIdEmailSentAt) {
     await mailer.send(emails.userIdEnclosed(account.email, account.userId));
@@ -94,7 +95,7 @@ async function sendCredentials(
       { _id: account._id },
       {
         $set: {
-          passwordHash: await hashPassword(password),
+          passwordHash: hashTemporaryPassword(keys, password),
           passwordIsTemporary: true,
           temporaryPasswordExpiresAt: new Date(Date.now() + TEMPORARY_PASSWORD_TTL_MS),
         },
@@ -122,6 +123,7 @@ async function addRole(userId: string, registrationId: string, grant: RoleGrant,
 export async function provisionAccount(
   registration: HydratedDocument<RegistrationRecord & { _id: string }>,
   mailer: Mailer,
+  keys: SecretKeys,
 ): Promise<{ userId: string }> {
   const details = registration.details as RegistrationDetails;
   const grant = await grantFor(registration, details);
@@ -132,7 +134,7 @@ export async function provisionAccount(
     // One person, one account: later self-registrations of this person are pointed to "add a role".
     if (registration.ssnHash)
       await PersonModel.updateOne({ _id: registration.ssnHash }, { $set: { userId: account.userId } }, { upsert: true });
-    await sendCredentials(account, mailer);
+    await sendCredentials(account, mailer, keys);
   }
   await RegistrationModel.updateOne({ _id: registration._id }, { $set: { userId: account.userId } });
   await audit(`${registration._id}:provisioned`, {

@@ -225,7 +225,7 @@ export function createRegistrationActivities({ keys, mailer, ssa }: ActivityDeps
     },
 
     async provisionAccount({ registrationId }: { registrationId: string }): Promise<{ userId: string }> {
-      return provision(await registration(registrationId), mailer);
+      return provision(await registration(registrationId), mailer, keys);
     },
 
     /** The route may have changed (escalation, re-routing): the approvers' queue reads it from MongoDB. */

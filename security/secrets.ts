@@ -60,13 +60,27 @@ export async function hashPassword(password: string): Promise<string> {
   return argon2Hash(password, ARGON2ID);
 }
 
-/** Whether a stored hash predates today's parameters: after a successful check, store `hashPassword` of it again. */
-export function needsRehash(stored: string): boolean {
-  return !stored.startsWith(CURRENT_PREFIX);
+const TEMPORARY_PREFIX = 'hmac$';
+
+/**
+ * A temporary password as stored: a keyed hash, as bearer tokens are. It is random (about 100
+ * bits, `temporaryPassword`) and short-lived, so a slow hash adds nothing against guessing, and
+ * a copy of the database without the hash key opens nothing; the person replaces it at the
+ * first login, with a password of their own that is hashed with argon2id.
+ */
+export function hashTemporaryPassword(keys: SecretKeys, password: string): string {
+  return `${TEMPORARY_PREFIX}${keyedHash(keys, 'temporary-password', password)}`;
 }
 
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+/** Whether a stored hash predates today's parameters: after a successful check, store `hashPassword` of it again. */
+export function needsRehash(stored: string): boolean {
+  return !stored.startsWith(CURRENT_PREFIX) && !stored.startsWith(TEMPORARY_PREFIX);
+}
+
+/** Checks a password against what is stored: argon2id, a temporary password's keyed hash, or an older scrypt hash. */
+export async function verifyPassword(password: string, stored: string, keys?: SecretKeys): Promise<boolean> {
   if (stored.startsWith('$argon2')) return argon2Verify(stored, password).catch(() => false);
+  if (stored.startsWith(TEMPORARY_PREFIX)) return keys !== undefined && sameHash(stored, hashTemporaryPassword(keys, password));
   return verifyScrypt(password, stored);
 }
 

@@ -131,7 +131,7 @@ describe('activities run twice do their work once', () => {
     expect(subjects.filter((s) => s === SUBJECTS.userId)).toHaveLength(1);
     expect(subjects.filter((s) => s === SUBJECTS.password)).toHaveLength(1);
     const account = await AccountModel.findOne({ createdByRegistrationId: registrationId }).lean();
-    expect(account!.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(account!.passwordHash).toMatch(/^hmac\$/);
     expect(account!.roles).toEqual([expect.objectContaining({ role: 'SECURITY_OFFICIAL', registrationId })]);
   });
 

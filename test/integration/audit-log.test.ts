@@ -22,7 +22,7 @@ import { startFerretDb, type RunningFerretDb } from '../../infra/ferretdb';
 import { AccountModel, SessionModel } from '../../models/account';
 import { AuditEventModel, AuditHeadModel } from '../../models/audit-event';
 import { connectDatabase, disconnectDatabase } from '../../models/connect';
-import { hashPassword, hashWithScrypt, keysFromBase64, verifyPassword } from '../../security/secrets';
+import { hashPassword, hashTemporaryPassword, hashWithScrypt, keysFromBase64, verifyPassword } from '../../security/secrets';
 import { loadConfig } from '../../config';
 
 const repoRoot = resolve(__dirname, '..', '..');
@@ -221,6 +221,32 @@ describe('password hashes', () => {
     expect(await verifyPassword(password, stored)).toBe(true);
     // And the next login goes on working with the new hash.
     expect((await accounts.login('rhsh0001', password)).token).toEqual(expect.any(String));
+  });
+});
+
+describe('password history', () => {
+  it('refuses the current password and the last ones, the temporary one included', async () => {
+    const keys = keysFromBase64(loadConfig({}).hashKey, loadConfig({}).fieldKey);
+    const accounts = createAccountService({ sessionTtlMs: 60_000, keys });
+    const temporary = 'Temporary-Issued-Passw0rd';
+    await AccountModel.deleteMany({ userId: 'HIST0001' });
+    await AccountModel.create({
+      userId: 'HIST0001',
+      email: 'hist0001@example.test',
+      firstName: 'Harley',
+      lastName: 'Story',
+      passwordHash: hashTemporaryPassword(keys, temporary),
+      passwordIsTemporary: true,
+      roles: [{ role: 'END_USER' }],
+    });
+    await expect(accounts.changePassword('HIST0001', temporary, temporary)).rejects.toThrow(/password policy/);
+    const first = 'First-Own-Secret-Passw0rd';
+    await accounts.changePassword('HIST0001', temporary, first);
+    await expect(accounts.changePassword('HIST0001', first, temporary)).rejects.toThrow(/password policy/);
+    const second = 'Second-Own-Secret-Passw0rd';
+    await accounts.changePassword('HIST0001', first, second);
+    await expect(accounts.changePassword('HIST0001', second, first)).rejects.toThrow(/password policy/);
+    expect((await accounts.login('HIST0001', second)).token).toEqual(expect.any(String));
   });
 });
 
