@@ -18,6 +18,8 @@ const envSchema = z.object({
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('registrations'),
+  /** Workflows the worker keeps in memory between their tasks; others are replayed from history when an event comes. */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
   MONGODB_URI: z.string().default('mongodb://127.0.0.1:27017/iacs'),
   SMTP_HOST: z.string().default('127.0.0.1'),
   SMTP_PORT: z.coerce.number().int().default(1025),
@@ -61,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   return {
     production,
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
+    worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS },
     mongodbUri: e.MONGODB_URI,
     smtp: { host: e.SMTP_HOST, port: e.SMTP_PORT, from: e.MAIL_FROM },
     ssaEndpoint: e.SSA_ENDPOINT,

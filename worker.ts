@@ -30,6 +30,9 @@ export async function createWorker(config: Config): Promise<{ worker: Worker; cl
     workflowsPath: join(__dirname, 'workflows', 'index.ts'),
     activities,
     dataConverter: dataConverterFor(config.payloadKeys),
+    // Set on purpose: a waiting request needs no memory, and its history replays in milliseconds
+    // when its next event comes; without it the SDK sizes the cache from the heap limit (thousands).
+    maxCachedWorkflows: config.worker.maxCachedWorkflows,
   });
   return {
     worker,

@@ -252,7 +252,7 @@ async function main(): Promise<number> {
         children: descendants(),
         temporal: { address: config.temporal.address, persistence: 'SQLite file (persistTemporal: true, as make start)' },
       },
-      worker: workerCache(),
+      worker: workerCache(config),
       setup: { seconds: round(setupSeconds), organizationId, userGroupId, soUserId: soAccount.userId, ugaUserId: ugaAccount.userId },
       warmup: { registrations: options.warmup, seconds: round(warmSeconds) },
       flow: {
@@ -554,25 +554,12 @@ async function parkedMode(
   };
 }
 
-/** The worker's workflow cache: worker.ts's maxCachedWorkflows, or the SDK default it falls back to in this process. */
-function workerCache() {
-  const heapLimitMb = getHeapStatistics().heap_size_limit / 1024 / 1024;
-  const sdkDefault = Math.max(Math.floor((Math.max(heapLimitMb - 200, 0) * 600) / 1024), 10);
-  let configured: number | undefined;
-  try {
-    const source = readFileSync(join(__dirname, '..', 'worker.ts'), 'utf8');
-    const match = /maxCachedWorkflows\s*:\s*([\d_]+)/.exec(source);
-    if (match) configured = Number(match[1]!.replace(/_/g, ''));
-  } catch {
-    // worker.ts unreadable: report the default
-  }
+/** The worker's workflow cache, as configured (config.ts WORKER_MAX_CACHED_WORKFLOWS, given to the worker by worker.ts). */
+function workerCache(config: LocalStack['config']) {
   return {
-    maxCachedWorkflows: configured ?? sdkDefault,
-    source:
-      configured === undefined
-        ? 'SDK default (worker.ts sets none): max(floor((heapLimitMb - 200) * 600 / 1024), 10), reuseV8Context'
-        : 'worker.ts',
-    heapLimitMb: Math.round(heapLimitMb),
+    maxCachedWorkflows: config.worker.maxCachedWorkflows,
+    source: 'config WORKER_MAX_CACHED_WORKFLOWS (worker.ts)',
+    heapLimitMb: Math.round(getHeapStatistics().heap_size_limit / 1024 / 1024),
   };
 }
 
