@@ -139,16 +139,19 @@ export function createRegistrationActivities({ keys, mailer, ssa }: ActivityDeps
       route,
       decidedBy,
       statusChanged,
+      routeChanged = true,
     }: {
       view: RegistrationView;
       route?: ApprovalRoute;
       decidedBy?: string;
       statusChanged: boolean;
+      /** Whether the route differs from the one last written: the approver queue follows status and route only. */
+      routeChanged?: boolean;
     }): Promise<void> {
       const { id, status, history, trackingNumber, reason } = view;
       const fields = { view, status, history, trackingNumber, reason, decidedBy, ...(route && { route }) };
       await RegistrationModel.updateOne({ _id: id }, { $set: { ...fields, ...(statusChanged && submittedAt(status, history)) } });
-      await syncApprovalQueue(id, status, statusChanged, history);
+      if (statusChanged || routeChanged) await syncApprovalQueue(id, status, statusChanged, history);
       if (statusChanged) await auditStatusChange(id, { status, history, reason, decidedBy });
     },
 
@@ -207,11 +210,14 @@ export function createRegistrationActivities({ keys, mailer, ssa }: ActivityDeps
       role,
       email,
       details,
+      acknowledge = true,
     }: {
       registrationId: string;
       role: RegistrationRole;
       email: string;
       details: RegistrationDetails;
+      /** Send the acknowledgement email here (workflows from before the read-model patch) or not (`acknowledgeSubmission` after the answer). */
+      acknowledge?: boolean;
     }): Promise<{ trackingNumber: string; route: ApprovalRoute }> {
       const current = await registration(registrationId);
       const route = approvalRouteFor({ role, organizationId: details.organizationId, userGroupId: details.userGroupId });
@@ -220,8 +226,21 @@ export function createRegistrationActivities({ keys, mailer, ssa }: ActivityDeps
         { _id: registrationId },
         { $set: { trackingNumber, route, details, submittedAt: current.submittedAt ?? new Date() } },
       );
-      await mailer.sendOnce(`submitted:${registrationId}`, emails.submitted(email, trackingNumber));
+      if (acknowledge) await mailer.sendOnce(`submitted:${registrationId}`, emails.submitted(email, trackingNumber));
       return { trackingNumber, route };
+    },
+
+    /** The acknowledgement with the tracking number (the same ledger key as before, so it goes once). */
+    async acknowledgeSubmission({
+      registrationId,
+      email,
+      trackingNumber,
+    }: {
+      registrationId: string;
+      email: string;
+      trackingNumber: string;
+    }) {
+      await mailer.sendOnce(`submitted:${registrationId}`, emails.submitted(email, trackingNumber));
     },
 
     async provisionAccount({ registrationId }: { registrationId: string }): Promise<{ userId: string }> {

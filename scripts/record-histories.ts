@@ -47,7 +47,9 @@ async function main(label: string): Promise<void> {
     paths['cancelled-awaiting-details'] = cancelled.id;
 
     for (const [name, id] of Object.entries(paths)) {
-      const history = await temporal.workflow.getHandle(workflowIdFor(id)).fetchHistory();
+      const handle = temporal.workflow.getHandle(workflowIdFor(id));
+      await handle.result(); // the whole history, up to the workflow's end
+      const history = await handle.fetchHistory();
       writeFileSync(join(out, `${label}-${name}.binpb`), proto.api.history.v1.History.encode(history).finish());
       console.warn(`recorded ${label}-${name} (${history.events?.length ?? 0} events)`);
     }

@@ -49,6 +49,10 @@ export function approvalClock(options: ApprovalClockOptions) {
         if (!interrupted) await options.reached(next.kind);
       }
     },
+    /** Counts from `startedAt` (for the view) before `run` arms the first timer; a later call changes nothing. */
+    countFrom(startedAt: Date): void {
+      submittedAt ??= startedAt;
+    },
     /** A new policy: deadlines are recounted from the same submission, and the timer re-armed. */
     changePolicy(next: DeadlinePolicy): void {
       policy = next;

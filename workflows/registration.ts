@@ -56,7 +56,7 @@ const shortWork = {
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 } as const;
 const remote = proxyActivities<Activities>(shortWork);
-const { recordStatus, notifyApplicant, notifyApprovers } = remote;
+const { recordStatus, notifyApplicant, notifyApprovers, acknowledgeSubmission } = remote;
 /**
  * Short database work that a message's answer waits for runs as local activities: in the worker,
  * within the workflow task, with no round trip through the Temporal server.
@@ -132,15 +132,19 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
     return true;
   }
 
-  /** The view last written to the read model, to write only what changed. */
+  /** The view and route last written to the read model, to write only what changed. */
   let written = '';
+  let writtenRoute = '';
   async function writeView(statusChanged: boolean): Promise<void> {
     const current = view();
     const json = JSON.stringify(current);
-    if (json === written && !statusChanged) return;
-    written = json;
     const { route, decidedBy } = snapshot.context;
-    await local.recordView({ view: current, route, decidedBy, statusChanged });
+    const routeJson = JSON.stringify(route ?? null);
+    if (json === written && routeJson === writtenRoute && !statusChanged) return;
+    const routeChanged = routeJson !== writtenRoute;
+    written = json;
+    writtenRoute = routeJson;
+    await local.recordView({ view: current, route, decidedBy, statusChanged, routeChanged });
   }
 
   /** Work that the answer to the current message does not wait for: next in line, after it. */
@@ -177,7 +181,11 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
     const isTimer = (a: ChartAction) => a.type === 'xstate.raise' || a.type === 'xstate.cancel';
     if (!readModel && statusChanged) await persistStatus();
     for (const action of actions.filter(isTimer)) await perform(action);
-    if (readModel) await writeView(statusChanged);
+    if (readModel) {
+      // A request that now waits shows its deadlines at once: the clock counts from the AWAITING_APPROVAL instant.
+      if (status() === 'AWAITING_APPROVAL') clock.countFrom(new Date(history.at(-1)!.at));
+      await writeView(statusChanged);
+    }
     for (const action of actions.filter((a) => !isTimer(a))) await perform(action);
   }
 
@@ -224,12 +232,14 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
           role: input.role,
           email: input.email,
           details: snapshot.context.details!,
+          // From the read-model patch on, the acknowledgement email goes after the answer.
+          acknowledge: !readModel,
         });
         await step({ type: 'SUBMISSION_RECORDED', ...recorded });
         // The approval clock starts at the AWAITING_APPROVAL instant of the history (MongoDB stores the same one).
         inBackground('deadlines', () => clock.run(new Date(history.at(-1)!.at)));
-        // The read model shows the deadlines the clock now counts.
-        if (readModel) await writeView(false);
+        if (readModel)
+          void afterAnswer(() => acknowledgeSubmission({ registrationId, email: input.email, trackingNumber: recorded.trackingNumber }));
         return;
       }
       case 'notifyApprovers': {
