@@ -22,9 +22,28 @@ export const byBodyField =
     return typeof value === 'string' ? value.trim().toLowerCase() : undefined;
   };
 
+/** The hits of one counter in flight in this process, chained so that they reach the database one at a time. */
+const inFlight = new Map<string, Promise<unknown>>();
+
 /**
- * Counts one more hit; two first hits racing on the upsert collide (11000) and the loser counts
- * again. The hit that creates a counter schedules its removal (models/expiry.ts: no scan).
+ * Counts one more hit. Hits on one counter from this process go one at a time: FerretDB runs
+ * `$inc` as read-modify-write without a lock, so hits at once would be lost and a burst of
+ * parallel requests would slip under the limit (MongoDB's `$inc` is atomic across processes).
+ */
+function countHit(_id: string, expiresAt: Date): Promise<number> {
+  const previous = inFlight.get(_id) ?? Promise.resolve();
+  const hit = previous.then(() => increment(_id, expiresAt));
+  const settled = hit.catch(() => undefined);
+  inFlight.set(_id, settled);
+  void settled.then(() => {
+    if (inFlight.get(_id) === settled) inFlight.delete(_id);
+  });
+  return hit;
+}
+
+/**
+ * Two first hits racing on the upsert collide (11000) and the loser counts again. The hit that
+ * creates a counter schedules its removal (models/expiry.ts: no scan).
  */
 async function increment(_id: string, expiresAt: Date, attempts = 5): Promise<number> {
   try {
@@ -50,7 +69,7 @@ export function rateLimit(rules: RateRules, name: RateRuleName, subjectOf: Subje
     const windowStart = now - (now % rule.windowMs);
     // Subjects may be emails or user IDs: only a digest of them is stored.
     const digest = createHash('sha256').update(subject).digest('base64url').slice(0, 22);
-    const count = await increment(`${name}:${digest}:${windowStart}`, new Date(windowStart + rule.windowMs));
+    const count = await countHit(`${name}:${digest}:${windowStart}`, new Date(windowStart + rule.windowMs));
     if (count > rule.limit) {
       const retryAfter = Math.ceil((windowStart + rule.windowMs - now) / 1000);
       res.set('retry-after', String(retryAfter));

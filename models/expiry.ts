@@ -7,6 +7,7 @@
  */
 import { Schema, model } from 'mongoose';
 import { log } from '../infra/logger';
+import { isDuplicateKey } from './errors';
 import { RateCounterModel } from './rate-limit';
 import { SessionModel } from './account';
 
@@ -35,9 +36,38 @@ const CURSOR_ID = 'cursor';
 
 const minuteOf = (at: number) => Math.floor(at / BUCKET_MS);
 
-/** Notes that the document `id` of `kind` expires at `at` (one upsert by `_id`). */
-export async function expireAt(kind: ExpiringKind, id: string, at: Date): Promise<void> {
-  await ExpiryBucketModel.updateOne({ _id: String(minuteOf(at.getTime())) }, { $addToSet: { ids: `${kind}|${id}` } }, { upsert: true });
+/** Entries waiting to be added to their buckets, by bucket `_id`. */
+const pending = new Map<string, string[]>();
+let flushed: Promise<void> = Promise.resolve();
+
+/**
+ * Notes that the document `id` of `kind` expires at `at`. The entries of one process are added
+ * one batch at a time (one `$addToSet` with `$each` per bucket): FerretDB runs an update as
+ * read-modify-write without a lock, so two updates of one bucket at once would lose entries
+ * (20 at once kept 3). Two first batches of one minute from two processes both try to insert
+ * its bucket; the one that collides (11000) adds itself to the bucket the other created.
+ */
+export function expireAt(kind: ExpiringKind, id: string, at: Date): Promise<void> {
+  const bucket = String(minuteOf(at.getTime()));
+  pending.set(bucket, [...(pending.get(bucket) ?? []), `${kind}|${id}`]);
+  const flush = flushed.then(flushPending);
+  flushed = flush.catch(() => undefined);
+  return flush;
+}
+
+async function flushPending(): Promise<void> {
+  const batch = [...pending.entries()];
+  pending.clear();
+  for (const [bucket, ids] of batch) await addToBucket(bucket, ids);
+}
+
+async function addToBucket(bucket: string, ids: string[], attempts = 3): Promise<void> {
+  try {
+    await ExpiryBucketModel.updateOne({ _id: bucket }, { $addToSet: { ids: { $each: ids } } }, { upsert: true });
+  } catch (err) {
+    if (!isDuplicateKey(err) || attempts <= 1) throw err;
+    await addToBucket(bucket, ids, attempts - 1);
+  }
 }
 
 /**

@@ -265,4 +265,14 @@ describe('concurrent requests at the start of a window', () => {
     }
     expect(statuses.filter((s) => s !== 401 && s !== 429)).toEqual([]);
   });
+
+  it('hits at once are all counted: a burst of logins for one user ID, five more than the limit, lets exactly the limit through', async () => {
+    await clearOfWindowEdge();
+    const userId = `COUNT${randomUUID().slice(0, 8).toUpperCase()}`;
+    const burst = LIMITS.loginsPerUserId + 5;
+    const answers = await Promise.all(Array.from({ length: burst }, () => post('/auth/login', { userId, password: 'Not-A-Password-1' })));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(LIMITS.loginsPerUserId);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(5);
+  });
 });

@@ -43,4 +43,14 @@ describe('expiry buckets', () => {
     expect(await sweepExpired(t0 + 31 * 60_000)).toBe(1);
     expect(await SessionModel.exists({ _id: 'session-later' })).toBeNull();
   });
+
+  it('twenty first entries of one minute at once all land in its bucket', async () => {
+    const t0 = Date.UTC(2026, 11, 3, 13, 0, 0);
+    await sweepExpired(t0);
+    const at = new Date(t0 + 30_000);
+    await Promise.all(Array.from({ length: 20 }, (_, i) => SessionModel.create({ _id: `racing-${i}`, userId: 'EXPR0002', expiresAt: at })));
+    await Promise.all(Array.from({ length: 20 }, (_, i) => expireAt('session', `racing-${i}`, at)));
+    expect(await sweepExpired(t0 + 2 * 60_000)).toBe(20);
+    expect(await SessionModel.countDocuments({ userId: 'EXPR0002' })).toBe(0);
+  });
 });
