@@ -22,6 +22,8 @@ export interface BenchOptions {
   queueWaiting: number;
   /** Waiting requests created for the status reads when --queue-waiting is 0. */
   statusOpen: number;
+  /** Run the timed flow a second time on the same data and report the growth. */
+  secondBatch: boolean;
   /** GET /approvals reads per measurement. */
   queueReads: number;
   /** Untimed registrations (and baseline workflows) before timing. */
@@ -50,6 +52,7 @@ export const USAGE = `npm run bench -- --registrations N --concurrency C --out F
   --status-seconds S     how long the status readers run (default 5)
   --status-reads R       at most R status reads per measurement (default 20000)
   --queue-waiting W      create W waiting requests before timing GET /approvals (default 0)
+  --second-batch         run the timed flow again on the same data; report its rate and the growth
   --status-open K        when W is 0: K waiting requests for the status reads (default 10; 0 = none)
   --queue-reads R        GET /approvals reads per measurement (default 20)
   --warmup K             untimed registrations and baseline workflows first (default 2)
@@ -82,6 +85,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       'status-seconds': { type: 'string' },
       'status-reads': { type: 'string' },
       'queue-waiting': { type: 'string' },
+      'second-batch': { type: 'boolean' },
       'queue-reads': { type: 'string' },
       'status-open': { type: 'string' },
       'request-timeout-ms': { type: 'string' },
@@ -105,6 +109,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     statusSeconds: int('status-seconds', values['status-seconds'], 5, 1),
     statusReads: int('status-reads', values['status-reads'], 20_000, 1),
     queueWaiting: int('queue-waiting', values['queue-waiting'], 0),
+    secondBatch: values['second-batch'] ?? false,
     statusOpen: int('status-open', values['status-open'], 10),
     queueReads: int('queue-reads', values['queue-reads'], 20, 1),
     warmup: int('warmup', values.warmup, 2),

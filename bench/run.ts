@@ -171,6 +171,34 @@ async function main(): Promise<number> {
     );
     for (const e of flow.errors.slice(0, 5)) console.error(`  failed r${e.index}: ${e.error}`);
 
+    // --- A second batch on the same data: a step whose cost grows with what is stored shows here.
+    let secondBatch: { registrationsPerSecond: number; completed: number; growth: number; steps: Record<string, Summary> } | undefined;
+    if (options.secondBatch) {
+      out(`second batch: ${options.registrations} registrations at concurrency ${options.concurrency}`);
+      const start = now();
+      const again = await runPool(
+        Array.from({ length: options.registrations }, (_, i) => `s${i}`),
+        options.concurrency,
+        completeOne,
+        deadline,
+      );
+      const finished = again.results.filter((a): a is Applicant => a !== undefined);
+      const rate = finished.length / ((now() - start) / 1000);
+      secondBatch = {
+        registrationsPerSecond: round(rate, 4),
+        completed: finished.length,
+        // The second batch's rate over the first's: 1 means no growth.
+        growth: round(rate / registrationsPerSecond, 3),
+        steps: Object.fromEntries(
+          FLOW_STEPS.map((step) => [
+            step,
+            summarize(finished.map((a) => a.timings.steps[step]).filter((v): v is number => v !== undefined)),
+          ]),
+        ),
+      };
+      out(`second batch: ${finished.length} completed → ${rate.toFixed(3)}/s (growth ${secondBatch.growth})`);
+    }
+
     out('histories: fetching each registration workflow history');
     const histories = (await runPool(done, 8, (a) => historyOf(temporalClient, WORKFLOW_ID(a.id)))).results;
     const historyByRole: Record<string, { events: number[]; bytes: number[] }> = {};
@@ -269,6 +297,7 @@ async function main(): Promise<number> {
         registrationsPerSecond: round(registrationsPerSecond, 4),
         steps: Object.fromEntries(FLOW_STEPS.map((step) => [step, summarize(stepValues(step))])),
         total: summarize(done.map((a) => a.timings.total)),
+        ...(secondBatch && { secondBatch }),
         byRole: Object.fromEntries(
           roles.map((role) => [role, { total: summarize(done.filter((a) => a.role === role).map((a) => a.timings.total)) }]),
         ),

@@ -1,24 +1,11 @@
 /** Sessions and rate-limit counters expire through minute buckets read by `_id`, on FerretDB. */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFerretDb, type RunningFerretDb } from '../../infra/ferretdb';
+import { describe, expect, it } from 'vitest';
+import { useFerretDb } from '../support/database';
 import { SessionModel } from '../../models/account';
-import { connectDatabase, disconnectDatabase } from '../../models/connect';
 import { expireAt, sweepExpired } from '../../models/expiry';
 import { RateCounterModel } from '../../models/rate-limit';
 
-let ferret: RunningFerretDb;
-beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'iacs-expiry-'));
-  ferret = await startFerretDb({ dataDir: join(dir, 'db'), logDir: dir });
-  await connectDatabase(`${ferret.uri.replace(/\/$/, '')}/iacs`);
-});
-afterAll(async () => {
-  await disconnectDatabase();
-  await ferret?.stop();
-});
+useFerretDb('expiry');
 
 describe('expiry buckets', () => {
   it('removes what expired since the last sweep, keeps what has not, and moves its cursor on', async () => {
