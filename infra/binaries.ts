@@ -5,6 +5,8 @@ import { join } from 'node:path';
 /** Versions installed by scripts/setup.sh; keep both in step. */
 export const TEMPORAL_CLI_VERSION = '1.9.1';
 export const FERRETDB_VERSION = 'v1.24.2';
+/** scripts/setup.sh builds FerretDB with lookups by _id that use its index (the `-idindex` build). */
+export const FERRETDB_BUILD = `${FERRETDB_VERSION}-idindex`;
 
 /** Where scripts/setup.sh caches the binaries (outside the repo). */
 export const cacheDir: string = process.env.IACS_CACHE || join(homedir(), '.cache', 'iacs-registration');
@@ -18,7 +20,7 @@ export const temporalTestServerPath: string =
   process.env.TEMPORAL_TEST_SERVER_PATH || join(cacheDir, `temporal-${TEMPORAL_CLI_VERSION}`, 'bin', 'temporal-test-server');
 
 /** Embedded FerretDB (MongoDB wire protocol on SQLite), built from scripts/ferretdb. */
-export const ferretDbPath: string = process.env.FERRETDB_PATH || join(cacheDir, `ferretdb-${FERRETDB_VERSION}`, 'ferretdb');
+export const ferretDbPath: string = process.env.FERRETDB_PATH || join(cacheDir, `ferretdb-${FERRETDB_BUILD}`, 'ferretdb');
 
 export const binaries = {
   temporalCli: { path: temporalCliPath, env: 'TEMPORAL_CLI_PATH' },

@@ -15,9 +15,11 @@ PYTHON="${PYTHON:-python3}"
 TEMPORAL_CLI_VERSION=1.9.1
 TEMPORAL_TEST_SERVER_VERSION=1.40.0
 FERRETDB_VERSION=v1.24.2
+# Our one-line change to FerretDB's SQLite backend (see setup_ferretdb): the build's cache name says so.
+FERRETDB_BUILD="$FERRETDB_VERSION-idindex"
 
 TEMPORAL_DIR="$CACHE/temporal-$TEMPORAL_CLI_VERSION"
-FERRETDB_DIR="$CACHE/ferretdb-$FERRETDB_VERSION"
+FERRETDB_DIR="$CACHE/ferretdb-$FERRETDB_BUILD"
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -89,10 +91,28 @@ setup_ferretdb() {
   tmp="$(mktemp "$FERRETDB_DIR/.ferretdb-tmp.XXXXXX")"
   TMP_PATHS+=("$tmp")
   log "FerretDB: building github.com/FerretDB/FerretDB@$FERRETDB_VERSION (Go module proxy) via scripts/ferretdb with $(go version | cut -d' ' -f3); takes about a minute"
-  (cd "$REPO_ROOT/scripts/ferretdb" && go build -trimpath -buildvcs=false -ldflags='-s -w' -o "$tmp" .)
+  # FerretDB 1.24's SQLite backend looks documents up by `_ferretdb_sjson->'$._id'` while it
+  # indexes `_ferretdb_sjson->"_id"`: SQLite does not see the two expressions as one, so every
+  # lookup by _id scans the table (EXPLAIN QUERY PLAN: SCAN). We build from a copy of the module
+  # whose lookup uses the indexed expression (one line, metadata.go IDColumn); the copy lives in
+  # a temporary directory, and the module itself comes from the Go module proxy as before.
+  local src patched
+  src="$(cd "$REPO_ROOT/scripts/ferretdb" && go mod download -json "github.com/FerretDB/FerretDB@$FERRETDB_VERSION" | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')"
+  patched="$(mktemp -d "$FERRETDB_DIR/.ferretdb-src.XXXXXX")"
+  TMP_PATHS+=("$patched")
+  cp -R "$src/." "$patched/"
+  chmod -R u+w "$patched"
+  local metadata="$patched/internal/backends/sqlite/metadata/metadata.go"
+  grep -q "IDColumn = DefaultColumn + \"->'\$._id'\"" "$metadata" || die "FerretDB $FERRETDB_VERSION: IDColumn is not where the patch expects it ($metadata)"
+  sed -i "s|IDColumn = DefaultColumn + \"->'\$._id'\"|IDColumn = DefaultColumn + \`->\"_id\"\`|" "$metadata"
+  grep -q 'IDColumn = DefaultColumn + `->"_id"`' "$metadata" || die "FerretDB: the IDColumn patch did not apply"
+  cp "$REPO_ROOT/scripts/ferretdb/go.mod" "$patched/iacs.mod"
+  cp "$REPO_ROOT/scripts/ferretdb/go.sum" "$patched/iacs.sum"
+  (cd "$REPO_ROOT/scripts/ferretdb" && go mod edit -modfile="$patched/iacs.mod" -replace "github.com/FerretDB/FerretDB=$patched")
+  (cd "$REPO_ROOT/scripts/ferretdb" && go build -modfile="$patched/iacs.mod" -trimpath -buildvcs=false -ldflags='-s -w' -o "$tmp" .)
   chmod 0755 "$tmp"
   mv -f "$tmp" "$bin"
-  log "FerretDB: built from Go module github.com/FerretDB/FerretDB@$FERRETDB_VERSION at $bin"
+  log "FerretDB: built from Go module github.com/FerretDB/FerretDB@$FERRETDB_VERSION (lookups by _id use its index) at $bin"
 }
 
 setup_node_modules() {
