@@ -90,6 +90,14 @@ export class Approver {
     return this.current;
   }
 
+  /** One page of the approver's queue: how many items, and the path of the next page (`Link: rel="next"`). */
+  async page(path: string): Promise<{ items: number; next?: string }> {
+    const answer = await this.call<unknown[]>('GET', path);
+    if (answer.status !== 200) throw new Error(`GET ${path} answered ${answer.status}`);
+    const next = answer.link ? /<([^>]+)>;\s*rel="next"/.exec(answer.link)?.[1] : undefined;
+    return { items: answer.body.length, ...(next && { next }) };
+  }
+
   /** Calls the API with this approver's token; on 401 logs in once more and retries. */
   async call<T>(method: string, path: string, body?: unknown) {
     const token = await this.token();

@@ -3,6 +3,8 @@
 export interface Answer<T> {
   status: number;
   body: T;
+  /** The `Link` header, where the API pages an answer. */
+  link?: string;
 }
 
 export class Http {
@@ -23,7 +25,8 @@ export class Http {
       signal: AbortSignal.timeout(this.timeoutMs),
     });
     const text = await response.text();
-    return { status: response.status, body: parseJson<T>(text, `${method} ${path} (${response.status})`) };
+    const link = response.headers.get('link') ?? undefined;
+    return { status: response.status, body: parseJson<T>(text, `${method} ${path} (${response.status})`), ...(link && { link }) };
   }
 }
 

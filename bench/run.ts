@@ -441,9 +441,9 @@ async function timeQueue(
   approver: Approver,
   reads: number,
   deadline: number,
-): Promise<{ waiting: number; reads: number } & Omit<Summary, 'count'>> {
+): Promise<{ waiting: number; pageSize: number; reads: number } & Omit<Summary, 'count'>> {
   const latencies: number[] = [];
-  let waiting = 0;
+  let pageSize = 0;
   await approver.call('GET', '/approvals'); // session and caches warm
   const stopAt = Math.min(deadline, Date.now() + 120_000);
   for (let i = 0; i < reads && Date.now() < stopAt; i++) {
@@ -451,10 +451,24 @@ async function timeQueue(
     const answer = await approver.call<unknown[]>('GET', '/approvals');
     latencies.push(now() - t0);
     if (answer.status !== 200) throw new Error(`GET /approvals answered ${answer.status}`);
-    waiting = answer.body.length;
+    pageSize = answer.body.length;
   }
+  // The first page holds at most 50: the number waiting is counted by following the pages once.
+  const waiting = await countWaiting(approver, stopAt);
   const { count: _count, ...summary } = summarize(latencies);
-  return { waiting, reads: latencies.length, ...summary };
+  return { waiting, pageSize, reads: latencies.length, ...summary };
+}
+
+/** Follows `Link: rel="next"` from the first page to the last (bounded), counting the items. */
+async function countWaiting(approver: Approver, stopAt: number): Promise<number> {
+  let path: string | undefined = '/approvals';
+  let count = 0;
+  for (let pages = 0; path && pages < 1000 && Date.now() < stopAt; pages++) {
+    const answer = await approver.page(path);
+    count += answer.items;
+    path = answer.next;
+  }
+  return count;
 }
 
 /**

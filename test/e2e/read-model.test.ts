@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../infra/local-stack';
 import { RegistrationModel } from '../../models/registration';
-import { ApiClient, contact, Journey, type Started } from '../support/api-client';
+import { ApiClient, contact, Journey, rawRequest, type Started } from '../support/api-client';
 import { startTestStack } from '../support/stack';
 
 let stack: LocalStack;
@@ -82,5 +82,36 @@ describe('the read model', () => {
     const cancel = await api.call<{ status: string }>('POST', `/registrations/${r.id}/cancel`, { token: r.token });
     expect(cancel.body.status).toBe('CANCELLED');
     expect((await readBack(r)).read.status).toBe('CANCELLED');
+  });
+});
+
+describe('the approver queue read model', () => {
+  it('pages the queue oldest first with a cursor in Link; a bad cursor or limit is 400 naming the field', async () => {
+    const helpDesk = await journey.login(stack.config.helpDesk.userId, stack.config.helpDesk.password);
+    const token = helpDesk.body.token;
+    const waiting: string[] = [];
+    for (const n of [1, 2, 3])
+      waiting.push((await journey.waitingRequest('INDIVIDUAL_PRACTITIONER', `queue.page${n}@example.test`, {})).id);
+
+    const seen: string[] = [];
+    let path: string | undefined = '/approvals?limit=2';
+    for (let pages = 0; path && pages < 10; pages++) {
+      const answer = await rawRequest(stack.apiUrl, 'GET', path, { headers: { authorization: `Bearer ${token}` } });
+      expect(answer.status).toBe(200);
+      const items = answer.json as { id: string; submittedAt: string }[];
+      expect(items.length).toBeLessThanOrEqual(2);
+      seen.push(...items.map((i) => i.id));
+      path = /<([^>]+)>;\s*rel="next"/.exec(answer.headers.get('link') ?? '')?.[1];
+    }
+    // Every waiting request once, in the order they were submitted.
+    expect(seen.filter((id) => waiting.includes(id))).toEqual(waiting);
+    expect(new Set(seen).size).toBe(seen.length);
+
+    const badCursor = await api.call<{ errors: { path: string }[] }>('GET', '/approvals?after=not-a-cursor', { token });
+    expect(badCursor.status).toBe(400);
+    expect(badCursor.body.errors.map((e) => e.path)).toEqual(['query.after']);
+    const tooMany = await api.call<{ errors: { path: string }[] }>('GET', '/approvals?limit=51', { token });
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body.errors.map((e) => e.path)).toEqual(['query.limit']);
   });
 });
