@@ -199,20 +199,25 @@ describe('the audit log', () => {
   });
 });
 
+/** A new End User account with the given stored password hash (any earlier one of that user ID removed). */
+async function endUserWithHash(userId: string, passwordHash: string, passwordIsTemporary: boolean): Promise<void> {
+  await AccountModel.deleteMany({ userId });
+  await AccountModel.create({
+    userId,
+    email: `${userId.toLowerCase()}@example.test`,
+    firstName: 'Rory',
+    lastName: 'Hash',
+    passwordHash,
+    passwordIsTemporary,
+    roles: [{ role: 'END_USER' }],
+  });
+}
+
 describe('password hashes', () => {
   it('a password kept as an scrypt hash still logs in, and is stored again as argon2id', async () => {
     const accounts = createAccountService({ sessionTtlMs: 60_000, keys: keysFromBase64(loadConfig({}).hashKey, loadConfig({}).fieldKey) });
     const password = 'Older-Scheme-Passw0rd';
-    await AccountModel.deleteMany({ userId: 'RHSH0001' });
-    await AccountModel.create({
-      userId: 'RHSH0001',
-      email: 'rhsh0001@example.test',
-      firstName: 'Rory',
-      lastName: 'Hash',
-      passwordHash: await hashWithScrypt(password),
-      passwordIsTemporary: false,
-      roles: [{ role: 'END_USER' }],
-    });
+    await endUserWithHash('RHSH0001', await hashWithScrypt(password), false);
     await expect(accounts.login('RHSH0001', 'Wrong-Guess-Passw0rd')).rejects.toThrow();
     expect((await AccountModel.findById('RHSH0001').lean())!.passwordHash).toMatch(/^scrypt\$/);
     await accounts.login('RHSH0001', password);
@@ -229,16 +234,7 @@ describe('password history', () => {
     const keys = keysFromBase64(loadConfig({}).hashKey, loadConfig({}).fieldKey);
     const accounts = createAccountService({ sessionTtlMs: 60_000, keys });
     const temporary = 'Temporary-Issued-Passw0rd';
-    await AccountModel.deleteMany({ userId: 'HIST0001' });
-    await AccountModel.create({
-      userId: 'HIST0001',
-      email: 'hist0001@example.test',
-      firstName: 'Harley',
-      lastName: 'Story',
-      passwordHash: hashTemporaryPassword(keys, temporary),
-      passwordIsTemporary: true,
-      roles: [{ role: 'END_USER' }],
-    });
+    await endUserWithHash('HIST0001', hashTemporaryPassword(keys, temporary), true);
     await expect(accounts.changePassword('HIST0001', temporary, temporary)).rejects.toThrow(/password policy/);
     const first = 'First-Own-Secret-Passw0rd';
     await accounts.changePassword('HIST0001', temporary, first);
