@@ -12,13 +12,14 @@ const MAX_ATTEMPTS = 50;
  */
 export async function issueTrackingNumber(now = new Date()): Promise<string> {
   for (let attempt = 1; ; attempt++) {
-    const counter = await CounterModel.findOneAndUpdate(
-      { _id: 'trackingNumber' },
-      { $inc: { seq: 1 } },
-      { upsert: true, returnDocument: 'after' },
-    );
-    const trackingNumber = `IACS-${now.getUTCFullYear()}-${String(counter.seq).padStart(6, '0')}`;
     try {
+      // The very first numbers issued at once race to create the counter: the losers collide (11000) and go round again.
+      const counter = await CounterModel.findOneAndUpdate(
+        { _id: 'trackingNumber' },
+        { $inc: { seq: 1 } },
+        { upsert: true, returnDocument: 'after' },
+      );
+      const trackingNumber = `IACS-${now.getUTCFullYear()}-${String(counter.seq).padStart(6, '0')}`;
       await TrackingNumberModel.create({ _id: trackingNumber, issuedAt: now });
       return trackingNumber;
     } catch (err) {
