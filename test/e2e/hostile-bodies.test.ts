@@ -138,10 +138,15 @@ const SPECIAL_KEYS = [
 ];
 const POLLUTER: Json = { polluted: true };
 
-/** A long string that no field accepts: longer than every free-text maximum, and not base64 (`<`, quotes, spaces). */
+/**
+ * A long string that no field accepts: longer than every free-text maximum (2,000) however
+ * length is counted (UTF-16 units or code points: the emoji unit has 11 units for 10 code
+ * points, so 2,100 units were only 1,910 code points, and the API accepted one), and not
+ * base64 (`<`, quotes, spaces).
+ */
 const hugeString = fc
   .tuple(
-    fc.integer({ min: 2_100, max: 40_000 }),
+    fc.integer({ min: 4_100, max: 40_000 }),
     fc.constantFrom('<script>alert(1)</script>', "' OR '1'='1' -- ", '{"$gt":""} ', 'ünïcödé 😀 '),
   )
   .map(([length, unit]) => unit.repeat(Math.ceil(length / unit.length)).slice(0, length));
