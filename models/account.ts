@@ -25,7 +25,7 @@ const applicationRoleGrantSchema = new Schema(
   { _id: false },
 );
 
-/** A person's one account for life; roles are added to it. Passwords and answers only as scrypt hashes. */
+/** A person's one account for life; roles are added to it. Passwords and answers only as argon2id hashes (older ones scrypt; a temporary password a keyed hash). */
 const accountSchema = new Schema(
   {
     /** The user ID: an account is read by `_id`, which every MongoDB-wire database serves from its index. */
