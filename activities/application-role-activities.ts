@@ -161,17 +161,20 @@ export function createApplicationRoleActivities({ mailer }: ApplicationRoleActiv
       view,
       route,
       statusChanged,
+      routeChanged = true,
     }: {
       view: ApplicationRoleView;
       route?: ApplicationRoleRoute;
       statusChanged: boolean;
+      /** Whether the route differs from the one last written: the approver queue follows status and route only. */
+      routeChanged?: boolean;
     }): Promise<void> {
       const { id, status, history, reason, decidedBy } = view;
       await ApplicationRoleRequestModel.updateOne(
         { _id: id },
         { $set: { view, status, history, reason, decidedBy, ...(route && { route }) } },
       );
-      await queueApplicationRole(id);
+      if (statusChanged || routeChanged) await queueApplicationRole(id);
       if (statusChanged) await auditStatusChange(id, { status, history, reason, decidedBy });
     },
 

@@ -118,14 +118,19 @@ export async function applicationRoleWorkflow(input: ApplicationRoleWorkflowInpu
     await recordApplicationRoleStatus({ requestId, status: current, history, reason: context.reason, decidedBy: context.decidedBy });
   }
 
-  /** The view last written to the read model, to write only what changed. */
+  /** The view and route last written to the read model, to write only what changed. */
   let written = '';
+  let writtenRoute = '';
   async function writeView(statusChanged: boolean): Promise<void> {
     const current = view();
     const json = JSON.stringify(current);
-    if (json === written && !statusChanged) return;
+    const { route } = snapshot.context;
+    const routeJson = JSON.stringify(route ?? null);
+    if (json === written && routeJson === writtenRoute && !statusChanged) return;
+    const routeChanged = routeJson !== writtenRoute;
     written = json;
-    await local.recordApplicationRoleView({ view: current, route: snapshot.context.route, statusChanged });
+    writtenRoute = routeJson;
+    await local.recordApplicationRoleView({ view: current, route, statusChanged, routeChanged });
   }
 
   /** Feeds one event to the chart and records the new status; returns the effects it names. Call only inside `exclusive`. */
