@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import type { RateRuleName, RateRules } from '../domain/abuse-limits';
+import { oneAtATimePerKey } from '../infra/one-at-a-time';
 import { isDuplicateKey } from '../models/errors';
 import { expireAt } from '../models/expiry';
 import { RateCounterModel } from '../models/rate-limit';
@@ -22,8 +23,7 @@ export const byBodyField =
     return typeof value === 'string' ? value.trim().toLowerCase() : undefined;
   };
 
-/** The hits of one counter in flight in this process, chained so that they reach the database one at a time. */
-const inFlight = new Map<string, Promise<unknown>>();
+const hitsOf = oneAtATimePerKey();
 
 /**
  * Counts one more hit. Hits on one counter from this process go one at a time: FerretDB runs
@@ -31,14 +31,7 @@ const inFlight = new Map<string, Promise<unknown>>();
  * parallel requests would slip under the limit (MongoDB's `$inc` is atomic across processes).
  */
 function countHit(_id: string, expiresAt: Date): Promise<number> {
-  const previous = inFlight.get(_id) ?? Promise.resolve();
-  const hit = previous.then(() => increment(_id, expiresAt));
-  const settled = hit.catch(() => undefined);
-  inFlight.set(_id, settled);
-  void settled.then(() => {
-    if (inFlight.get(_id) === settled) inFlight.delete(_id);
-  });
-  return hit;
+  return hitsOf(_id, () => increment(_id, expiresAt));
 }
 
 /**

@@ -19,6 +19,7 @@ import { createHash, randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AuditEventModel, AuditHeadModel, type AuditEntry } from '../models/audit-event';
 import { isDuplicateKey } from '../models/errors';
+import { oneAtATime } from '../infra/one-at-a-time';
 
 export type { AuditEntry } from '../models/audit-event';
 
@@ -150,7 +151,7 @@ const COLLISIONS_BEFORE_REPAIR = 3;
  * insert collide, and the head is read again.
  */
 let knownEnd: ChainEnd | undefined;
-let appending: Promise<unknown> = Promise.resolve();
+const appending = oneAtATime();
 
 /** Forget the chain's end known in process: after the log was emptied or restored from a copy. */
 export function forgetKnownChainEnd(): void {
@@ -168,9 +169,7 @@ export function forgetKnownChainEnd(): void {
  * head) are the entries read to find the real end.
  */
 export function appendAudit(key: string, event: AuditEventInput): Promise<AuditEntry> {
-  const result = appending.then(() => appendNow(key, event));
-  appending = result.catch(() => undefined);
-  return result;
+  return appending(() => appendNow(key, event));
 }
 
 async function appendNow(key: string, event: AuditEventInput): Promise<AuditEntry> {

@@ -7,6 +7,7 @@
  */
 import { Schema, model } from 'mongoose';
 import { log } from '../infra/logger';
+import { oneAtATime } from '../infra/one-at-a-time';
 import { isDuplicateKey } from './errors';
 import { RateCounterModel } from './rate-limit';
 import { SessionModel } from './account';
@@ -38,7 +39,7 @@ const minuteOf = (at: number) => Math.floor(at / BUCKET_MS);
 
 /** Entries waiting to be added to their buckets, by bucket `_id`. */
 const pending = new Map<string, string[]>();
-let flushed: Promise<void> = Promise.resolve();
+const flushing = oneAtATime();
 
 /**
  * Notes that the document `id` of `kind` expires at `at`. The entries of one process are added
@@ -50,9 +51,7 @@ let flushed: Promise<void> = Promise.resolve();
 export function expireAt(kind: ExpiringKind, id: string, at: Date): Promise<void> {
   const bucket = String(minuteOf(at.getTime()));
   pending.set(bucket, [...(pending.get(bucket) ?? []), `${kind}|${id}`]);
-  const flush = flushed.then(flushPending);
-  flushed = flush.catch(() => undefined);
-  return flush;
+  return flushing(flushPending);
 }
 
 async function flushPending(): Promise<void> {
