@@ -115,6 +115,25 @@ setup_ferretdb() {
   log "FerretDB: built from Go module github.com/FerretDB/FerretDB@$FERRETDB_VERSION (lookups by _id use its index) at $bin"
 }
 
+# The browser tests drive Debian's own chromium through playwright-core (no downloaded browser).
+setup_chromium() {
+  if command -v chromium >/dev/null; then
+    log "chromium: $(command -v chromium) ($(chromium --version 2>/dev/null | head -1))"
+    return 0
+  fi
+  command -v apt-get >/dev/null || die "chromium not found and no apt-get; install Debian's chromium package"
+  local sudo=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || die "chromium not found; run: sudo apt-get install -y chromium"
+    sudo=(sudo)
+  fi
+  log "chromium: installing Debian's package (apt-get install chromium)"
+  "${sudo[@]}" apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  command -v chromium >/dev/null || die "apt-get install chromium did not provide a chromium command"
+  log "chromium: installed $(chromium --version 2>/dev/null | head -1)"
+}
+
 setup_node_modules() {
   if [ -d "$REPO_ROOT/node_modules" ]; then
     log "npm: node_modules present; not running npm ci"
@@ -127,4 +146,5 @@ setup_node_modules() {
 setup_node_modules
 setup_temporal
 setup_ferretdb
+setup_chromium
 log "done; cache: $CACHE"
