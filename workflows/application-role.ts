@@ -1,29 +1,14 @@
 /**
- * One application-role request (Table 2), durably: the workflow keeps the chart's snapshot,
- * feeds it every message, and performs the effects the chart names through activities.
+ * One application-role request (Table 2), durably: the chart runner (workflows/chart-runner.ts)
+ * keeps the chart's snapshot and feeds it every message; this file says how each effect the chart
+ * names is performed and which messages the request accepts.
  */
-import {
-  allHandlersFinished,
-  ApplicationFailure,
-  condition,
-  patched,
-  proxyActivities,
-  proxyLocalActivities,
-  setHandler,
-} from '@temporalio/workflow';
-import { initialTransition, transition } from 'xstate';
+import { patched, proxyActivities, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import type * as activities from '../activities/application-role-activities';
-import { applicationRoleKey, type ApplicationRoleStatus, type ApplicationRoleStatusChange } from '../domain/application-roles';
+import { applicationRoleKey, type ApplicationRoleStatus } from '../domain/application-roles';
 import { mayDecideApplicationRole, type ApplicationRoleRoute } from '../domain/approval-routing';
-import {
-  applicationRoleMachine,
-  applicationRoleStatusOf,
-  grantOf,
-  type ApplicationRoleEvent,
-  type ApplicationRoleSnapshot,
-  type ApplicationRoleApproverNotice,
-  type RequesterNotice,
-} from '../machines/application-role';
+import { deadlinePolicySchema, type DeadlinePolicy } from '../domain/approval-deadlines';
+import { applicationRoleMachine, applicationRoleStatusOf, grantOf, type ApplicationRoleEvent } from '../machines/application-role';
 import {
   APPLICATION_ROLE_REFUSALS,
   applicationRoleAudienceQuery,
@@ -33,15 +18,13 @@ import {
   rerouteApplicationRoleUpdate,
   decideApplicationRoleUpdate,
   type ApplicationRoleDecisionInput,
-  type ApplicationRoleRefusalDetails,
   type ApplicationRoleRefusalType,
   type ApplicationRoleView,
   type ApplicationRoleWorkflowInput,
 } from './application-role-messages';
 import { approvalClock } from './approval-clock';
-import { READ_MODEL_PATCH } from './patches';
-import { serialWork, type ChartAction } from './serial-work';
-import { deadlinePolicySchema, type DeadlinePolicy } from '../domain/approval-deadlines';
+import { chartRunner, type NamedEffectOf } from './chart-runner';
+import { ONE_ANSWER_RULE_PATCH, READ_MODEL_PATCH } from './patches';
 
 type Activities = ReturnType<typeof activities.createApplicationRoleActivities>;
 
@@ -63,34 +46,50 @@ const local = proxyLocalActivities<Activities>(shortWork);
 
 export async function applicationRoleWorkflow(input: ApplicationRoleWorkflowInput): Promise<ApplicationRoleView> {
   const { requestId } = input;
-  // Requests started before the read model keep their command order (workflows/registration.ts).
+  // Requests started before a patch keep the command order they started with (workflows/patches.ts).
   const readModel = patched(READ_MODEL_PATCH);
+  const oneAnswerRule = patched(ONE_ANSWER_RULE_PATCH);
   const { recordApplicationRoleRequest } = readModel ? local : remote;
-  const [firstSnapshot, firstActions] = initialTransition(applicationRoleMachine, {
-    requesterUserId: input.requesterUserId,
-    role: input.role,
-    applicationId: input.applicationId,
-    userGroupId: input.userGroupId,
-    organizationId: input.organizationId,
-  });
-  let snapshot: ApplicationRoleSnapshot = firstSnapshot;
-  const history: ApplicationRoleStatusChange[] = [];
-  const work = serialWork();
-  const exclusive = work.run;
-
-  const status = (): ApplicationRoleStatus => applicationRoleStatusOf(snapshot);
 
   // Approval deadlines, as for registrations: business days from submission, a durable timer each.
   const clock = approvalClock({
     settings: input.approvalDeadlines,
-    waiting: () => snapshot.matches({ awaitingApproval: 'routed' }),
-    progress: () => snapshot.context,
-    reached: (deadline) => exclusive(() => step({ type: 'DEADLINE_REACHED', deadline })),
+    waiting: () => chart.snapshot.matches({ awaitingApproval: 'routed' }),
+    progress: () => chart.snapshot.context,
+    reached: (deadline) => chart.dispatch({ type: 'DEADLINE_REACHED', deadline }),
   });
+  /** Before the one answer rule, the clock was awaited at the end rather than run as background work. */
   let clockRun: Promise<void> = Promise.resolve();
 
+  const chart = chartRunner({
+    machine: applicationRoleMachine,
+    input: {
+      requesterUserId: input.requesterUserId,
+      role: input.role,
+      applicationId: input.applicationId,
+      userGroupId: input.userGroupId,
+      organizationId: input.organizationId,
+    },
+    statusOf: applicationRoleStatusOf,
+    answerFirst: oneAnswerRule,
+    record: async ({ statusChanged }) => {
+      if (readModel) return writeView(statusChanged);
+      if (!statusChanged) return;
+      const { context } = chart.snapshot;
+      await recordApplicationRoleStatus({
+        requestId,
+        status: status(),
+        history: chart.history(),
+        reason: context.reason,
+        decidedBy: context.decidedBy,
+      });
+    },
+    perform: (effect) => perform(effect),
+  });
+  const status = (): ApplicationRoleStatus => chart.status();
+
   function view(): ApplicationRoleView {
-    const { context } = snapshot;
+    const { context } = chart.snapshot;
     return {
       id: requestId,
       requesterUserId: input.requesterUserId,
@@ -104,18 +103,8 @@ export async function applicationRoleWorkflow(input: ApplicationRoleWorkflowInpu
       decidedBy: context.decidedBy,
       heldBy: status() === 'AWAITING_APPROVAL' ? context.route?.heldBy : undefined,
       ...clock.view(),
-      history: [...history],
+      history: chart.history(),
     };
-  }
-
-  async function noteStatus(): Promise<void> {
-    const current = status();
-    const changed = history.at(-1)?.status !== current;
-    if (changed) history.push({ status: current, at: new Date().toISOString() });
-    if (readModel) return writeView(changed);
-    if (!changed) return;
-    const { context } = snapshot;
-    await recordApplicationRoleStatus({ requestId, status: current, history, reason: context.reason, decidedBy: context.decidedBy });
   }
 
   /** The view and route last written to the read model, to write only what changed. */
@@ -124,7 +113,7 @@ export async function applicationRoleWorkflow(input: ApplicationRoleWorkflowInpu
   async function writeView(statusChanged: boolean): Promise<void> {
     const current = view();
     const json = JSON.stringify(current);
-    const { route } = snapshot.context;
+    const { route } = chart.snapshot.context;
     const routeJson = JSON.stringify(route ?? null);
     if (json === written && routeJson === writtenRoute && !statusChanged) return;
     const routeChanged = routeJson !== writtenRoute;
@@ -133,77 +122,48 @@ export async function applicationRoleWorkflow(input: ApplicationRoleWorkflowInpu
     await local.recordApplicationRoleView({ view: current, route, statusChanged, routeChanged });
   }
 
-  /** Feeds one event to the chart and records the new status; returns the effects it names. Call only inside `exclusive`. */
-  async function apply(event: ApplicationRoleEvent): Promise<readonly ChartAction[]> {
-    const [next, actions] = transition(applicationRoleMachine, snapshot, event);
-    snapshot = next;
-    await noteStatus();
-    return actions;
+  async function recordRequest(): Promise<void> {
+    const recorded = await recordApplicationRoleRequest({ input, history: chart.history() });
+    await chart.step({ type: 'REQUEST_RECORDED', ...recorded });
+    // The clock counts from the request's first moment, the instant its history starts with.
+    const firstMoment = new Date(chart.history()[0]!.at);
+    if (oneAnswerRule) chart.inBackground('deadlines', () => clock.run(firstMoment));
+    else clockRun = clock.run(firstMoment);
+    // The read model shows the deadlines the clock now counts.
+    if (readModel) await writeView(false);
   }
 
-  async function performAll(actions: readonly ChartAction[]): Promise<void> {
-    for (const action of actions) await perform(action);
-  }
-
-  /** Feeds one event to the chart and performs the effects it names. Call only inside `exclusive`. */
-  async function step(event: ApplicationRoleEvent): Promise<void> {
-    await performAll(await apply(event));
-  }
-
-  /**
-   * For a message: the answer says what was decided; the effects (grant, emails) run right after,
-   * next in line, so that a slow mail server never holds up the person who decided.
-   */
-  async function answerThenAct(event: ApplicationRoleEvent): Promise<{ status: ApplicationRoleStatus }> {
-    const actions = await apply(event);
-    void exclusive(() => performAll(actions));
-    return { status: status() };
-  }
-
-  async function perform(action: ChartAction): Promise<void> {
-    const { context } = snapshot;
-    switch (action.type) {
-      case 'recordRequest': {
-        const recorded = await recordApplicationRoleRequest({ input, history });
-        await step({ type: 'REQUEST_RECORDED', ...recorded });
-        // The clock counts from the request's first moment, the instant its history starts with.
-        clockRun = clock.run(new Date(history[0]!.at));
-        // The read model shows the deadlines the clock now counts.
-        if (readModel) await writeView(false);
-        return;
-      }
+  async function perform(effect: NamedEffectOf<typeof applicationRoleMachine>): Promise<void> {
+    const { context } = chart.snapshot;
+    switch (effect.type) {
+      case 'recordRequest':
+        return recordRequest();
       case 'grantRole':
-        await grantApplicationRole({ requestId, requesterUserId: input.requesterUserId, grant: grantOf(context) });
-        return step({ type: 'ROLE_GRANTED' });
+        return chart.afterAnswer(async () => {
+          await grantApplicationRole({ requestId, requesterUserId: input.requesterUserId, grant: grantOf(context) });
+          await chart.step({ type: 'ROLE_GRANTED' });
+        });
       case 'releaseRequestKey':
-        await releaseApplicationRoleKey({ requestId, key: applicationRoleKey(input.requesterUserId, input) });
-        return;
+        return chart.afterAnswer(() => releaseApplicationRoleKey({ requestId, key: applicationRoleKey(input.requesterUserId, input) }));
       case 'notifyRequester': {
-        const { notice, reason } = action.params as { notice: RequesterNotice; reason?: string };
-        await notifyApplicationRoleRequester({ input, notice, reason, trackingNumber: context.trackingNumber });
-        return;
+        const { notice, reason } = effect.params;
+        return chart.afterAnswer(() => notifyApplicationRoleRequester({ input, notice, reason, trackingNumber: context.trackingNumber }));
       }
       case 'notifyApprovers': {
-        const { notice, route } = action.params as { notice: ApplicationRoleApproverNotice; route: ApplicationRoleRoute };
-        await notifyApplicationRoleApprovers({ requestId, notice, route, requesterUserId: input.requesterUserId });
-        return;
+        const { notice, route } = effect.params;
+        return chart.afterAnswer(() =>
+          notifyApplicationRoleApprovers({ requestId, notice, route, requesterUserId: input.requesterUserId }),
+        );
       }
-      default:
-        throw new Error(`the chart asked for an effect this workflow does not know: ${action.type}`);
     }
   }
 
   function refuse(type: ApplicationRoleRefusalType, message: string): never {
-    throw ApplicationFailure.create({
-      type,
-      message,
-      nonRetryable: true,
-      details: [{ status: status() } satisfies ApplicationRoleRefusalDetails],
-    });
+    return chart.refuse(type, message);
   }
-  /** Someone not routed learns nothing of the request's status: 403 before 409. */
+  /** Route, then status: someone not routed learns nothing of the request's status (403 before 409). */
   function requireDecidable(decision: ApplicationRoleDecisionInput): void {
-    const { route } = snapshot.context;
+    const { route } = chart.snapshot.context;
     if (route !== undefined && !mayDecideApplicationRole(decision.approver, route, input.requesterUserId))
       refuse(APPLICATION_ROLE_REFUSALS.NOT_ROUTED, 'this application-role request is not routed to you');
     if (status() !== 'AWAITING_APPROVAL') refuse(APPLICATION_ROLE_REFUSALS.WRONG_STATUS, `cannot decide while the request is ${status()}`);
@@ -211,47 +171,42 @@ export async function applicationRoleWorkflow(input: ApplicationRoleWorkflowInpu
   /** Checked again when the update's turn comes: by then the request is routed. */
   function requireDecidableNow(decision: ApplicationRoleDecisionInput): void {
     requireDecidable(decision);
-    if (!snapshot.can({ type: 'DECIDE', ...decision }))
+    if (!chart.snapshot.can({ type: 'DECIDE', ...decision }))
       refuse(APPLICATION_ROLE_REFUSALS.NOT_ROUTED, 'this application-role request is not routed to you');
   }
-  function requireCancellable(requesterUserId: string): void {
+  function requireCancellable({ requesterUserId }: { requesterUserId: string }): void {
     if (requesterUserId !== input.requesterUserId)
       refuse(APPLICATION_ROLE_REFUSALS.NOT_REQUESTER, 'only the requester may cancel a request');
     if (status() !== 'AWAITING_APPROVAL') refuse(APPLICATION_ROLE_REFUSALS.WRONG_STATUS, `cannot cancel while the request is ${status()}`);
+  }
+  function requireRouted(): void {
+    if (!chart.snapshot.matches({ awaitingApproval: 'routed' }))
+      refuse(APPLICATION_ROLE_REFUSALS.WRONG_STATUS, `cannot change the approvers while the request is ${status()}`);
   }
 
   setHandler(applicationRoleViewQuery, view);
   setHandler(applicationRoleAudienceQuery, () => ({
     requesterUserId: input.requesterUserId,
     status: status(),
-    route: snapshot.context.route,
+    route: chart.snapshot.context.route,
   }));
 
-  // Each update is checked twice: by its validator when it arrives (a refusal leaves no trace
-  // in history), and again when its turn comes, since earlier messages may have moved the chart.
-  setHandler(
-    decideApplicationRoleUpdate,
-    (decision) =>
-      exclusive(async () => {
-        requireDecidableNow(decision);
-        return answerThenAct({ type: 'DECIDE', ...decision });
-      }),
-    { validator: requireDecidable },
-  );
-  function requireRouted(): void {
-    if (!snapshot.matches({ awaitingApproval: 'routed' }))
-      refuse(APPLICATION_ROLE_REFUSALS.WRONG_STATUS, `cannot change the approvers while the request is ${status()}`);
+  /** A decision or a cancellation: one answer rule from the patch on, the older order before it. */
+  async function answer(event: ApplicationRoleEvent): Promise<{ status: ApplicationRoleStatus }> {
+    if (oneAnswerRule) await chart.step(event);
+    else await chart.answerBeforeEffects(event);
+    return { status: status() };
   }
-  setHandler(
+  chart.onUpdate(decideApplicationRoleUpdate, requireDecidableNow, (decision) => answer({ type: 'DECIDE', ...decision }), requireDecidable);
+  chart.onUpdate(cancelApplicationRoleUpdate, requireCancellable, ({ requesterUserId }) => answer({ type: 'CANCEL', requesterUserId }));
+  chart.onUpdate(
     rerouteApplicationRoleUpdate,
-    (route) =>
-      exclusive(async () => {
-        requireRouted();
-        await step({ type: 'ROUTE_CHANGED', route });
-        await recordApplicationRoleRoute({ requestId, route });
-        return { status: status() };
-      }),
-    { validator: (_route: ApplicationRoleRoute) => requireRouted() },
+    (_route: ApplicationRoleRoute) => requireRouted(),
+    async (route) => {
+      await chart.step({ type: 'ROUTE_CHANGED', route });
+      await recordApplicationRoleRoute({ requestId, route });
+      return { status: status() };
+    },
   );
   setHandler(
     applyApplicationRoleDeadlinePolicyUpdate,
@@ -259,30 +214,17 @@ export async function applicationRoleWorkflow(input: ApplicationRoleWorkflowInpu
       clock.changePolicy(policy);
       if (!readModel) return { status: status() };
       // The read model shows the recounted deadlines before the change is answered.
-      return exclusive(async () => {
+      return chart.exclusive(async () => {
         await writeView(false);
         return { status: status() };
       });
     },
     { validator: (policy: DeadlinePolicy) => void deadlinePolicySchema.parse(policy) },
   );
-  setHandler(
-    cancelApplicationRoleUpdate,
-    ({ requesterUserId }) =>
-      exclusive(async () => {
-        requireCancellable(requesterUserId);
-        return answerThenAct({ type: 'CANCEL', requesterUserId });
-      }),
-    { validator: ({ requesterUserId }) => requireCancellable(requesterUserId) },
-  );
 
   // First in line, before any message: record and route the request.
-  await exclusive(async () => {
-    history.push({ status: status(), at: new Date().toISOString() });
-    await performAll(firstActions);
-  });
-
-  await condition(() => snapshot.status === 'done' && work.idle() && allHandlersFinished());
+  await chart.start({ recorded: false });
+  await chart.finished();
   await clockRun;
   return view();
 }

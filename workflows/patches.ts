@@ -10,3 +10,11 @@
  * and sends notices after the answer. Before it: every effect a regular activity, in turn.
  */
 export const READ_MODEL_PATCH = 'read-model';
+
+/**
+ * From this patch on, an application-role request follows the one answer rule of
+ * workflows/chart-runner.ts (effects the answer does not need run after it) and runs its approval
+ * clock as background work, as registrations do. Before it: the decision was recorded and answered
+ * and all its effects ran next in line, awaited one by one.
+ */
+export const ONE_ANSWER_RULE_PATCH = 'one-answer-rule';

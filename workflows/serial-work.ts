@@ -1,10 +1,4 @@
-/** What a workflow needs to interpret a chart: its effects' shape, and work done one piece at a time. */
-
-/** Effects as xstate's pure `transition()` returns them: our named actions plus its own raise/cancel. */
-export interface ChartAction {
-  type: string;
-  params?: unknown;
-}
+/** Work done one piece at a time inside a workflow (the chart runner's queue of messages). */
 
 /**
  * Runs one piece of work at a time, in order of arrival, so each event's effects finish before
