@@ -1,6 +1,7 @@
 /** The emails of an application-role request (Table 2): the outcome, to the requester. */
 import type { ApplicationRole } from '../domain/application-roles';
 import type { ApplicationRoleApproverNotice, RequesterNotice } from '../machines/application-role';
+import { approvalsLink } from './emails';
 import type { OutgoingEmail } from './mailer';
 
 export const APPLICATION_ROLE_SUBJECTS: Record<RequesterNotice, string> = {
@@ -35,14 +36,20 @@ export function applicationRoleOutcome(
 }
 
 const APPROVER_SUBJECTS: Record<ApplicationRoleApproverNotice, string> = {
+  ARRIVAL: 'IACS – An Application Role Request Awaits Your Decision',
   REMINDER: 'IACS Reminder – An Application Role Request Awaits Your Decision',
   ESCALATION: 'IACS Escalation – An Application Role Request Now Awaits Your Decision',
 };
 
-export function applicationRoleApproverNotice(to: string, notice: ApplicationRoleApproverNotice, trackingNumber: string): OutgoingEmail {
+export function applicationRoleApproverNotice(
+  to: string,
+  notice: ApplicationRoleApproverNotice,
+  trackingNumber: string,
+  consoleUrl?: string,
+): OutgoingEmail {
   return {
     to,
     subject: APPROVER_SUBJECTS[notice],
-    text: `Application role request ${trackingNumber} is waiting for a decision.\n\nLog in and open your approvals to decide it.`,
+    text: `Application role request ${trackingNumber} is waiting for a decision.\n\n${approvalsLink(consoleUrl)}`,
   };
 }

@@ -68,14 +68,20 @@ export function roleAdded(to: string, role: string): OutgoingEmail {
 }
 
 const APPROVER_SUBJECTS: Record<ApproverNotice, string> = {
+  ARRIVAL: 'IACS – A Registration Request Awaits Your Decision',
   REMINDER: 'IACS Reminder – A Registration Request Awaits Your Decision',
   ESCALATION: 'IACS Escalation – A Registration Request Now Awaits Your Decision',
 };
 
-export function approverNotice(to: string, notice: ApproverNotice, trackingNumber: string): OutgoingEmail {
+/** Where an approver decides: the console's approvals, when the service knows its public address. */
+export function approvalsLink(consoleUrl: string | undefined): string {
+  return consoleUrl ? `Log in and open your approvals to decide it: ${consoleUrl}` : 'Log in and open your approvals to decide it.';
+}
+
+export function approverNotice(to: string, notice: ApproverNotice, trackingNumber: string, consoleUrl?: string): OutgoingEmail {
   return {
     to,
     subject: APPROVER_SUBJECTS[notice],
-    text: `Registration request ${trackingNumber} is waiting for a decision.\n\nLog in and open your approvals to decide it.`,
+    text: `Registration request ${trackingNumber} is waiting for a decision.\n\n${approvalsLink(consoleUrl)}`,
   };
 }

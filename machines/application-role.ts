@@ -17,8 +17,8 @@ export type ApplicationRoleInput = ApplicationRoleGrant & { requesterUserId: str
 
 export type RequesterNotice = 'GRANTED' | 'DENIED' | 'CANCELLED' | 'EXPIRED';
 
-/** What the approvers are told: a reminder, or that the request now reaches them too. */
-export type ApplicationRoleApproverNotice = 'REMINDER' | 'ESCALATION';
+/** What the approvers are told: a request arrived for them, a reminder, or that the request now reaches them too. */
+export type ApplicationRoleApproverNotice = 'ARRIVAL' | 'REMINDER' | 'ESCALATION';
 
 export interface ApplicationRoleContext extends ApplicationRoleInput {
   trackingNumber?: string;
@@ -88,7 +88,10 @@ export const applicationRoleMachine = setup({
           on: {
             REQUEST_RECORDED: {
               target: 'routed',
-              actions: assign({ trackingNumber: ({ event }) => event.trackingNumber, route: ({ event }) => event.route }),
+              actions: [
+                assign({ trackingNumber: ({ event }) => event.trackingNumber, route: ({ event }) => event.route }),
+                { type: 'notifyApprovers', params: ({ event }) => ({ notice: 'ARRIVAL' as const, route: event.route }) },
+              ],
             },
           },
         },

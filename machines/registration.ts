@@ -37,8 +37,8 @@ export type DetailsVerdict = { outcome: 'ACCEPTED'; details: RegistrationDetails
 
 export type ApplicantNotice = 'IDENTITY_REJECTED' | 'EMAIL_VERIFICATION_EXPIRED' | 'DENIED' | 'REJECTED' | 'CANCELLED' | 'EXPIRED';
 
-/** What the approvers are told: a reminder, or that the request now reaches them too. */
-export type ApproverNotice = 'REMINDER' | 'ESCALATION';
+/** What the approvers are told: a request arrived for them, a reminder, or that the request now reaches them too. */
+export type ApproverNotice = 'ARRIVAL' | 'REMINDER' | 'ESCALATION';
 
 export interface RegistrationContext {
   role: RegistrationRole;
@@ -227,7 +227,10 @@ export const registrationMachine = setup({
           on: {
             SUBMISSION_RECORDED: {
               target: '#registration.awaitingApproval',
-              actions: assign({ trackingNumber: ({ event }) => event.trackingNumber, route: ({ event }) => event.route }),
+              actions: [
+                assign({ trackingNumber: ({ event }) => event.trackingNumber, route: ({ event }) => event.route }),
+                { type: 'notifyApprovers', params: ({ event }) => ({ notice: 'ARRIVAL' as const, route: event.route }) },
+              ],
             },
           },
         },

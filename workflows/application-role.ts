@@ -24,7 +24,7 @@ import {
 } from './application-role-messages';
 import { approvalClock } from './approval-clock';
 import { chartRunner, type NamedEffectOf } from './chart-runner';
-import { ONE_ANSWER_RULE_PATCH, READ_MODEL_PATCH } from './patches';
+import { ARRIVAL_NOTICE_PATCH, ONE_ANSWER_RULE_PATCH, READ_MODEL_PATCH } from './patches';
 
 type Activities = ReturnType<typeof activities.createApplicationRoleActivities>;
 
@@ -49,6 +49,7 @@ export async function applicationRoleWorkflow(input: ApplicationRoleWorkflowInpu
   // Requests started before a patch keep the command order they started with (workflows/patches.ts).
   const readModel = patched(READ_MODEL_PATCH);
   const oneAnswerRule = patched(ONE_ANSWER_RULE_PATCH);
+  const arrivalNotice = patched(ARRIVAL_NOTICE_PATCH);
   const { recordApplicationRoleRequest } = readModel ? local : remote;
 
   // Approval deadlines, as for registrations: business days from submission, a durable timer each.
@@ -151,6 +152,7 @@ export async function applicationRoleWorkflow(input: ApplicationRoleWorkflowInpu
       }
       case 'notifyApprovers': {
         const { notice, route } = effect.params;
+        if (notice === 'ARRIVAL' && !arrivalNotice) return;
         return chart.afterAnswer(() =>
           notifyApplicationRoleApprovers({ requestId, notice, route, requesterUserId: input.requesterUserId }),
         );

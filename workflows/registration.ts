@@ -28,7 +28,7 @@ import {
   type RegistrationWorkflowInput,
 } from './messages';
 import { approvalClock } from './approval-clock';
-import { READ_MODEL_PATCH } from './patches';
+import { ARRIVAL_NOTICE_PATCH, READ_MODEL_PATCH } from './patches';
 import { chartRunner, type NamedEffectOf } from './chart-runner';
 
 type Activities = ReturnType<typeof activities.createRegistrationActivities>;
@@ -64,6 +64,7 @@ function identityOf(input: RegistrationWorkflowInput) {
 export async function registrationWorkflow(input: RegistrationWorkflowInput): Promise<RegistrationView> {
   const { registrationId } = input;
   const readModel = patched(READ_MODEL_PATCH);
+  const arrivalNotice = patched(ARRIVAL_NOTICE_PATCH);
   const { recordRegistration, issueEmailCode, checkEmailCode, assessDetails, submitRegistration } = readModel ? local : remote;
 
   // Approval deadlines: counted in business days from submission; the policy may change while waiting.
@@ -171,6 +172,7 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
         return recordSubmission(effect.params.details);
       case 'notifyApprovers': {
         const { notice, route } = effect.params;
+        if (notice === 'ARRIVAL' && !arrivalNotice) return;
         return chart.afterAnswer(() => notifyApprovers({ registrationId, notice, route, applicantUserId: input.applicantUserId }));
       }
       case 'provisionAccount':

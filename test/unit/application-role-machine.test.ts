@@ -137,14 +137,14 @@ describe('the start', () => {
     expect(actions).toEqual([]);
   });
 
-  it('REQUEST_RECORDED keeps the tracking number and the route, and waits for a decision', () => {
+  it('REQUEST_RECORDED keeps the tracking number and the route, tells the approvers it arrived, and waits for a decision', () => {
     const [snapshot] = start();
     const route = approverRoute();
     const [next, actions] = send(snapshot, { type: 'REQUEST_RECORDED', trackingNumber: 'IACS-2026-000001', route });
     expect(next.value).toEqual({ awaitingApproval: 'routed' });
     expect(applicationRoleStatusOf(next)).toBe('AWAITING_APPROVAL');
     expect(next.context).toMatchObject({ trackingNumber: 'IACS-2026-000001', route });
-    expect(actions).toEqual([]);
+    expect(actions).toEqual([{ type: 'notifyApprovers', params: { notice: 'ARRIVAL', route } }]);
   });
 });
 

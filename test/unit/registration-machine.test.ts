@@ -545,14 +545,14 @@ describe('AWAITING_DETAILS', () => {
     expectUnchanged(s, SUBMIT);
   });
 
-  it('SUBMISSION_RECORDED moves to AWAITING_APPROVAL with the tracking number and route', () => {
+  it('SUBMISSION_RECORDED moves to AWAITING_APPROVAL with the tracking number and route, and tells the approvers it arrived', () => {
     const [s, fx] = send(submitting(), recorded(END_USER_ROUTE, 'TRK-2024-000123'));
     expect(s.value).toBe('awaitingApproval');
     expect(statusOf(s)).toBe('AWAITING_APPROVAL');
     expect(s.context.trackingNumber).toBe('TRK-2024-000123');
     expect(s.context.route).toEqual(END_USER_ROUTE);
     expect(s.context.details).toEqual(DETAILS);
-    expect(fx).toEqual([]);
+    expect(fx).toEqual([{ type: 'notifyApprovers', params: { notice: 'ARRIVAL', route: END_USER_ROUTE } }]);
   });
 
   it('SUBMISSION_RECORDED is not accepted before SUBMIT', () => {

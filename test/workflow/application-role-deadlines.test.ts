@@ -52,6 +52,7 @@ const CLOCK_SLACK = 5_000;
 const APPLICATION = { id: 'PECOS', name: 'Provider Enrollment, Chain and Ownership System' } as const;
 
 const SUBJECT = {
+  arrival: 'IACS – An Application Role Request Awaits Your Decision',
   reminder: 'IACS Reminder – An Application Role Request Awaits Your Decision',
   escalation: 'IACS Escalation – An Application Role Request Now Awaits Your Decision',
   expired: 'IACS Application Role Request Expired',
@@ -72,7 +73,11 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const subjectsTo = async (email: string) => (await listMessages(stack.mail.httpUrl, email)).map((m) => m.subject);
+/** Every subject sent to `email`, but the approvers' notice that a request arrived (checked by \`arrivalNoticesTo\`). */
+const subjectsTo = async (email: string) =>
+  (await listMessages(stack.mail.httpUrl, email)).map((m) => m.subject).filter((subject) => subject !== SUBJECT.arrival);
+const arrivalNoticesTo = async (email: string) =>
+  (await listMessages(stack.mail.httpUrl, email)).filter((m) => m.subject === SUBJECT.arrival);
 const view = (handle: ApplicationRoleHandle) => handle.query(applicationRoleViewQuery);
 
 interface Person {
@@ -200,6 +205,13 @@ async function scheduledAt(handle: ApplicationRoleHandle, activity: string): Pro
     .map((e) => Number(String(e.eventTime?.seconds ?? 0)) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6));
 }
 
+/** When the workflow told the approvers of each deadline: the notices after the first, which told them the request arrived. */
+async function deadlineNoticesAt(handle: ApplicationRoleHandle): Promise<number[]> {
+  const [arrivalAt, ...deadlines] = await scheduledAt(handle, 'notifyApplicationRoleApprovers');
+  expect(arrivalAt).toBeDefined();
+  return deadlines;
+}
+
 /** The update was refused with an ApplicationFailure of `type` (validator or handler). */
 async function expectRefused(update: Promise<unknown>, type: string): Promise<WorkflowUpdateFailedError> {
   const err = await update.then(
@@ -236,6 +248,10 @@ describe('application-role approval deadlines (business days, time-skipping)', (
     // Routed to the group's Approver of PECOS alone (Table 2), with the clock counting from the first moment.
     const route = applicationRoleRouteFor({ ...input, groupHasApprover: true });
     expect(route.heldBy).toEqual(['APPLICATION_APPROVER']);
+    // The routed Approver is told at once that the request arrived; the SO is not.
+    const arrival = await waitForMessage(stack.mail.httpUrl, { to: scene.approver.email, subject: SUBJECT.arrival });
+    expect(arrival.text).toContain(waiting.trackingNumber!);
+    expect(await arrivalNoticesTo(scene.so.email)).toEqual([]);
     expect(waiting).toMatchObject({ status: 'AWAITING_APPROVAL', heldBy: ['APPLICATION_APPROVER'], nextDeadline: 'REMIND' });
     expect(waiting.dueAt).toBe(due.remindAt.toISOString());
     expect(waiting.expiresAt).toBe(due.expireAt.toISOString());
@@ -313,7 +329,7 @@ describe('application-role approval deadlines (business days, time-skipping)', (
     expect(result.decidedBy).toBeUndefined();
 
     // Each step was taken at its deadline (workflow time), not merely within the skipped window.
-    const [remindedAt, escalatedAt, ...more] = await scheduledAt(handle, 'notifyApplicationRoleApprovers');
+    const [remindedAt, escalatedAt, ...more] = await deadlineNoticesAt(handle);
     expect(more).toEqual([]);
     expectAtOrJustAfter(remindedAt, due.remindAt);
     expectAtOrJustAfter(escalatedAt, due.escalateAt);
@@ -374,7 +390,7 @@ describe('application-role approval deadlines (business days, time-skipping)', (
     expect(await ApplicationRoleClaimModel.findById(key).lean()).toMatchObject({ requestId: input.requestId });
 
     // The clock stopped with the decision: no deadline step was ever taken, no one else was told.
-    expect(await scheduledAt(handle, 'notifyApplicationRoleApprovers')).toEqual([]);
+    expect(await deadlineNoticesAt(handle)).toEqual([]);
     expect(await subjectsTo(scene.approver.email)).toEqual([]);
     expect(await subjectsTo(scene.so.email)).toEqual([]);
     expect(await subjectsTo(scene.helpDesk.email)).toEqual([]);
@@ -432,7 +448,7 @@ describe('application-role approval deadlines (business days, time-skipping)', (
     expect(reminder.text).toContain(waiting.trackingNumber!);
     const moved = await waitForView(handle, (v) => v.nextDeadline === 'ESCALATE');
     expect((await stack.env.currentTimeMs()) - clockBefore).toBeLessThan(MINUTE);
-    const [remindedAt] = await scheduledAt(handle, 'notifyApplicationRoleApprovers');
+    const [remindedAt] = await deadlineNoticesAt(handle);
     expect(remindedAt! - clockBefore).toBeLessThan(MINUTE);
     expect(moved).toMatchObject({ status: 'AWAITING_APPROVAL', heldBy: ['APPLICATION_APPROVER'] });
     expect(moved.dueAt).toBe(after.escalateAt.toISOString());

@@ -55,6 +55,7 @@ const MARGIN = MINUTE;
 const CLOCK_SLACK = 5_000;
 
 const SUBJECT = {
+  arrival: 'IACS – A Registration Request Awaits Your Decision',
   reminder: 'IACS Reminder – A Registration Request Awaits Your Decision',
   escalation: 'IACS Escalation – A Registration Request Now Awaits Your Decision',
   expired: 'IACS Registration – Request Expired',
@@ -75,7 +76,11 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const subjectsTo = async (email: string) => (await listMessages(stack.mail.httpUrl, email)).map((m) => m.subject);
+/** Every subject sent to `email`, but the approvers' notice that a request arrived (checked by \`arrivalNoticesTo\`). */
+const subjectsTo = async (email: string) =>
+  (await listMessages(stack.mail.httpUrl, email)).map((m) => m.subject).filter((subject) => subject !== SUBJECT.arrival);
+const arrivalNoticesTo = async (email: string) =>
+  (await listMessages(stack.mail.httpUrl, email)).filter((m) => m.subject === SUBJECT.arrival);
 const view = (handle: RegistrationHandle) => handle.query(registrationViewQuery);
 
 interface Approver {
@@ -179,6 +184,13 @@ async function scheduledAt(handle: RegistrationHandle, activity: string): Promis
     .map((e) => Number(String(e.eventTime?.seconds ?? 0)) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6));
 }
 
+/** When the workflow told the approvers of each deadline: the notices after the first, which told them the request arrived. */
+async function deadlineNoticesAt(handle: RegistrationHandle): Promise<number[]> {
+  const [arrivalAt, ...deadlines] = await scheduledAt(handle, 'notifyApprovers');
+  expect(arrivalAt).toBeDefined();
+  return deadlines;
+}
+
 /** The update was refused with an ApplicationFailure of `type` (validator or handler). */
 async function expectRefused(update: Promise<unknown>, type: string): Promise<WorkflowUpdateFailedError> {
   const err = await update.then(
@@ -209,6 +221,10 @@ describe('approval deadlines (business days, time-skipping)', () => {
     expectInstant(waiting.expiresAt, due.expireAt);
     const record = await RegistrationModel.findById(input.registrationId).lean();
     expect(record?.status).toBe('AWAITING_APPROVAL');
+    // The routed approver is told at once that the request arrived; nobody else is.
+    const arrival = await waitForMessage(stack.mail.httpUrl, { to: scene.uga.email, subject: SUBJECT.arrival });
+    expect(arrival.text).toContain(waiting.trackingNumber!);
+    expect(await arrivalNoticesTo(scene.so.email)).toEqual([]);
 
     // --- Reminder -------------------------------------------------------------------------
     const start = await idleOnTimer(handle);
@@ -278,7 +294,7 @@ describe('approval deadlines (business days, time-skipping)', () => {
     expect(result.heldBy).toBeUndefined();
 
     // Each step was taken at its deadline (workflow time), not merely within the skipped window.
-    const [remindedAt, escalatedAt, ...more] = await scheduledAt(handle, 'notifyApprovers');
+    const [remindedAt, escalatedAt, ...more] = await deadlineNoticesAt(handle);
     expect(more).toEqual([]);
     expect(remindedAt! - due.remindAt.getTime()).toBeGreaterThanOrEqual(0);
     expect(remindedAt! - due.remindAt.getTime()).toBeLessThan(CLOCK_SLACK);
@@ -333,7 +349,7 @@ describe('approval deadlines (business days, time-skipping)', () => {
     await waitForMessage(stack.mail.httpUrl, { to: scene.uga.email, subject: SUBJECT.reminder });
     const moved = await waitForStatus(handle, 'AWAITING_APPROVAL', (v) => v.nextDeadline === 'ESCALATE');
     expect((await stack.env.currentTimeMs()) - clockBefore).toBeLessThan(MINUTE);
-    const [remindedAt] = await scheduledAt(handle, 'notifyApprovers');
+    const [remindedAt] = await deadlineNoticesAt(handle);
     expect(remindedAt! - clockBefore).toBeLessThan(MINUTE);
     expectInstant(moved.dueAt, after.escalateAt);
     expectInstant(moved.expiresAt, after.expireAt);
@@ -383,7 +399,7 @@ describe('approval deadlines (business days, time-skipping)', () => {
     expect(await subjectsTo(scene.helpDesk.email)).toEqual([]);
     expect(await subjectsTo(email)).not.toContain(SUBJECT.expired);
     // The clock stopped with the decision: no deadline step was ever taken.
-    expect(await scheduledAt(handle, 'notifyApprovers')).toEqual([]);
+    expect(await deadlineNoticesAt(handle)).toEqual([]);
   }, 120_000);
 
   it('re-routing to the Help Desk replaces the approvers: the Help Desk may decide, the UGA no longer', async () => {
