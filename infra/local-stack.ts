@@ -15,6 +15,7 @@ import { startFerretDb } from './ferretdb';
 import { log } from './logger';
 import { installTemporalRuntime } from './temporal-runtime';
 import { startTemporalDevServer } from './temporal';
+import { searchAttributeSpecs } from '../domain/search-attributes';
 
 export interface LocalStackOptions {
   /** Where embedded servers keep data and logs. */
@@ -53,6 +54,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         uiPort: ports.temporalUi,
         logDir,
         dbFile: options.persistTemporal ? join(options.dataDir, 'temporal.sqlite') : undefined,
+        searchAttributes: searchAttributeSpecs(),
       });
       stops.push(temporal.stop);
       env.TEMPORAL_ADDRESS = temporal.address;
