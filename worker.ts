@@ -9,7 +9,7 @@ import { loadConfig, type Config } from './config';
 import { dataConverterFor } from './infra/temporal-connection';
 import { log } from './infra/logger';
 import { installTemporalRuntime } from './infra/temporal-runtime';
-import { connectDatabase } from './models/connect';
+import { connectDatabase, disconnectDatabase } from './models/connect';
 import { keysFromBase64 } from './security/secrets';
 
 export async function createWorker(config: Config): Promise<{ worker: Worker; close(): Promise<void> }> {
@@ -49,13 +49,21 @@ async function main(): Promise<void> {
   await connectDatabase(config.mongodbUri);
   const { worker, close } = await createWorker(config);
   log.info('worker started', { taskQueue: config.temporal.taskQueue, temporal: config.temporal.address });
+  // On SIGTERM (or SIGINT) the SDK's runtime shuts the worker down: it stops polling, lets the
+  // tasks under way finish (up to shutdownGraceTime), then run() returns.
+  process.once('SIGTERM', () => log.info('worker stopping', { signal: 'SIGTERM' }));
   await worker.run();
   await close();
+  await disconnectDatabase();
+  log.info('worker stopped');
 }
 
 if (require.main === module) {
-  main().catch((err: unknown) => {
-    log.error('worker failed', { error: String(err) });
-    process.exit(1);
-  });
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      log.error('worker failed', { error: String(err) });
+      process.exit(1);
+    },
+  );
 }

@@ -13,6 +13,7 @@ import { startSsaSimulator, type RunningSsaSimulator } from '../services/ssa-sim
 import { createWorker } from '../worker';
 import { startFerretDb } from './ferretdb';
 import { log } from './logger';
+import { freePort } from './ports';
 import { installTemporalRuntime } from './temporal-runtime';
 import { startTemporalDevServer } from './temporal';
 import { searchAttributeSpecs } from '../domain/search-attributes';
@@ -39,8 +40,10 @@ export interface LocalStack {
 }
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
-  installTemporalRuntime();
   const env = { ...(options.env ?? process.env) };
+  // The worker runs in this process: the SDK's metrics are served on a port of their own, and the
+  // API's /metrics adds them to its own.
+  installTemporalRuntime({ metricsBindAddress: env.TEMPORAL_METRICS_BIND_ADDRESS ?? `127.0.0.1:${await freePort()}` });
   const ports = options.ports ?? {};
   const logDir = join(options.dataDir, 'logs');
   mkdirSync(logDir, { recursive: true });
