@@ -1,5 +1,5 @@
 /** The Temporal worker: registration and application-role workflows and their activities, on one task queue. */
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createApplicationRoleActivities } from './activities/application-role-activities';
 import { createMailer } from './activities/mailer';
@@ -27,7 +27,8 @@ export async function createWorker(config: Config): Promise<{ worker: Worker; cl
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    workflowsPath: join(__dirname, 'workflows', 'index.ts'),
+    // workflows/index.ts under tsx, dist/workflows/index.js in the image (built with tsc).
+    workflowsPath: join(__dirname, 'workflows', `index${extname(__filename)}`),
     activities,
     dataConverter: dataConverterFor(config.payloadKeys),
     // Set on purpose: a waiting request needs no memory, and its history replays in milliseconds
@@ -58,7 +59,15 @@ async function main(): Promise<void> {
   log.info('worker stopped');
 }
 
-if (require.main === module) {
+const USAGE = `worker: runs the registration and application-role workflows and their activities.
+Configured by environment variables (README.md, "Real servers instead of the embedded ones"):
+TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, MONGODB_URI, SMTP_HOST, SMTP_PORT,
+SSA_ENDPOINT, PAYLOAD_KEYS, HASH_KEY, FIELD_KEY, WORKER_MAX_CACHED_WORKFLOWS,
+TEMPORAL_METRICS_BIND_ADDRESS (host:port for the SDK's Prometheus metrics). SIGTERM drains and stops it.
+`;
+
+if (require.main === module && process.argv.includes('--help')) process.stdout.write(USAGE);
+else if (require.main === module) {
   main().then(
     () => process.exit(0),
     (err: unknown) => {

@@ -58,7 +58,14 @@ export async function startApi(config = loadConfig()) {
   };
 }
 
-if (require.main === module) {
+const USAGE = `api: the HTTP API (OpenAPI at /openapi.json, docs at /docs, /healthz, /readyz, /metrics).
+Configured by environment variables (README.md, "Real servers instead of the embedded ones"):
+API_HOST, API_PORT, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, MONGODB_URI,
+PAYLOAD_KEYS, HASH_KEY, FIELD_KEY, HELP_DESK_*, OPERATOR_*, TEMPORAL_UI_ORIGINS. SIGTERM stops it gracefully.
+`;
+
+if (require.main === module && process.argv.includes('--help')) process.stdout.write(USAGE);
+else if (require.main === module) {
   startApi().then(
     (api) => {
       const stop = (signal: string) => {
