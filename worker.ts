@@ -6,14 +6,14 @@ import { createMailer } from './activities/mailer';
 import { createRegistrationActivities } from './activities/registration-activities';
 import { createSsaClient } from './activities/ssa-client';
 import { loadConfig, type Config } from './config';
-import { dataConverterFor } from './infra/temporal-connection';
+import { dataConverterFor, temporalTlsConfig } from './infra/temporal-connection';
 import { log } from './infra/logger';
 import { installTemporalRuntime } from './infra/temporal-runtime';
 import { connectDatabase, disconnectDatabase } from './models/connect';
 import { keysFromBase64 } from './security/secrets';
 
 export async function createWorker(config: Config): Promise<{ worker: Worker; close(): Promise<void> }> {
-  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const connection = await NativeConnection.connect({ address: config.temporal.address, tls: temporalTlsConfig(config.temporal.tls) });
   const mailer = createMailer(config.smtp);
   const activities = {
     ...createRegistrationActivities({
