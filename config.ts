@@ -18,6 +18,12 @@ const envSchema = z.object({
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_TASK_QUEUE: z.string().default('registrations'),
+  /** TLS to the Temporal frontend: `true` for server TLS with the system's roots; files for a private CA and mTLS. */
+  TEMPORAL_TLS: z.enum(['true', 'false']).default('false'),
+  TEMPORAL_TLS_CA_FILE: z.string().optional(),
+  TEMPORAL_TLS_CERT_FILE: z.string().optional(),
+  TEMPORAL_TLS_KEY_FILE: z.string().optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
   /** Workflows the worker keeps in memory between their tasks; others are replayed from history when an event comes. */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(50),
   MONGODB_URI: z.string().default('mongodb://127.0.0.1:27017/iacs'),
@@ -52,6 +58,22 @@ const envSchema = z.object({
 
 export type Config = ReturnType<typeof loadConfig>;
 
+/** Where the TLS material for Temporal is (files are read when connecting); undefined for plain gRPC. */
+export interface TemporalTlsFiles {
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+  serverName?: string;
+}
+
+function temporalTlsFrom(e: z.infer<typeof envSchema>): TemporalTlsFiles | undefined {
+  const files = { caFile: e.TEMPORAL_TLS_CA_FILE, certFile: e.TEMPORAL_TLS_CERT_FILE, keyFile: e.TEMPORAL_TLS_KEY_FILE };
+  if (e.TEMPORAL_TLS !== 'true' && Object.values(files).every((f) => f === undefined)) return undefined;
+  if ((files.certFile === undefined) !== (files.keyFile === undefined))
+    throw new Error('TEMPORAL_TLS_CERT_FILE and TEMPORAL_TLS_KEY_FILE go together (mTLS)');
+  return { ...files, serverName: e.TEMPORAL_TLS_SERVER_NAME };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const e = envSchema.parse(env);
   const production = e.NODE_ENV === 'production';
@@ -62,7 +84,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   };
   return {
     production,
-    temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      tls: temporalTlsFrom(e),
+    },
     worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS },
     mongodbUri: e.MONGODB_URI,
     smtp: { host: e.SMTP_HOST, port: e.SMTP_PORT, from: e.MAIL_FROM },

@@ -8,7 +8,7 @@ import { accountOf, guard, type GuardDeps } from './guard';
 import { HttpProblem, parse } from './problem';
 import { sendUpdate } from './temporal-refusals';
 
-const userIdSchema = z
+export const userIdSchema = z
   .string()
   .trim()
   .toUpperCase()

@@ -15,10 +15,13 @@ import { deadlineRoutes, type ApprovalDeadlines } from './deadline-routes';
 import { noBody, noQuery } from './empty-input';
 import { approvalRoutes } from './approval-routes';
 import { organizationRoutes } from './organization-routes';
+import { createApiMetrics, type ApiMetrics } from './metrics';
+import { openApiRoutes } from './openapi';
+import { operationsRoutes } from './operations-routes';
+import { requestContext } from './request-context';
 import { HttpProblem, problemHandler } from './problem';
-
-const QUERY_ROUTES: ReadonlySet<string> = new Set(['/organizations', '/approvals']);
 import { registrationRoutes } from './registrations';
+import { QUERY_PATHS } from './route-table';
 
 export interface ApiDeps {
   temporal: Client;
@@ -35,12 +38,16 @@ export interface ApiDeps {
   approvalDeadlines: ApprovalDeadlines;
   /** The CMS application catalog (config `applications`); read from APPLICATIONS when not given. */
   applications?: readonly Application[];
+  /** This process's metrics; made here when not given. */
+  metrics?: ApiMetrics;
 }
 
 export function createApp(deps: ApiDeps): express.Express {
   const app = express();
+  const metrics = deps.metrics ?? createApiMetrics();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  app.use(requestContext, metrics.timing);
   app.use((_req, res, next) => {
     res.set({
       'x-content-type-options': 'nosniff',
@@ -54,14 +61,14 @@ export function createApp(deps: ApiDeps): express.Express {
     next();
   });
   app.use(express.json({ limit: '32kb', strict: true, type: ['application/json', 'application/*+json'] }));
-  // Only the organization search and the approver queue's pages take a query; GET routes take no body.
-  app.use((req, res, next) => (QUERY_ROUTES.has(req.path) ? next() : noQuery(req, res, next)));
+  // Only the routes the route table gives a query take one (the organization search, the approver
+  // queue's pages); GET routes take no body.
+  app.use((req, res, next) => (QUERY_PATHS.has(req.path) ? next() : noQuery(req, res, next)));
   app.use((req, res, next) => (req.method === 'GET' ? noBody(req, res, next) : next()));
-  app.get('/health', (_req, res) => {
-    res.json({ ok: true });
-  });
+  app.use(operationsRoutes({ temporal: deps.temporal, metrics }));
   // api/main.ts does not hand over the catalog yet: the same variable config.ts reads, read here.
   const applications = deps.applications ?? applicationCatalogFrom(process.env.APPLICATIONS);
+  app.use(openApiRoutes());
   app.use(registrationRoutes(deps));
   app.use(approvalRoutes({ ...deps, applications }));
   app.use(applicationRoleRoutes({ ...deps, applications }));

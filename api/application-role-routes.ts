@@ -32,6 +32,7 @@ import {
   type ApplicationRoleView,
   type ApplicationRoleWorkflowInput,
 } from '../workflows/application-role-messages';
+import { addLogContext } from '../infra/logger';
 import { ApplicationRoleRequestModel } from '../models/application-role';
 import { applicationRoleViewSchema } from './read-models';
 import { claimRequestKey, releaseRequestKey } from './application-role-claims';
@@ -95,10 +96,11 @@ async function sendUpdate<Ret>(
 export function applicationRoleRoutes(deps: ApplicationRoleRouteDeps): Router {
   const router = Router();
   const applicationName = (id: string) => deps.applications.find((a) => a.id === id)?.name ?? id;
-  const handleOf = (req: Request) =>
-    deps.temporal.workflow.getHandle(
-      applicationRoleWorkflowIdFor(parse(applicationRoleRequestIdSchema, req.params.id, 'request id', 'id')),
-    );
+  const handleOf = (req: Request) => {
+    const workflowId = applicationRoleWorkflowIdFor(parse(applicationRoleRequestIdSchema, req.params.id, 'request id', 'id'));
+    addLogContext({ workflowId });
+    return deps.temporal.workflow.getHandle(workflowId);
+  };
 
   router.get('/applications', guard('account:use', deps), (_req, res) => {
     res.json(deps.applications);
@@ -133,10 +135,12 @@ export function applicationRoleRoutes(deps: ApplicationRoleRouteDeps): Router {
       organizationId: eligibility.organizationId,
       approvalDeadlines: await currentApprovalDeadlines(deps.approvalDeadlines),
     };
+    const workflowId = applicationRoleWorkflowIdFor(requestId);
+    addLogContext({ workflowId });
     try {
       await deps.temporal.workflow.start(APPLICATION_ROLE_WORKFLOW, {
         taskQueue: deps.taskQueue,
-        workflowId: applicationRoleWorkflowIdFor(requestId),
+        workflowId,
         args: [input],
       });
     } catch (err) {

@@ -6,12 +6,13 @@ import { approvalQueuePage, decodeCursor, MAX_PAGE } from '../approvals/approval
 import type { Application } from '../domain/application-roles';
 import { decisionSchema, registrationIdSchema } from '../domain/schemas';
 import { decideUpdate, workflowIdFor } from '../workflows/messages';
+import { addLogContext } from '../infra/logger';
 import { currentApprovalDeadlines, type ApprovalDeadlines } from './deadline-routes';
 import { accountOf, guard, type GuardDeps } from './guard';
 import { HttpProblem, parse } from './problem';
 import { sendUpdate } from './temporal-refusals';
 
-const queuePageSchema = z.strictObject({
+export const queuePageSchema = z.strictObject({
   after: z.string().max(200).optional(),
   limit: z.coerce.number().int('must be a whole number').min(1).max(MAX_PAGE).optional(),
 });
@@ -45,6 +46,7 @@ export function approvalRoutes(deps: GuardDeps & { applications: readonly Applic
     const id = parse(registrationIdSchema, req.params.id, 'registration id', 'id');
     const decision = parse(decisionSchema, req.body, 'decision');
     const { userId, roles } = accountOf(res);
+    addLogContext({ workflowId: workflowIdFor(id) });
     const handle = deps.temporal.workflow.getHandle(workflowIdFor(id));
     res.json(await sendUpdate(handle, (h) => h.executeUpdate(decideUpdate, { args: [{ ...decision, approver: { userId, roles } }] })));
   });

@@ -14,7 +14,7 @@ const base64 = z
   .string()
   .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64')
   .max(4_000_000);
-const payloadsSchema = z.strictObject({
+export const payloadsSchema = z.strictObject({
   payloads: z.array(z.object({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() })).max(1000),
 });
 type JsonPayload = z.infer<typeof payloadsSchema>['payloads'][number];

@@ -3,7 +3,7 @@ import { createAccountService } from '../accounts/account-service';
 import { loadConfig } from '../config';
 import { log } from '../infra/logger';
 import { connectTemporalClient } from '../infra/temporal-connection';
-import { connectDatabase } from '../models/connect';
+import { connectDatabase, disconnectDatabase } from '../models/connect';
 import { startExpirySweeper } from '../models/expiry';
 import { SettingModel } from '../models/settings';
 import { buildApprovalQueueOnce } from '../approvals/approval-queue';
@@ -47,17 +47,49 @@ export async function startApi(config = loadConfig()) {
   log.info('api listening', { url: `http://${config.api.host}:${port}` });
   return {
     url: `http://${config.api.host}:${port}`,
+    /** Stops taking connections, lets the requests under way finish, then lets go of Temporal. */
     async close() {
       sweeper.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await closed;
       await temporal.connection.close();
     },
   };
 }
 
-if (require.main === module) {
-  startApi().catch((err: unknown) => {
-    log.error('api failed', { error: String(err) });
-    process.exit(1);
-  });
+const USAGE = `api: the HTTP API (OpenAPI at /openapi.json, docs at /docs, /healthz, /readyz, /metrics).
+Configured by environment variables (README.md, "Real servers instead of the embedded ones"):
+API_HOST, API_PORT, TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, MONGODB_URI,
+PAYLOAD_KEYS, HASH_KEY, FIELD_KEY, HELP_DESK_*, OPERATOR_*, TEMPORAL_UI_ORIGINS. SIGTERM stops it gracefully.
+`;
+
+if (require.main === module && process.argv.includes('--help')) process.stdout.write(USAGE);
+else if (require.main === module) {
+  startApi().then(
+    (api) => {
+      const stop = (signal: string) => {
+        log.info('api stopping', { signal });
+        api
+          .close()
+          .then(disconnectDatabase)
+          .then(
+            () => {
+              log.info('api stopped', { signal });
+              process.exit(0);
+            },
+            (err: unknown) => {
+              log.error('api stop failed', { error: String(err) });
+              process.exit(1);
+            },
+          );
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+    },
+    (err: unknown) => {
+      log.error('api failed', { error: String(err) });
+      process.exit(1);
+    },
+  );
 }

@@ -20,6 +20,7 @@ import {
   type RegistrationWorkflowInput,
 } from '../workflows/messages';
 import type { RateRuleName, RateRules } from '../domain/abuse-limits';
+import { addLogContext } from '../infra/logger';
 import { noBody } from './empty-input';
 import { registrationViewSchema } from './read-models';
 import { currentApprovalDeadlines, type ApprovalDeadlines } from './deadline-routes';
@@ -45,9 +46,11 @@ export function registrationRoutes(
       policy: deps.policy,
       approvalDeadlines: await currentApprovalDeadlines(deps.approvalDeadlines),
     };
+    const workflowId = workflowIdFor(registrationId);
+    addLogContext({ workflowId });
     await deps.temporal.workflow.start(REGISTRATION_WORKFLOW, {
       taskQueue: deps.taskQueue,
-      workflowId: workflowIdFor(registrationId),
+      workflowId,
       args: [input],
     });
     return { registrationId, applicantToken };
@@ -55,7 +58,11 @@ export function registrationRoutes(
 
   const follow = guard('registration:follow', deps);
   /** The workflow of `:id`; `follow` has already checked the applicant token. */
-  const handleOf = (req: Request): WorkflowHandle => deps.temporal.workflow.getHandle(workflowIdFor(String(req.params.id)));
+  const handleOf = (req: Request): WorkflowHandle => {
+    const workflowId = workflowIdFor(String(req.params.id));
+    addLogContext({ workflowId });
+    return deps.temporal.workflow.getHandle(workflowId);
+  };
 
   router.post(
     '/registrations',

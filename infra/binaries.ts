@@ -22,10 +22,15 @@ export const temporalTestServerPath: string =
 /** Embedded FerretDB (MongoDB wire protocol on SQLite), built from scripts/ferretdb. */
 export const ferretDbPath: string = process.env.FERRETDB_PATH || join(cacheDir, `ferretdb-${FERRETDB_BUILD}`, 'ferretdb');
 
+/** Docker Compose v2, only to check docker-compose.yml (`config`); there is no Docker engine here. */
+export const COMPOSE_VERSION = 'v2.29.7';
+export const composePath: string = process.env.COMPOSE_PATH || join(cacheDir, `docker-compose-${COMPOSE_VERSION}`, 'docker-compose');
+
 export const binaries = {
   temporalCli: { path: temporalCliPath, env: 'TEMPORAL_CLI_PATH' },
   temporalTestServer: { path: temporalTestServerPath, env: 'TEMPORAL_TEST_SERVER_PATH' },
   ferretDb: { path: ferretDbPath, env: 'FERRETDB_PATH' },
+  compose: { path: composePath, env: 'COMPOSE_PATH' },
 } as const;
 
 export type BinaryName = keyof typeof binaries;

@@ -13,8 +13,10 @@ import { startSsaSimulator, type RunningSsaSimulator } from '../services/ssa-sim
 import { createWorker } from '../worker';
 import { startFerretDb } from './ferretdb';
 import { log } from './logger';
+import { freePort } from './ports';
 import { installTemporalRuntime } from './temporal-runtime';
 import { startTemporalDevServer } from './temporal';
+import { searchAttributeSpecs } from '../domain/search-attributes';
 
 export interface LocalStackOptions {
   /** Where embedded servers keep data and logs. */
@@ -38,8 +40,10 @@ export interface LocalStack {
 }
 
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
-  installTemporalRuntime();
   const env = { ...(options.env ?? process.env) };
+  // The worker runs in this process: the SDK's metrics are served on a port of their own, and the
+  // API's /metrics adds them to its own.
+  installTemporalRuntime({ metricsBindAddress: env.TEMPORAL_METRICS_BIND_ADDRESS ?? `127.0.0.1:${await freePort()}` });
   const ports = options.ports ?? {};
   const logDir = join(options.dataDir, 'logs');
   mkdirSync(logDir, { recursive: true });
@@ -53,6 +57,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         uiPort: ports.temporalUi,
         logDir,
         dbFile: options.persistTemporal ? join(options.dataDir, 'temporal.sqlite') : undefined,
+        searchAttributes: searchAttributeSpecs(),
       });
       stops.push(temporal.stop);
       env.TEMPORAL_ADDRESS = temporal.address;

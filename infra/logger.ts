@@ -1,7 +1,25 @@
 /**
  * Structured JSON log lines on stderr. Fields whose names say "secret" are redacted, so a
- * careless `log.info('x', { ssn })` still writes nothing sensitive.
+ * careless `log.info('x', { ssn })` still writes nothing sensitive. Lines written while an HTTP
+ * request is handled carry its context (`requestId`, and `workflowId` once the route knows it).
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+const context = new AsyncLocalStorage<Record<string, unknown>>();
+
+/**
+ * Runs `fn` with fields every log line written inside it (however deep, however async) carries;
+ * `fields` is the context itself, so what `addLogContext` adds is seen by whoever holds it.
+ */
+export function withLogContext<T>(fields: Record<string, unknown>, fn: () => T): T {
+  return context.run(fields, fn);
+}
+
+/** Adds fields to the current context (e.g. the workflow id a route has just worked out). */
+export function addLogContext(fields: Record<string, unknown>): void {
+  const store = context.getStore();
+  if (store) Object.assign(store, fields);
+}
 const SECRET_FIELD = /ssn|dateofbirth|dob|password|code|answer|token|secret|authorization|identity/i;
 
 function redact(value: unknown, depth = 0): unknown {
@@ -16,7 +34,8 @@ const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 
 function write(level: Level, msg: string, fields: Record<string, unknown> = {}): void {
   // Read on every line, so a process (or a test) can change its level while running.
   if (ORDER[level] < (ORDER[process.env.LOG_LEVEL as Level] ?? ORDER.info)) return;
-  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level, msg, ...(redact(fields) as object) })}\n`);
+  const line = { time: new Date().toISOString(), level, msg, ...context.getStore(), ...fields };
+  process.stderr.write(`${JSON.stringify(redact(line))}\n`);
 }
 
 export const log = {

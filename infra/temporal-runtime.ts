@@ -1,10 +1,39 @@
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
+import { log } from './logger';
 
-let installed = false;
+let installed: { metricsUrl?: string } | undefined;
 
-/** The SDK logs every worker state change at INFO; entry points keep it to TEMPORAL_LOG_LEVEL (WARN). */
-export function installTemporalRuntime(): void {
+const LEVELS: Record<LogLevel, 'debug' | 'info' | 'warn' | 'error'> = {
+  TRACE: 'debug',
+  DEBUG: 'debug',
+  INFO: 'info',
+  WARN: 'warn',
+  ERROR: 'error',
+};
+
+export interface TemporalRuntimeOptions {
+  /** `host:port` where the SDK serves its own Prometheus metrics (worker task slots, polls, latencies). */
+  metricsBindAddress?: string;
+}
+
+/**
+ * Installs the SDK's runtime once per process: its logs go into our JSON stream (with their
+ * workflow and activity ids, through the same redaction), kept to TEMPORAL_LOG_LEVEL (WARN: the
+ * SDK logs every worker state change at INFO); its metrics are served for Prometheus when asked.
+ */
+export function installTemporalRuntime(options: TemporalRuntimeOptions = {}): void {
   if (installed) return;
-  installed = true;
-  Runtime.install({ logger: new DefaultLogger((process.env.TEMPORAL_LOG_LEVEL as LogLevel | undefined) ?? 'WARN') });
+  const bindAddress = options.metricsBindAddress ?? process.env.TEMPORAL_METRICS_BIND_ADDRESS;
+  installed = { metricsUrl: bindAddress ? `http://${bindAddress}/metrics` : undefined };
+  Runtime.install({
+    logger: new DefaultLogger((process.env.TEMPORAL_LOG_LEVEL as LogLevel | undefined) ?? 'WARN', (entry) =>
+      log[LEVELS[entry.level]](entry.message, { ...entry.meta, source: 'temporal-sdk' }),
+    ),
+    ...(bindAddress && { telemetryOptions: { metrics: { prometheus: { bindAddress } } } }),
+  });
+}
+
+/** Where this process's SDK metrics are served, when the runtime was installed with them. */
+export function temporalMetricsUrl(): string | undefined {
+  return installed?.metricsUrl;
 }

@@ -20,6 +20,10 @@ FERRETDB_BUILD="$FERRETDB_VERSION-idindex"
 
 TEMPORAL_DIR="$CACHE/temporal-$TEMPORAL_CLI_VERSION"
 FERRETDB_DIR="$CACHE/ferretdb-$FERRETDB_BUILD"
+# Docker Compose v2 (the `docker compose` CLI, used standalone as docker-compose): only to check
+# docker-compose.yml with `config` (no Docker engine here). Built from the Go module proxy.
+COMPOSE_VERSION=v2.29.7
+COMPOSE_DIR="$CACHE/docker-compose-$COMPOSE_VERSION"
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -134,6 +138,24 @@ setup_chromium() {
   log "chromium: installed $(chromium --version 2>/dev/null | head -1)"
 }
 
+setup_compose() {
+  local bin="$COMPOSE_DIR/docker-compose"
+  if [ -x "$bin" ]; then
+    log "docker compose: cached at $bin"
+    return 0
+  fi
+  command -v go >/dev/null || die "go not found; it is needed to build docker compose $COMPOSE_VERSION"
+  mkdir -p "$COMPOSE_DIR"
+  local tmp
+  tmp="$(mktemp -d "$COMPOSE_DIR/.compose-tmp.XXXXXX")"
+  TMP_PATHS+=("$tmp")
+  log "docker compose: building github.com/docker/compose/v2@$COMPOSE_VERSION (Go module proxy); takes about two minutes the first time"
+  GOBIN="$tmp" go install -trimpath -ldflags="-s -w -X github.com/docker/compose/v2/internal.Version=$COMPOSE_VERSION" \
+    "github.com/docker/compose/v2/cmd@$COMPOSE_VERSION"
+  mv -f "$tmp/cmd" "$bin"
+  log "docker compose: built $("$bin" version) at $bin"
+}
+
 setup_node_modules() {
   if [ -d "$REPO_ROOT/node_modules" ]; then
     log "npm: node_modules present; not running npm ci"
@@ -147,4 +169,5 @@ setup_node_modules
 setup_temporal
 setup_ferretdb
 setup_chromium
+setup_compose
 log "done; cache: $CACHE"

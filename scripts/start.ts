@@ -24,9 +24,10 @@ async function main(): Promise<void> {
     },
   });
   const lines = [
-    `API:            ${stack.apiUrl}`,
+    `API:            ${stack.apiUrl}  (docs ${stack.apiUrl}/docs, OpenAPI ${stack.apiUrl}/openapi.json)`,
+    `Operations:     ${stack.apiUrl}/healthz  ${stack.apiUrl}/readyz  ${stack.apiUrl}/metrics`,
     stack.temporalUiUrl && `Temporal UI:    ${stack.temporalUiUrl}`,
-    stack.mailCatcherUrl && `Mail catcher:   ${stack.mailCatcherUrl}/messages`,
+    stack.mailCatcherUrl && `Mail catcher:   ${stack.mailCatcherUrl}/ (inbox), ${stack.mailCatcherUrl}/messages (JSON)`,
     stack.ssa && `SSA simulator:  ${stack.ssa.url}`,
     `Help Desk:      ${stack.config.helpDesk.userId} (password from HELP_DESK_PASSWORD)`,
   ];

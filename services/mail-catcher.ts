@@ -5,6 +5,8 @@
  *   GET    /messages[?to=addr]  → CaughtMessage[] (oldest first)
  *   GET    /messages/:id        → CaughtMessage
  *   DELETE /messages            → 204, clears the mailbox
+ *   GET    /[?to=addr]          → an HTML inbox (newest first), for people
+ *   GET    /inbox/:id           → one message as HTML (its HTML part sandboxed, no scripts)
  *
  * Run alone: `tsx services/mail-catcher.ts` (MAIL_CATCHER_SMTP_PORT=1025,
  * MAIL_CATCHER_HTTP_PORT=1080, MAIL_CATCHER_HOST=127.0.0.1).
@@ -66,6 +68,51 @@ function problem(res: Response, status: number, title: string, detail?: string):
     .json({ type: 'about:blank', title, status, ...(detail ? { detail } : {}) });
 }
 
+/** Everything that goes into a page goes through here: mail is written by whoever sends it. */
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The pages load nothing and run nothing; a message's own HTML is shown in a sandboxed frame. */
+const PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-src 'self'; img-src data:; frame-ancestors 'none'";
+const STYLE =
+  'body{font:14px system-ui,sans-serif;margin:2rem;max-width:60rem}table{border-collapse:collapse;width:100%}' +
+  'td,th{text-align:left;padding:.3rem .6rem;border-bottom:1px solid #ddd}pre{white-space:pre-wrap;background:#f6f6f6;padding:1rem}' +
+  'iframe{width:100%;height:30rem;border:1px solid #ddd}';
+
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${STYLE}</style></head><body>${body}</body></html>`;
+}
+
+function inboxPage(messages: readonly CaughtMessage[], to: string | undefined): string {
+  const rows = [...messages]
+    .reverse()
+    .map(
+      (m) =>
+        `<tr><td>${escapeHtml(m.date)}</td><td>${escapeHtml(m.from)}</td><td>${escapeHtml(m.to.join(', '))}</td>` +
+        `<td><a href="/inbox/${encodeURIComponent(m.id)}">${escapeHtml(m.subject || '(no subject)')}</a></td></tr>`,
+    )
+    .join('');
+  const filter = `<form method="get" action="/"><label>To <input name="to" value="${escapeHtml(to ?? '')}"></label> <button>Filter</button></form>`;
+  const table = rows
+    ? `<table><thead><tr><th>Date</th><th>From</th><th>To</th><th>Subject</th></tr></thead><tbody>${rows}</tbody></table>`
+    : '<p>No messages.</p>';
+  return page(
+    'Mail catcher',
+    `<h1>Mail catcher</h1>${filter}<p>${messages.length} message(s); JSON at <a href="/messages">/messages</a>.</p>${table}`,
+  );
+}
+
+function messagePage(m: CaughtMessage): string {
+  const html = m.html === undefined ? '' : `<h2>HTML part</h2><iframe sandbox title="HTML part" srcdoc="${escapeHtml(m.html)}"></iframe>`;
+  return page(
+    m.subject || 'Message',
+    `<p><a href="/">← Inbox</a></p><h1>${escapeHtml(m.subject || '(no subject)')}</h1>` +
+      `<table><tr><th>From</th><td>${escapeHtml(m.from)}</td></tr><tr><th>To</th><td>${escapeHtml(m.to.join(', '))}</td></tr>` +
+      `<tr><th>Date</th><td>${escapeHtml(m.date)}</td></tr></table><h2>Text</h2><pre>${escapeHtml(m.text)}</pre>${html}`,
+  );
+}
+
 export async function startMailCatcher(options: StartMailCatcherOptions = {}): Promise<RunningMailCatcher> {
   const host = options.host ?? '127.0.0.1';
   const messages: CaughtMessage[] = [];
@@ -109,6 +156,18 @@ export async function startMailCatcher(options: StartMailCatcherOptions = {}): P
     if (message) res.json(message);
     else problem(res, 404, 'Message not found');
   });
+  const recipient = (req: Request) =>
+    typeof req.query.to === 'string' && req.query.to.trim() ? req.query.to.trim().toLowerCase() : undefined;
+  app.get('/', (req, res) => {
+    const to = recipient(req);
+    const shown = to ? messages.filter((m) => m.to.some((address) => address.toLowerCase() === to)) : messages;
+    res.set({ 'content-security-policy': PAGE_POLICY, 'x-content-type-options': 'nosniff' }).type('html').send(inboxPage(shown, to));
+  });
+  app.get('/inbox/:id', (req, res) => {
+    const message = messages.find((m) => m.id === req.params.id);
+    if (!message) return problem(res, 404, 'Message not found');
+    res.set({ 'content-security-policy': PAGE_POLICY, 'x-content-type-options': 'nosniff' }).type('html').send(messagePage(message));
+  });
   app.delete('/messages', (_req, res) => {
     messages.length = 0;
     res.status(204).end();
@@ -145,7 +204,7 @@ async function main(): Promise<void> {
     httpPort: Number(process.env.MAIL_CATCHER_HTTP_PORT ?? 1080),
     host: process.env.MAIL_CATCHER_HOST ?? '127.0.0.1',
   });
-  console.warn(`[mail-catcher] SMTP on port ${catcher.smtpPort}, HTTP API at ${catcher.httpUrl}/messages`);
+  console.warn(`[mail-catcher] SMTP on port ${catcher.smtpPort}, inbox at ${catcher.httpUrl}/, JSON API at ${catcher.httpUrl}/messages`);
   const shutdown = (): void => void catcher.stop().then(() => process.exit(0));
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);

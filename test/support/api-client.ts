@@ -1,6 +1,7 @@
 /** A small typed HTTP client for the API, as an applicant or approver would use it. */
 import { SSA_VALID_IDENTITIES, type SsaIdentity } from '../../services/ssa-fixtures';
 import { waitForMessage } from './mailbox';
+import { assertMatchesDocument } from './openapi-check';
 
 export interface ApiAnswer<T = Record<string, unknown>> {
   status: number;
@@ -25,7 +26,11 @@ export class ApiClient {
       body: opts.rawBody ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
     });
     const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : {}) as T, contentType: response.headers.get('content-type') ?? '' };
+    const contentType = response.headers.get('content-type') ?? '';
+    const parsed: unknown = text && /json/.test(contentType) ? JSON.parse(text) : text || undefined;
+    // Every answer an e2e test gets is checked against /openapi.json (status and body).
+    assertMatchesDocument(method, path, response.status, contentType, parsed);
+    return { status: response.status, body: (parsed ?? {}) as T, contentType };
   }
 }
 

@@ -22,4 +22,14 @@ describe('configuration', () => {
     const config = loadConfig({ HELP_DESK_USER_ID: 'HELPDESK2', HELP_DESK_PASSWORD: 'Another-Long-Passw0rd' });
     expect(config.helpDesk).toMatchObject({ userId: 'HELPDESK2', password: 'Another-Long-Passw0rd' });
   });
+
+  it('speaks plain gRPC to Temporal unless TLS is configured; mTLS needs both the certificate and the key', () => {
+    expect(loadConfig({}).temporal.tls).toBeUndefined();
+    expect(loadConfig({ TEMPORAL_TLS: 'true' }).temporal.tls).toEqual({ serverName: undefined });
+    expect(
+      loadConfig({ TEMPORAL_TLS_CA_FILE: '/tls/ca.pem', TEMPORAL_TLS_CERT_FILE: '/tls/c.pem', TEMPORAL_TLS_KEY_FILE: '/tls/k.pem' })
+        .temporal.tls,
+    ).toMatchObject({ caFile: '/tls/ca.pem', certFile: '/tls/c.pem', keyFile: '/tls/k.pem' });
+    expect(() => loadConfig({ TEMPORAL_TLS_CERT_FILE: '/tls/c.pem' })).toThrow(/go together/);
+  });
 });
