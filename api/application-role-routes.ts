@@ -142,6 +142,8 @@ export function applicationRoleRoutes(deps: ApplicationRoleRouteDeps): Router {
         taskQueue: deps.taskQueue,
         workflowId,
         args: [input],
+        // What the Web UI shows of the workflow without decoding: its kind, application and role.
+        staticSummary: `Application role · ${input.applicationName} · ${input.role}`,
       });
     } catch (err) {
       await releaseRequestKey(key, requestId);

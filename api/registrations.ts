@@ -52,6 +52,8 @@ export function registrationRoutes(
       taskQueue: deps.taskQueue,
       workflowId,
       args: [input],
+      // What the Web UI shows of the workflow without decoding: its kind and role, no personal data.
+      staticSummary: `Registration · ${request.role}`,
     });
     return { registrationId, applicantToken };
   }

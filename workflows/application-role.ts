@@ -24,7 +24,8 @@ import {
 } from './application-role-messages';
 import { approvalClock } from './approval-clock';
 import { chartRunner, type NamedEffectOf } from './chart-runner';
-import { ARRIVAL_NOTICE_PATCH, ONE_ANSWER_RULE_PATCH, READ_MODEL_PATCH } from './patches';
+import { operatorView } from './operator-view';
+import { ARRIVAL_NOTICE_PATCH, ONE_ANSWER_RULE_PATCH, READ_MODEL_PATCH, SEARCH_ATTRIBUTES_PATCH } from './patches';
 
 type Activities = ReturnType<typeof activities.createApplicationRoleActivities>;
 
@@ -50,6 +51,7 @@ export async function applicationRoleWorkflow(input: ApplicationRoleWorkflowInpu
   const readModel = patched(READ_MODEL_PATCH);
   const oneAnswerRule = patched(ONE_ANSWER_RULE_PATCH);
   const arrivalNotice = patched(ARRIVAL_NOTICE_PATCH);
+  const describeForOperators = patched(SEARCH_ATTRIBUTES_PATCH) ? operatorView() : undefined;
   const { recordApplicationRoleRequest } = readModel ? local : remote;
 
   // Approval deadlines, as for registrations: business days from submission, a durable timer each.
@@ -74,6 +76,15 @@ export async function applicationRoleWorkflow(input: ApplicationRoleWorkflowInpu
     statusOf: applicationRoleStatusOf,
     answerFirst: oneAnswerRule,
     record: async ({ statusChanged }) => {
+      describeForOperators?.({
+        kind: 'APPLICATION_ROLE',
+        role: input.role,
+        status: status(),
+        trackingNumber: chart.snapshot.context.trackingNumber,
+        organizationId: input.organizationId,
+        heldBy: view().heldBy,
+        ...clock.view(),
+      });
       if (readModel) return writeView(statusChanged);
       if (!statusChanged) return;
       const { context } = chart.snapshot;

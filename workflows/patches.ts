@@ -25,3 +25,10 @@ export const ONE_ANSWER_RULE_PATCH = 'one-answer-rule';
  * replay their submission without that notice.
  */
 export const ARRIVAL_NOTICE_PATCH = 'arrival-notice';
+
+/**
+ * From this patch on, a request keeps its search attributes (TrackingNumber, RegistrationStatus,
+ * RegistrationRole, OrganizationId, RequestKind) up to date at every recorded change, and its
+ * current details for the Web UI (workflows/operator-view.ts).
+ */
+export const SEARCH_ATTRIBUTES_PATCH = 'search-attributes';

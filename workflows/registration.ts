@@ -28,7 +28,8 @@ import {
   type RegistrationWorkflowInput,
 } from './messages';
 import { approvalClock } from './approval-clock';
-import { ARRIVAL_NOTICE_PATCH, READ_MODEL_PATCH } from './patches';
+import { operatorView } from './operator-view';
+import { ARRIVAL_NOTICE_PATCH, READ_MODEL_PATCH, SEARCH_ATTRIBUTES_PATCH } from './patches';
 import { chartRunner, type NamedEffectOf } from './chart-runner';
 
 type Activities = ReturnType<typeof activities.createRegistrationActivities>;
@@ -65,6 +66,7 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
   const { registrationId } = input;
   const readModel = patched(READ_MODEL_PATCH);
   const arrivalNotice = patched(ARRIVAL_NOTICE_PATCH);
+  const describeForOperators = patched(SEARCH_ATTRIBUTES_PATCH) ? operatorView() : undefined;
   const { recordRegistration, issueEmailCode, checkEmailCode, assessDetails, submitRegistration } = readModel ? local : remote;
 
   // Approval deadlines: counted in business days from submission; the policy may change while waiting.
@@ -85,6 +87,15 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
     },
     record: async ({ statusChanged }) => {
       if (!readModel) return;
+      describeForOperators?.({
+        kind: 'REGISTRATION',
+        role: input.role,
+        status: status(),
+        trackingNumber: chart.snapshot.context.trackingNumber,
+        organizationId: chart.snapshot.context.details?.organizationId,
+        heldBy: view().heldBy,
+        ...clock.view(),
+      });
       // A request that now waits shows its deadlines at once: the clock counts from the AWAITING_APPROVAL instant.
       if (status() === 'AWAITING_APPROVAL') clock.countFrom(new Date(lastStatusAt()));
       await writeView(statusChanged);

@@ -17,6 +17,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { temporal as proto } from '@temporalio/proto';
+import { CUSTOM_SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
 import { Worker } from '@temporalio/worker';
 import { createApplicationRoleActivities } from '../../activities/application-role-activities';
 import { createMailer, type Mailer } from '../../activities/mailer';
@@ -54,15 +56,31 @@ export interface TimeSkippingStack {
   stop(): Promise<void>;
 }
 
+const INDEXED_VALUE_TYPE = {
+  TEXT: proto.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_TEXT,
+  KEYWORD: proto.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  INT: proto.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
+  DOUBLE: proto.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DOUBLE,
+  BOOL: proto.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
+  DATETIME: proto.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+  KEYWORD_LIST: proto.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+} as const;
+
 /** The test server must start within the SDK's 5 s limit; a loaded machine can miss it, so try up to 3 times. */
 async function createTimeSkipping(dataConverter: ReturnType<typeof dataConverterFor>, attempts = 3): Promise<TestWorkflowEnvironment> {
   let lastError: unknown;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     try {
-      return await TestWorkflowEnvironment.createTimeSkipping({
+      const env = await TestWorkflowEnvironment.createTimeSkipping({
         server: { executable: { type: 'existing-path', path: temporalTestServerPath } },
         client: { dataConverter },
       });
+      // The workflows keep our custom search attributes up to date: the test server must know them.
+      await env.connection.operatorService.addSearchAttributes({
+        namespace: env.namespace ?? 'default',
+        searchAttributes: Object.fromEntries(CUSTOM_SEARCH_ATTRIBUTES.map((key) => [key.name, INDEXED_VALUE_TYPE[key.type]])),
+      });
+      return env;
     } catch (err) {
       lastError = err;
     }
