@@ -2,6 +2,7 @@
  * The registration workflow's effects: thin adapters over MongoDB, the SSA client and mail.
  * Each is idempotent, since Temporal may run an activity again after a failure.
  */
+import { unsealIdentity, type SealedIdentity } from '../security/sealed-identity';
 import { log } from '../infra/logger';
 import type { RegistrationRole } from '../domain/roles';
 import type { Identity, RegistrationDetails } from '../domain/schemas';
@@ -60,8 +61,9 @@ async function auditStatusChange(
 export function createRegistrationActivities({ keys, mailer, ssa }: ActivityDeps) {
   /** Who is asking: a new person's identity (sealed) or the account of a person asking for another role. */
   async function applicantFields(input: RegistrationWorkflowInput) {
-    if (input.identity) {
-      const { identity } = input;
+    const given = input.sealedIdentity ?? input.identity;
+    if (given) {
+      const identity = unsealIdentity(keys, given);
       return {
         firstName: identity.firstName,
         lastName: identity.lastName,
@@ -110,8 +112,8 @@ export function createRegistrationActivities({ keys, mailer, ssa }: ActivityDeps
       });
     },
 
-    async validateIdentity(identity: Identity): Promise<{ matches: boolean }> {
-      return ssa.validate(identity);
+    async validateIdentity(identity: SealedIdentity | Identity): Promise<{ matches: boolean }> {
+      return ssa.validate(unsealIdentity(keys, identity));
     },
 
     /** Workflows started before the read model (patch `read-model`): the status alone. */

@@ -1,4 +1,5 @@
 /** The applicant's routes (shared/API.md): start a registration and move it along. */
+import { sealIdentity } from '../security/sealed-identity';
 import { randomUUID } from 'node:crypto';
 import { Router, type Request } from 'express';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -81,7 +82,7 @@ export function registrationRoutes(
       const { registrationId, applicantToken } = await startRegistration({
         community: body.community,
         role: body.role,
-        identity: body.identity,
+        sealedIdentity: sealIdentity(deps.keys, body.identity),
         email: body.email,
       });
       res

@@ -8,6 +8,7 @@ import type { DeadlinePolicy } from '../domain/approval-deadlines';
 import type { BusinessCalendar } from '../domain/business-days';
 import type { Community, RegistrationRole } from '../domain/roles';
 import type { Identity, RegistrationDetails } from '../domain/schemas';
+import type { SealedIdentity } from '../security/sealed-identity';
 import type { RegistrationStatus, StatusChange } from '../domain/status';
 import type { RegistrationPolicy } from '../machines/registration';
 
@@ -18,7 +19,9 @@ export interface RegistrationWorkflowInput {
   registrationId: string;
   community: Community;
   role: RegistrationRole;
-  /** The identity a new person gave; absent when a person with an account asks for another role. */
+  /** The identity a new person gave, sealed a second time (security/sealed-identity.ts); absent when a person with an account asks for another role. */
+  sealedIdentity?: SealedIdentity;
+  /** Requests started before identities were sealed carry them here, in the clear inside the payload codec. */
   identity?: Identity;
   /** The account of a person asking for another role. */
   applicantUserId?: string;

@@ -58,8 +58,9 @@ const { validateIdentity, provisionAccount } = proxyActivities<Activities>({
 });
 
 function identityOf(input: RegistrationWorkflowInput) {
-  if (!input.identity) throw new Error('the chart asked to validate an identity this request does not carry');
-  return input.identity;
+  const identity = input.sealedIdentity ?? input.identity;
+  if (!identity) throw new Error('the chart asked to validate an identity this request does not carry');
+  return identity;
 }
 
 export async function registrationWorkflow(input: RegistrationWorkflowInput): Promise<RegistrationView> {

@@ -683,12 +683,15 @@ describe('the codec endpoint: the operator can still read a history', () => {
     const decoded = (answer.json as { payloads: { metadata: Record<string, string>; data: string }[] }).payloads;
     expect(decoded).toHaveLength(f.startedPayloads.length);
     expect(Buffer.from(decoded[0]!.metadata.encoding!, 'base64').toString()).toBe('json/plain');
-    const input = JSON.parse(Buffer.from(decoded[0]!.data, 'base64').toString('utf8')) as {
-      registrationId: string;
-      identity: { ssn: string; dateOfBirth: string };
-    };
+    const text = Buffer.from(decoded[0]!.data, 'base64').toString('utf8');
+    const input = JSON.parse(text) as { registrationId: string; identity?: unknown; sealedIdentity: { sealed: string; ssnLast4: string } };
     expect(input.registrationId).toBe(f.subject.id);
-    expect(input.identity).toMatchObject({ ssn: f.subjectIdentity.ssn, dateOfBirth: f.subjectIdentity.dateOfBirth });
+    // Even decoded, the identity stays sealed with a key the codec does not use: the operator sees the SSN's last four digits only.
+    expect(input.identity).toBeUndefined();
+    expect(input.sealedIdentity.ssnLast4).toBe(f.subjectIdentity.ssn.slice(-4));
+    expect(text).not.toContain(f.subjectIdentity.ssn);
+    expect(text).not.toContain(f.subjectIdentity.ssn.replaceAll('-', ''));
+    expect(text).not.toContain(f.subjectIdentity.dateOfBirth);
   });
 
   it('the same payloads: anonymous → 401, Help Desk → 403, nothing decoded', async () => {

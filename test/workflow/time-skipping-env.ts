@@ -10,6 +10,7 @@
  * distant timer of its own). So tests must derive every instant from the workflow's own history
  * or from `env.currentTimeMs()`, never from absolute dates or the wall clock.
  */
+import { sealIdentity } from '../../security/sealed-identity';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -155,7 +156,7 @@ export async function startRegistration(
     registrationId: randomUUID(),
     community: 'PROVIDER_SUPPLIER',
     role: 'END_USER',
-    identity: { ...identity },
+    sealedIdentity: sealIdentity(stack.keys, identity),
     email,
     applicantTokenHash: tokenHash(stack.keys, randomToken()),
     policy: DEFAULT_POLICY,
