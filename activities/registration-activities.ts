@@ -2,7 +2,7 @@
  * The registration workflow's effects: thin adapters over MongoDB, the SSA client and mail.
  * Each is idempotent, since Temporal may run an activity again after a failure.
  */
-import { unsealIdentity, type SealedIdentity } from '../security/sealed-identity';
+import { unsealCode, unsealIdentity, type SealedIdentity } from '../security/sealed-identity';
 import { log } from '../infra/logger';
 import type { RegistrationRole } from '../domain/roles';
 import type { Identity, RegistrationDetails } from '../domain/schemas';
@@ -191,7 +191,7 @@ export function createRegistrationActivities({ keys, mailer, ssa }: ActivityDeps
       code: string;
     }): Promise<boolean> {
       const stored = await EmailCodeModel.findById(`${registrationId}:${codeNumber}`);
-      return stored !== null && sameHash(stored.codeHash, codeHash(keys, registrationId, codeNumber, code));
+      return stored !== null && sameHash(stored.codeHash, codeHash(keys, registrationId, codeNumber, unsealCode(keys, code)));
     },
 
     async assessDetails({

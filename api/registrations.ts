@@ -1,5 +1,5 @@
 /** The applicant's routes (shared/API.md): start a registration and move it along. */
-import { sealIdentity } from '../security/sealed-identity';
+import { sealCode, sealIdentity } from '../security/sealed-identity';
 import { randomUUID } from 'node:crypto';
 import { Router, type Request } from 'express';
 import type { WorkflowHandle } from '@temporalio/client';
@@ -125,7 +125,7 @@ export function registrationRoutes(
     async (req, res) => {
       const handle = handleOf(req);
       const { code } = parse(emailCodeSchema, req.body, 'verification');
-      const result = await sendUpdate(handle, (h) => h.executeUpdate(verifyEmailCodeUpdate, { args: [code] }));
+      const result = await sendUpdate(handle, (h) => h.executeUpdate(verifyEmailCodeUpdate, { args: [sealCode(deps.keys, code)] }));
       if (!result.accepted)
         throw new HttpProblem(422, 'the code is not correct', [{ path: 'code', message: 'is not correct' }], {
           attemptsLeft: result.attemptsLeft,

@@ -1,8 +1,9 @@
 /**
- * A new person's identity (name, SSN, date of birth) as it travels through Temporal: sealed with
- * the field key, a key the payload codec does not use, so an operator who decodes a workflow's
- * input or an activity's arguments in the Web UI sees only the last four digits of the SSN.
- * Only the activities that need it (the SSA check, recording the registration) unseal it.
+ * Secrets as they travel through Temporal: a new person's identity (name, SSN, date of birth) and
+ * the email codes applicants enter, sealed with the field key, a key the payload codec does not
+ * use, so an operator who decodes a workflow's input, an update's arguments or an activity's
+ * arguments in the Web UI sees ciphertext (and the SSN's last four digits). Only the activities
+ * that need them (the SSA check, recording the registration, the code check) unseal them.
  */
 import { identitySchema, type Identity } from '../domain/schemas';
 import { decryptField, encryptField, type SecretKeys } from './secrets';
@@ -15,6 +16,16 @@ export interface SealedIdentity {
 
 export function sealIdentity(keys: SecretKeys, identity: Identity): SealedIdentity {
   return { sealed: encryptField(keys, JSON.stringify(identity)), ssnLast4: identity.ssn.slice(-4) };
+}
+
+/** An email code as it travels to the workflow (an update's argument) and its code check: sealed with the field key. */
+export function sealCode(keys: SecretKeys, code: string): string {
+  return encryptField(keys, code);
+}
+
+/** The code back; an update accepted before codes were sealed carries it in the clear. */
+export function unsealCode(keys: SecretKeys, code: string): string {
+  return /^\d+$/.test(code) ? code : decryptField(keys, code);
 }
 
 /** The identity back, checked against its schema; a sealed identity that does not open is an error. */

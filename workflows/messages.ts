@@ -67,6 +67,7 @@ export interface DecisionInput {
 export const registrationViewQuery = defineQuery<RegistrationView>('registrationView');
 export const applicantTokenHashQuery = defineQuery<string>('applicantTokenHash');
 
+/** The code as the applicant typed it, sealed by the API (security/sealed-identity.ts `sealCode`). */
 export const verifyEmailCodeUpdate = defineUpdate<EmailCodeResult, [string]>('verifyEmailCode');
 export const resendEmailCodeUpdate = defineUpdate<StatusResult>('resendEmailCode');
 export const provideDetailsUpdate = defineUpdate<StatusResult & { reason?: string }, [RegistrationDetails]>('provideDetails');

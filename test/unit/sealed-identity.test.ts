@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { sealIdentity, unsealIdentity } from '../../security/sealed-identity';
+import { sealCode, sealIdentity, unsealCode, unsealIdentity } from '../../security/sealed-identity';
 import { keysFromBase64 } from '../../security/secrets';
 
 const keys = () => keysFromBase64(randomBytes(32).toString('base64'), randomBytes(32).toString('base64'));
@@ -22,5 +22,13 @@ describe('an identity sealed for its trip through Temporal', () => {
 
   it('an identity from before sealing (in the clear) passes through as it is', () => {
     expect(unsealIdentity(keys(), identity)).toEqual(identity);
+  });
+
+  it('an email code is sealed too, and a code from before sealing passes through', () => {
+    const k = keys();
+    const sealed = sealCode(k, '042917');
+    expect(sealed).not.toContain('042917');
+    expect(unsealCode(k, sealed)).toBe('042917');
+    expect(unsealCode(k, '042917')).toBe('042917');
   });
 });

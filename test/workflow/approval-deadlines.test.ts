@@ -9,6 +9,7 @@
  * before a deadline (with the workflow parked on its timer and no timer fired) and presence
  * just after.
  */
+import { sealCode } from '../../security/sealed-identity';
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -159,7 +160,10 @@ async function submitRequest(
   const { handle, input } = await startRegistration(stack, { email, identity: generatedIdentity(500 + person++), approvalDeadlines });
   await waitForStatus(handle, 'AWAITING_EMAIL_VERIFICATION', codeSent);
   const code = await emailedCode(stack.mail.httpUrl, email);
-  expect(await handle.executeUpdate(verifyEmailCodeUpdate, { args: [code] })).toMatchObject({ status: 'AWAITING_DETAILS', accepted: true });
+  expect(await handle.executeUpdate(verifyEmailCodeUpdate, { args: [sealCode(stack.keys, code)] })).toMatchObject({
+    status: 'AWAITING_DETAILS',
+    accepted: true,
+  });
   expect(await handle.executeUpdate(provideDetailsUpdate, { args: [endUserDetails(scene)] })).toEqual({ status: 'AWAITING_DETAILS' });
   const submitted = await handle.executeUpdate(submitUpdate);
   expect(submitted).toEqual({ status: 'AWAITING_APPROVAL', trackingNumber: expect.any(String) });

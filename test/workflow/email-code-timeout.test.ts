@@ -3,6 +3,7 @@
  * server: the registration workflow with its real activities (FerretDB, SMTP catcher, SSA
  * simulator), where half an hour passes in a moment.
  */
+import { sealCode } from '../../security/sealed-identity';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY, EMAIL_CODE_TTL_MS } from '../../machines/registration';
 import { EmailCodeModel, RegistrationModel } from '../../models/registration';
@@ -97,7 +98,7 @@ describe('the 30-minute email code window (DEFAULT_POLICY, time-skipping)', () =
     expect(late.status).toBe('AWAITING_EMAIL_VERIFICATION');
     expect(late.emailCodeExpiresAt).toBe(waiting.emailCodeExpiresAt);
 
-    const verified = await handle.executeUpdate(verifyEmailCodeUpdate, { args: [code] });
+    const verified = await handle.executeUpdate(verifyEmailCodeUpdate, { args: [sealCode(stack.keys, code)] });
     expect(verified).toMatchObject({ status: 'AWAITING_DETAILS', accepted: true });
     const view = await handle.query(registrationViewQuery);
     expect(view.status).toBe('AWAITING_DETAILS');
