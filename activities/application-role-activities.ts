@@ -84,7 +84,7 @@ export function createApplicationRoleActivities({ mailer }: ApplicationRoleActiv
         groupHasApprover:
           role === 'APPLICATION_USER' && (await groupHasApplicationApprover({ applicationId, userGroupId }, requesterUserId)),
       });
-      const trackingNumber = existing?.trackingNumber ?? (await issueTrackingNumber());
+      const trackingNumber = existing?.trackingNumber ?? (await issueTrackingNumber(new Date(), { kind: 'APPLICATION_ROLE', requestId }));
       await ApplicationRoleRequestModel.updateOne(
         { _id: requestId },
         {

@@ -221,7 +221,8 @@ export function createRegistrationActivities({ keys, mailer, ssa }: ActivityDeps
     }): Promise<{ trackingNumber: string; route: ApprovalRoute }> {
       const current = await registration(registrationId);
       const route = approvalRouteFor({ role, organizationId: details.organizationId, userGroupId: details.userGroupId });
-      const trackingNumber = current.trackingNumber ?? (await issueTrackingNumber());
+      const trackingNumber =
+        current.trackingNumber ?? (await issueTrackingNumber(new Date(), { kind: 'REGISTRATION', requestId: registrationId }));
       await RegistrationModel.updateOne(
         { _id: registrationId },
         { $set: { trackingNumber, route, details, submittedAt: current.submittedAt ?? new Date() } },

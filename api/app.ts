@@ -19,6 +19,10 @@ import { HttpProblem, problemHandler } from './problem';
 
 const QUERY_ROUTES: ReadonlySet<string> = new Set(['/organizations', '/approvals']);
 import { registrationRoutes } from './registrations';
+import { consoleRoutes } from './console';
+import type { Mailer } from '../activities/mailer';
+
+const isConsolePath = (path: string) => path === '/console' || path.startsWith('/console/');
 
 export interface ApiDeps {
   temporal: Client;
@@ -35,6 +39,12 @@ export interface ApiDeps {
   approvalDeadlines: ApprovalDeadlines;
   /** The CMS application catalog (config `applications`); read from APPLICATIONS when not given. */
   applications?: readonly Application[];
+  /** Where people reach the console (config PUBLIC_BASE_URL); default http://localhost:3000. */
+  publicBaseUrl?: string;
+  /** Account session lifetime, for the console's cookie (config SESSION_TTL_MS). */
+  sessionTtlMs?: number;
+  /** Mail for the Help Desk's "resend the acknowledgement" (the worker sends every other email). */
+  mailer?: Mailer;
 }
 
 export function createApp(deps: ApiDeps): express.Express {
@@ -55,13 +65,22 @@ export function createApp(deps: ApiDeps): express.Express {
   });
   app.use(express.json({ limit: '32kb', strict: true, type: ['application/json', 'application/*+json'] }));
   // Only the organization search and the approver queue's pages take a query; GET routes take no body.
-  app.use((req, res, next) => (QUERY_ROUTES.has(req.path) ? next() : noQuery(req, res, next)));
+  // The console's pages check their own queries.
+  app.use((req, res, next) => (QUERY_ROUTES.has(req.path) || isConsolePath(req.path) ? next() : noQuery(req, res, next)));
   app.use((req, res, next) => (req.method === 'GET' ? noBody(req, res, next) : next()));
   app.get('/health', (_req, res) => {
     res.json({ ok: true });
   });
   // api/main.ts does not hand over the catalog yet: the same variable config.ts reads, read here.
   const applications = deps.applications ?? applicationCatalogFrom(process.env.APPLICATIONS);
+  app.use(
+    consoleRoutes({
+      ...deps,
+      applications,
+      publicBaseUrl: deps.publicBaseUrl ?? 'http://localhost:3000',
+      sessionTtlMs: deps.sessionTtlMs ?? 30 * 60 * 1000,
+    }),
+  );
   app.use(registrationRoutes(deps));
   app.use(approvalRoutes({ ...deps, applications }));
   app.use(applicationRoleRoutes({ ...deps, applications }));

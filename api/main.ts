@@ -12,6 +12,7 @@ const APPROVAL_QUEUE_BUILT = 'approvalQueueBuilt';
 import { EncryptionCodec, parseCodecKeys } from '../security/payload-codec';
 import { keysFromBase64 } from '../security/secrets';
 import { createApp } from './app';
+import { createMailer } from '../activities/mailer';
 
 export async function startApi(config = loadConfig()) {
   await connectDatabase(config.mongodbUri);
@@ -27,6 +28,7 @@ export async function startApi(config = loadConfig()) {
   );
   // Sessions and rate-limit counters are removed when they expire, each by `_id`.
   const sweeper = startExpirySweeper();
+  const mailer = createMailer(config.smtp);
   const app = createApp({
     temporal,
     taskQueue: config.temporal.taskQueue,
@@ -38,6 +40,9 @@ export async function startApi(config = loadConfig()) {
     keys,
     approvalDeadlines: config.approvalDeadlines,
     applications: config.applications,
+    publicBaseUrl: config.publicBaseUrl,
+    sessionTtlMs: config.sessionTtlMs,
+    mailer,
   });
   const server = await new Promise<import('node:http').Server>((resolve) => {
     const s = app.listen(config.api.port, config.api.host, () => resolve(s));
@@ -49,6 +54,7 @@ export async function startApi(config = loadConfig()) {
     url: `http://${config.api.host}:${port}`,
     async close() {
       sweeper.stop();
+      mailer.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await temporal.connection.close();
     },
