@@ -33,6 +33,8 @@ export function sendPage(res: Response, body: Html, opts: { status?: number; scr
   res
     .status(opts.status ?? 200)
     .set('content-security-policy', consoleCsp(opts.script))
+    // With no-referrer (the API's default) a browser sends `Origin: null` with a form: same-origin keeps the origin to check.
+    .set('referrer-policy', 'same-origin')
     .type('html')
     .send(body.text);
 }
