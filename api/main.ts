@@ -13,6 +13,7 @@ import { EncryptionCodec, parseCodecKeys } from '../security/payload-codec';
 import { keysFromBase64 } from '../security/secrets';
 import { createApp } from './app';
 import { createMailer } from '../activities/mailer';
+import { indexTrackingNumbersOnce } from './console/tracking-number-index';
 
 export async function startApi(config = loadConfig()) {
   await connectDatabase(config.mongodbUri);
@@ -26,6 +27,8 @@ export async function startApi(config = loadConfig()) {
     async () => (await SettingModel.exists({ _id: APPROVAL_QUEUE_BUILT })) !== null,
     async () => void (await SettingModel.updateOne({ _id: APPROVAL_QUEUE_BUILT }, { $set: { value: true } }, { upsert: true })),
   );
+  // The Help Desk finds requests by tracking number with one read by `_id`: older numbers learn their request, once.
+  await indexTrackingNumbersOnce();
   // Sessions and rate-limit counters are removed when they expire, each by `_id`.
   const sweeper = startExpirySweeper();
   const mailer = createMailer(config.smtp);
