@@ -33,6 +33,8 @@ const envSchema = z.object({
   SSA_ENDPOINT: z.string().url().default('http://127.0.0.1:7070/v1/identity-validations'),
   API_PORT: z.coerce.number().int().default(3000),
   API_HOST: z.string().default('127.0.0.1'),
+  /** Where people reach the API and its console (/console), for links in emails; default http://localhost:<API_PORT>. */
+  PUBLIC_BASE_URL: z.url().optional(),
   PAYLOAD_KEYS: z.string().optional(),
   HASH_KEY: z.string().optional(),
   FIELD_KEY: z.string().optional(),
@@ -95,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     smtp: { host: e.SMTP_HOST, port: e.SMTP_PORT, from: e.MAIL_FROM },
     ssaEndpoint: e.SSA_ENDPOINT,
     api: { port: e.API_PORT, host: e.API_HOST },
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.API_PORT}`).replace(/\/+$/, ''),
     payloadKeys: secret('PAYLOAD_KEYS', e.PAYLOAD_KEYS, DEV_PAYLOAD_KEYS),
     hashKey: secret('HASH_KEY', e.HASH_KEY, DEV_HASH_KEY),
     fieldKey: secret('FIELD_KEY', e.FIELD_KEY, DEV_FIELD_KEY),

@@ -15,13 +15,16 @@ import { keysFromBase64 } from './security/secrets';
 export async function createWorker(config: Config): Promise<{ worker: Worker; close(): Promise<void> }> {
   const connection = await NativeConnection.connect({ address: config.temporal.address, tls: temporalTlsConfig(config.temporal.tls) });
   const mailer = createMailer(config.smtp);
+  // The approvers' notices link to their queue in the console.
+  const approvalsUrl = `${config.publicBaseUrl}/console/queue`;
   const activities = {
     ...createRegistrationActivities({
       keys: keysFromBase64(config.hashKey, config.fieldKey),
       mailer,
       ssa: createSsaClient(config.ssaEndpoint),
+      approvalsUrl,
     }),
-    ...createApplicationRoleActivities({ mailer }),
+    ...createApplicationRoleActivities({ mailer, approvalsUrl }),
   };
   const worker = await Worker.create({
     connection,

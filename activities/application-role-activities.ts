@@ -24,6 +24,8 @@ import { issueTrackingNumber } from './tracking-numbers';
 
 export interface ApplicationRoleActivityDeps {
   mailer: Mailer;
+  /** Where approvers decide (the console's queue), for the links in their notices. */
+  approvalsUrl?: string;
 }
 
 /**
@@ -61,7 +63,7 @@ async function auditStatusChange(
   log.info('application role request status', { requestId, status: change.status });
 }
 
-export function createApplicationRoleActivities({ mailer }: ApplicationRoleActivityDeps) {
+export function createApplicationRoleActivities({ mailer, approvalsUrl }: ApplicationRoleActivityDeps) {
   return {
     /** Records the request and works out its route once; a retry returns what the first run recorded. */
     async recordApplicationRoleRequest({
@@ -84,7 +86,7 @@ export function createApplicationRoleActivities({ mailer }: ApplicationRoleActiv
         groupHasApprover:
           role === 'APPLICATION_USER' && (await groupHasApplicationApprover({ applicationId, userGroupId }, requesterUserId)),
       });
-      const trackingNumber = existing?.trackingNumber ?? (await issueTrackingNumber());
+      const trackingNumber = existing?.trackingNumber ?? (await issueTrackingNumber(new Date(), { kind: 'APPLICATION_ROLE', requestId }));
       await ApplicationRoleRequestModel.updateOne(
         { _id: requestId },
         {
@@ -121,7 +123,7 @@ export function createApplicationRoleActivities({ mailer }: ApplicationRoleActiv
       for (const approver of await activeApplicationRoleApprovers(route, requesterUserId))
         await mailer.sendOnce(
           `application-role-approvers:${requestId}:${step}:${approver.userId}`,
-          applicationRoleApproverNotice(approver.email, notice, request?.trackingNumber ?? requestId),
+          applicationRoleApproverNotice(approver.email, notice, request?.trackingNumber ?? requestId, approvalsUrl),
         );
       await audit(`application-role:${requestId}:approvers:${step}`, {
         kind: `APPLICATION_ROLE_APPROVERS_${notice}`,

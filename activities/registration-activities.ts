@@ -28,6 +28,8 @@ export interface ActivityDeps {
   keys: SecretKeys;
   mailer: Mailer;
   ssa: SsaClient;
+  /** Where approvers decide (the console's queue, from PUBLIC_BASE_URL), for the links in their notices. */
+  approvalsUrl?: string;
 }
 
 const codeHash = (keys: SecretKeys, registrationId: string, codeNumber: number, code: string) =>
@@ -58,7 +60,7 @@ async function auditStatusChange(
   log.info('registration status', { registrationId, status: change.status });
 }
 
-export function createRegistrationActivities({ keys, mailer, ssa }: ActivityDeps) {
+export function createRegistrationActivities({ keys, mailer, ssa, approvalsUrl }: ActivityDeps) {
   /** Who is asking: a new person's identity (sealed) or the account of a person asking for another role. */
   async function applicantFields(input: RegistrationWorkflowInput) {
     const given = input.sealedIdentity ?? input.identity;
@@ -223,7 +225,8 @@ export function createRegistrationActivities({ keys, mailer, ssa }: ActivityDeps
     }): Promise<{ trackingNumber: string; route: ApprovalRoute }> {
       const current = await registration(registrationId);
       const route = approvalRouteFor({ role, organizationId: details.organizationId, userGroupId: details.userGroupId });
-      const trackingNumber = current.trackingNumber ?? (await issueTrackingNumber());
+      const trackingNumber =
+        current.trackingNumber ?? (await issueTrackingNumber(new Date(), { kind: 'REGISTRATION', requestId: registrationId }));
       await RegistrationModel.updateOne(
         { _id: registrationId },
         { $set: { trackingNumber, route, details, submittedAt: current.submittedAt ?? new Date() } },
@@ -270,7 +273,7 @@ export function createRegistrationActivities({ keys, mailer, ssa }: ActivityDeps
       for (const approver of approvers)
         await mailer.sendOnce(
           `approvers:${registrationId}:${step}:${approver.userId}`,
-          emails.approverNotice(approver.email, notice, trackingNumber ?? registrationId),
+          emails.approverNotice(approver.email, notice, trackingNumber ?? registrationId, approvalsUrl),
         );
       await audit(`${registrationId}:approvers:${step}`, {
         kind: `APPROVERS_${notice}`,

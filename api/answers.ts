@@ -48,6 +48,7 @@ export const approvalQueueItemSchema = z.discriminatedUnion('kind', [
     id: z.string(),
     trackingNumber: z.string().optional(),
     role: z.enum(REGISTRATION_ROLES),
+    applicant: z.object({ name: z.string().optional() }),
     ...names,
     heldBy: z.array(accountRoleSchema),
     submittedAt: instant,
@@ -63,6 +64,7 @@ export const approvalQueueItemSchema = z.discriminatedUnion('kind', [
     ...names,
     requester: z.object({ userId: z.string(), name: z.string().optional() }),
     submittedAt: instant,
+    expiresAt: instant,
   }),
 ]);
 export const approvalQueuePageSchema = z

@@ -22,6 +22,10 @@ import { requestContext } from './request-context';
 import { HttpProblem, problemHandler } from './problem';
 import { registrationRoutes } from './registrations';
 import { QUERY_PATHS } from './route-table';
+import { consoleRoutes } from './console';
+import type { Mailer } from '../activities/mailer';
+
+const isConsolePath = (path: string) => path === '/console' || path.startsWith('/console/');
 
 export interface ApiDeps {
   temporal: Client;
@@ -40,6 +44,12 @@ export interface ApiDeps {
   applications?: readonly Application[];
   /** This process's metrics; made here when not given. */
   metrics?: ApiMetrics;
+  /** Where people reach the console (config PUBLIC_BASE_URL); default http://localhost:3000. */
+  publicBaseUrl?: string;
+  /** Account session lifetime, for the console's cookie (config SESSION_TTL_MS). */
+  sessionTtlMs?: number;
+  /** Mail for the Help Desk's "resend the acknowledgement" (the worker sends every other email). */
+  mailer?: Mailer;
 }
 
 export function createApp(deps: ApiDeps): express.Express {
@@ -62,13 +72,21 @@ export function createApp(deps: ApiDeps): express.Express {
   });
   app.use(express.json({ limit: '32kb', strict: true, type: ['application/json', 'application/*+json'] }));
   // Only the routes the route table gives a query take one (the organization search, the approver
-  // queue's pages); GET routes take no body.
-  app.use((req, res, next) => (QUERY_PATHS.has(req.path) ? next() : noQuery(req, res, next)));
+  // queue's pages); GET routes take no body. The console's pages check their own queries.
+  app.use((req, res, next) => (QUERY_PATHS.has(req.path) || isConsolePath(req.path) ? next() : noQuery(req, res, next)));
   app.use((req, res, next) => (req.method === 'GET' ? noBody(req, res, next) : next()));
   app.use(operationsRoutes({ temporal: deps.temporal, metrics }));
   // api/main.ts does not hand over the catalog yet: the same variable config.ts reads, read here.
   const applications = deps.applications ?? applicationCatalogFrom(process.env.APPLICATIONS);
   app.use(openApiRoutes());
+  app.use(
+    consoleRoutes({
+      ...deps,
+      applications,
+      publicBaseUrl: deps.publicBaseUrl ?? 'http://localhost:3000',
+      sessionTtlMs: deps.sessionTtlMs ?? 30 * 60 * 1000,
+    }),
+  );
   app.use(registrationRoutes(deps));
   app.use(approvalRoutes({ ...deps, applications }));
   app.use(applicationRoleRoutes({ ...deps, applications }));

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Router, type Request } from 'express';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { applicationRolePrincipalOf, applicationRolesOf } from '../accounts/application-principal';
 import {
@@ -16,7 +16,7 @@ import {
   sameApplicationRole,
   type Application,
 } from '../domain/application-roles';
-import { mayDecideApplicationRole, type ApplicationRolePrincipal } from '../domain/approval-routing';
+import { mayDecideApplicationRole, type ApplicationRolePrincipal, type Principal } from '../domain/approval-routing';
 import { applicationRoleRouteSchema, decisionSchema } from '../domain/schemas';
 import {
   APPLICATION_ROLE_REFUSALS,
@@ -29,6 +29,7 @@ import {
   type ApplicationRoleAudience,
   type ApplicationRoleRefusalDetails,
   type ApplicationRoleRefusalType,
+  type ApplicationRoleStatusResult,
   type ApplicationRoleView,
   type ApplicationRoleWorkflowInput,
 } from '../workflows/application-role-messages';
@@ -91,6 +92,24 @@ async function sendUpdate<Ret>(
     if (!admits(audience)) throw new HttpProblem(403, 'this application-role request is not yours to change');
     throw new HttpProblem(409, `the request is ${audience.status}: it takes no more changes`, [], { requestStatus: audience.status });
   }
+}
+
+/**
+ * An approver's decision on an application-role request (JSON route and console alike): the body
+ * checked with `decisionSchema`, then the workflow's update, which admits only the routed approvers.
+ */
+export async function decideApplicationRole(
+  temporal: Client,
+  requestId: string,
+  body: unknown,
+  account: Principal,
+): Promise<ApplicationRoleStatusResult> {
+  const handle = temporal.workflow.getHandle(applicationRoleWorkflowIdFor(requestId));
+  const decision = parse(decisionSchema, body, 'decision');
+  const approver: ApplicationRolePrincipal = await applicationRolePrincipalOf(account);
+  const routed = (audience: ApplicationRoleAudience) =>
+    audience.route !== undefined && mayDecideApplicationRole(approver, audience.route, audience.requesterUserId);
+  return sendUpdate(handle, (h) => h.executeUpdate(decideApplicationRoleUpdate, { args: [{ ...decision, approver }] }), routed);
 }
 
 export function applicationRoleRoutes(deps: ApplicationRoleRouteDeps): Router {
@@ -183,12 +202,8 @@ export function applicationRoleRoutes(deps: ApplicationRoleRouteDeps): Router {
   });
 
   router.post('/application-role-requests/:id/decision', guard('application-role:decide', deps), async (req, res) => {
-    const handle = handleOf(req);
-    const decision = parse(decisionSchema, req.body, 'decision');
-    const approver: ApplicationRolePrincipal = await applicationRolePrincipalOf(accountOf(res));
-    const routed = (audience: ApplicationRoleAudience) =>
-      audience.route !== undefined && mayDecideApplicationRole(approver, audience.route, audience.requesterUserId);
-    res.json(await sendUpdate(handle, (h) => h.executeUpdate(decideApplicationRoleUpdate, { args: [{ ...decision, approver }] }), routed));
+    const requestId = parse(applicationRoleRequestIdSchema, req.params.id, 'request id', 'id');
+    res.json(await decideApplicationRole(deps.temporal, requestId, req.body, accountOf(res)));
   });
 
   router.post('/application-role-requests/:id/cancel', guard('application-role:cancel', deps), noBody, async (req, res) => {

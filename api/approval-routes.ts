@@ -2,10 +2,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { applicationRolePrincipalOf } from '../accounts/application-principal';
-import { approvalQueuePage, decodeCursor, MAX_PAGE } from '../approvals/approval-queue';
+import type { Client } from '@temporalio/client';
+import { approvalQueuePage, decodeCursor, MAX_PAGE, type QueuePage } from '../approvals/approval-queue';
+import type { Principal } from '../domain/approval-routing';
 import type { Application } from '../domain/application-roles';
 import { decisionSchema, registrationIdSchema } from '../domain/schemas';
-import { decideUpdate, workflowIdFor } from '../workflows/messages';
+import { decideUpdate, workflowIdFor, type StatusResult } from '../workflows/messages';
 import { addLogContext } from '../infra/logger';
 import { currentApprovalDeadlines, type ApprovalDeadlines } from './deadline-routes';
 import { accountOf, guard, type GuardDeps } from './guard';
@@ -16,6 +18,42 @@ export const queuePageSchema = z.strictObject({
   after: z.string().max(200).optional(),
   limit: z.coerce.number().int('must be a whole number').min(1).max(MAX_PAGE).optional(),
 });
+
+/**
+ * An approver's decision on a registration (JSON route and console alike): the body checked with
+ * `decisionSchema`, then the workflow's `decide` update, which admits only the approvers routed
+ * to the request.
+ */
+export async function decideRegistration(
+  temporal: Client,
+  registrationId: string,
+  body: unknown,
+  approver: Principal,
+): Promise<StatusResult> {
+  const decision = parse(decisionSchema, body, 'decision');
+  addLogContext({ workflowId: workflowIdFor(registrationId) });
+  const handle = temporal.workflow.getHandle(workflowIdFor(registrationId));
+  const { userId, roles } = approver;
+  return sendUpdate(handle, (h) => h.executeUpdate(decideUpdate, { args: [{ ...decision, approver: { userId, roles } }] }));
+}
+
+/** One page of the requests routed to an account (JSON route and console alike). */
+export async function approvalQueueOf(
+  account: Principal,
+  options: {
+    limit: number;
+    after?: { at: string; id: string };
+    applications: readonly Application[];
+    approvalDeadlines: ApprovalDeadlines;
+  },
+): Promise<QueuePage> {
+  return approvalQueuePage(await applicationRolePrincipalOf(account), {
+    limit: options.limit,
+    after: options.after,
+    applications: options.applications,
+    deadlines: await currentApprovalDeadlines(options.approvalDeadlines),
+  });
+}
 
 export function approvalRoutes(deps: GuardDeps & { applications: readonly Application[]; approvalDeadlines: ApprovalDeadlines }): Router {
   const router = Router();
@@ -29,11 +67,11 @@ export function approvalRoutes(deps: GuardDeps & { applications: readonly Applic
     const after = query.after === undefined ? undefined : decodeCursor(query.after);
     if (query.after !== undefined && !after)
       throw new HttpProblem(400, 'the query is not valid', [{ path: 'query.after', message: 'is not a cursor this API gave' }]);
-    const page = await approvalQueuePage(await applicationRolePrincipalOf(accountOf(res)), {
+    const page = await approvalQueueOf(accountOf(res), {
       limit: query.limit ?? MAX_PAGE,
       after,
       applications: deps.applications,
-      deadlines: await currentApprovalDeadlines(deps.approvalDeadlines),
+      approvalDeadlines: deps.approvalDeadlines,
     });
     if (page.next) {
       const next = new URLSearchParams({ after: page.next, ...(query.limit !== undefined && { limit: String(query.limit) }) });
@@ -44,11 +82,7 @@ export function approvalRoutes(deps: GuardDeps & { applications: readonly Applic
 
   router.post('/registrations/:id/decision', guard('registration:decide', deps), async (req, res) => {
     const id = parse(registrationIdSchema, req.params.id, 'registration id', 'id');
-    const decision = parse(decisionSchema, req.body, 'decision');
-    const { userId, roles } = accountOf(res);
-    addLogContext({ workflowId: workflowIdFor(id) });
-    const handle = deps.temporal.workflow.getHandle(workflowIdFor(id));
-    res.json(await sendUpdate(handle, (h) => h.executeUpdate(decideUpdate, { args: [{ ...decision, approver: { userId, roles } }] })));
+    res.json(await decideRegistration(deps.temporal, id, req.body, accountOf(res)));
   });
 
   return router;

@@ -12,6 +12,8 @@ const APPROVAL_QUEUE_BUILT = 'approvalQueueBuilt';
 import { EncryptionCodec, parseCodecKeys } from '../security/payload-codec';
 import { keysFromBase64 } from '../security/secrets';
 import { createApp } from './app';
+import { createMailer } from '../activities/mailer';
+import { indexTrackingNumbersOnce } from './console/tracking-number-index';
 
 export async function startApi(config = loadConfig()) {
   await connectDatabase(config.mongodbUri);
@@ -25,8 +27,11 @@ export async function startApi(config = loadConfig()) {
     async () => (await SettingModel.exists({ _id: APPROVAL_QUEUE_BUILT })) !== null,
     async () => void (await SettingModel.updateOne({ _id: APPROVAL_QUEUE_BUILT }, { $set: { value: true } }, { upsert: true })),
   );
+  // The Help Desk finds requests by tracking number with one read by `_id`: older numbers learn their request, once.
+  await indexTrackingNumbersOnce();
   // Sessions and rate-limit counters are removed when they expire, each by `_id`.
   const sweeper = startExpirySweeper();
+  const mailer = createMailer(config.smtp);
   const app = createApp({
     temporal,
     taskQueue: config.temporal.taskQueue,
@@ -38,6 +43,9 @@ export async function startApi(config = loadConfig()) {
     keys,
     approvalDeadlines: config.approvalDeadlines,
     applications: config.applications,
+    publicBaseUrl: config.publicBaseUrl,
+    sessionTtlMs: config.sessionTtlMs,
+    mailer,
   });
   const server = await new Promise<import('node:http').Server>((resolve) => {
     const s = app.listen(config.api.port, config.api.host, () => resolve(s));
@@ -50,6 +58,7 @@ export async function startApi(config = loadConfig()) {
     /** Stops taking connections, lets the requests under way finish, then lets go of Temporal. */
     async close() {
       sweeper.stop();
+      mailer.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await closed;

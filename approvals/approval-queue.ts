@@ -48,6 +48,7 @@ export async function queueRegistration(registrationId: string): Promise<void> {
     submittedAt: r.submittedAt,
     trackingNumber: r.trackingNumber ?? undefined,
     role: r.role,
+    applicantName: `${r.firstName} ${r.lastName}`,
     organization: details.organization?.name ?? (await organizationName(details.organizationId)),
     userGroup: details.userGroup?.name ?? (await userGroupName(details.userGroupId)),
     heldBy: route.data.heldBy,
@@ -116,11 +117,13 @@ function present(
       ...names,
       requester: { userId: item.ownerUserId ?? '', name: item.requesterName ?? undefined },
       submittedAt: item.submittedAt,
+      expiresAt: deadlinesFor(item.submittedAt, deadlines.policy, deadlines.calendar).expireAt,
     };
   }
   return {
     kind: 'REGISTRATION' as const,
     ...common,
+    applicant: { name: item.applicantName ?? undefined },
     ...names,
     heldBy: item.heldBy,
     submittedAt: item.submittedAt,

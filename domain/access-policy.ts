@@ -77,6 +77,10 @@ export const ACCESS_POLICY = {
   'payload:decode': withRole('OPERATOR'),
   'deadline-policy:change': withRole('OPERATOR'),
   'account:deactivate': withRole('HELP_DESK', 'OPERATOR'),
+  /** The Help Desk finds any request by its tracking number (status, history, who holds it; no secrets). */
+  'request:look-up': withRole('HELP_DESK'),
+  /** ... and sends its acknowledgement email again. */
+  'acknowledgement:resend': withRole('HELP_DESK'),
   /** The route then checks membership of the very group asked for (domain/application-roles.ts). */
   'application-role:request': groupMember,
   /** Any ready account may ask; the route then admits only the requester and the approvers routed to the request. */

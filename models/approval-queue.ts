@@ -23,6 +23,8 @@ const approvalQueueItemSchema = new Schema(
     heldBy: { type: [String], required: true },
     applicationId: { type: String },
     requesterName: { type: String },
+    /** A registration's applicant, as they gave their name. */
+    applicantName: { type: String },
   },
   { collection: 'approval_queue', versionKey: false },
 );

@@ -4,9 +4,18 @@ import { Schema, model } from 'mongoose';
 const counterSchema = new Schema({ _id: { type: String, required: true }, seq: { type: Number, required: true } });
 export const CounterModel = model('Counter', counterSchema);
 
-/** Every tracking number issued, keyed by the number: the insert is what makes a number unique. */
+/**
+ * Every tracking number issued, keyed by the number: the insert is what makes a number unique.
+ * `kind` and `requestId` name the request it was issued to (numbers issued before they were
+ * kept are filled in once at API start-up, api/console/tracking-number-index.ts).
+ */
 const trackingNumberSchema = new Schema(
-  { _id: { type: String, required: true }, issuedAt: { type: Date, required: true } },
+  {
+    _id: { type: String, required: true },
+    issuedAt: { type: Date, required: true },
+    kind: { type: String, enum: ['REGISTRATION', 'APPLICATION_ROLE'] },
+    requestId: { type: String },
+  },
   { collection: 'tracking_numbers', versionKey: false },
 );
 export const TrackingNumberModel = model('TrackingNumber', trackingNumberSchema);

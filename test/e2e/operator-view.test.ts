@@ -9,6 +9,7 @@ import type { LocalStack } from '../../infra/local-stack';
 import { connectTemporalClient } from '../../infra/temporal-connection';
 import { registrationViewQuery, workflowIdFor } from '../../workflows/messages';
 import { ApiClient, Journey } from '../support/api-client';
+import { waitForMessage } from '../support/mailbox';
 import { startTestStack } from '../support/stack';
 
 let stack: LocalStack;
@@ -35,6 +36,19 @@ async function found(query: string, expected: string): Promise<string[]> {
   }
   return [];
 }
+
+describe('the approvers hear of a request when it arrives', () => {
+  it('the Help Desk is emailed when an Individual Practitioner request reaches its queue, with the console link', async () => {
+    const waiting = await journey.waitingRequest('INDIVIDUAL_PRACTITIONER', 'arrival.notice@example.test', {});
+    const { trackingNumber } = await temporal.workflow.getHandle(workflowIdFor(waiting.id)).query(registrationViewQuery);
+    const notice = await waitForMessage(stack.mailCatcherUrl!, {
+      to: stack.config.helpDesk.email,
+      subject: 'IACS – A Registration Request Awaits Your Decision',
+    });
+    expect(notice.text).toContain(String(trackingNumber));
+    expect(notice.text).toContain(`${stack.config.publicBaseUrl}/console/queue`);
+  });
+});
 
 describe('search attributes and details for operators', () => {
   it('a waiting registration is found by its tracking number, status, role and kind, and its details say who holds it', async () => {

@@ -1,0 +1,98 @@
+/**
+ * The console's sessions: the account session of `POST /auth/login` (accounts/account-service.ts)
+ * kept in an HttpOnly SameSite=Strict cookie instead of a bearer header, and the applicant token
+ * of one registration the same way. POST forms carry a CSRF token derived from the session token
+ * (a keyed hash: nothing more to store) and must come from the console's own origin.
+ */
+import type { Request, Response } from 'express';
+import type { AccountService } from '../../accounts/account-service';
+import { authorize, type Action, type Caller } from '../../domain/access-policy';
+import { keyedHash, sameHash, type SecretKeys } from '../../security/secrets';
+import { HttpProblem } from '../problem';
+
+export const ACCOUNT_COOKIE = 'iacs_console';
+export const APPLICANT_COOKIE = 'iacs_applicant';
+const TOKEN = /^[A-Za-z0-9_-]{20,200}$/;
+
+export interface ConsoleDeps {
+  accounts: AccountService;
+  keys: SecretKeys;
+  /** The console's public address (config PUBLIC_BASE_URL): its origin is accepted on POST forms. */
+  publicBaseUrl: string;
+  sessionTtlMs: number;
+}
+
+export function cookieOf(req: Request, name: string): string | undefined {
+  for (const part of (req.get('cookie') ?? '').split(';')) {
+    const at = part.indexOf('=');
+    if (at > 0 && part.slice(0, at).trim() === name) return decodeURIComponent(part.slice(at + 1).trim());
+  }
+  return undefined;
+}
+
+export function setCookie(res: Response, deps: ConsoleDeps, name: string, value: string, maxAgeMs: number): void {
+  res.cookie(name, value, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: deps.publicBaseUrl.startsWith('https:'),
+    path: '/console',
+    maxAge: maxAgeMs,
+  });
+}
+
+export function clearCookie(res: Response, deps: ConsoleDeps, name: string): void {
+  res.clearCookie(name, { httpOnly: true, sameSite: 'strict', secure: deps.publicBaseUrl.startsWith('https:'), path: '/console' });
+}
+
+export const csrfTokenFor = (keys: SecretKeys, sessionToken: string) => keyedHash(keys, 'console-csrf', sessionToken);
+
+/** A POST form must name the token of the session it was served in. */
+export function checkCsrf(req: Request, keys: SecretKeys, sessionToken: string): void {
+  const body: unknown = req.body;
+  const presented = typeof body === 'object' && body !== null && '_csrf' in body ? body._csrf : undefined;
+  if (typeof presented !== 'string' || !sameHash(presented, csrfTokenFor(keys, sessionToken)))
+    throw new HttpProblem(403, 'this form has expired or did not come from the console: open the page again');
+}
+
+/** A POST from another site is refused: its Origin (browsers send one with every POST) must be the console's. */
+export function checkOrigin(req: Request, deps: ConsoleDeps): void {
+  const origin = req.get('origin');
+  if (origin === undefined) return;
+  const own = [new URL(deps.publicBaseUrl).origin, `${req.protocol}://${req.get('host') ?? ''}`];
+  if (!own.includes(origin)) throw new HttpProblem(403, 'this form was not sent from the console');
+}
+
+export interface SignedIn {
+  token: string;
+  caller: Extract<Caller, { kind: 'ACCOUNT' }>;
+  csrf: string;
+}
+
+/** The account session behind the console cookie, if any. */
+export async function signedInOf(req: Request, deps: ConsoleDeps): Promise<SignedIn | undefined> {
+  const token = cookieOf(req, ACCOUNT_COOKIE);
+  if (token === undefined || !TOKEN.test(token)) return undefined;
+  const session = await deps.accounts.sessionFor(token);
+  if (!session) return undefined;
+  return { token, caller: { kind: 'ACCOUNT', ...session }, csrf: csrfTokenFor(deps.keys, token) };
+}
+
+/** Where an account goes when the policy refuses an action: sign in, or the first-login steps. */
+export type Admission = { admitted: SignedIn } | { redirect: string };
+
+/** Asks the access policy (domain/access-policy.ts) for an action, as `api/guard.ts` does for the JSON routes. */
+export async function admit(req: Request, deps: ConsoleDeps, action: Action): Promise<Admission> {
+  const signed = await signedInOf(req, deps);
+  const verdict = authorize(signed?.caller ?? { kind: 'ANONYMOUS' }, action);
+  if (verdict.allowed && signed) {
+    if (req.method === 'POST') checkCsrf(req, deps.keys, signed.token);
+    return { admitted: signed };
+  }
+  if (!signed || (!verdict.allowed && verdict.status === 401)) return { redirect: '/console/sign-in' };
+  if (signed.caller.mustChangePassword || signed.caller.mustAnswerQuestions) return { redirect: '/console/first-login' };
+  throw new HttpProblem(403, verdict.allowed ? 'not allowed' : verdict.reason);
+}
+
+export function isSafeToken(token: string): boolean {
+  return TOKEN.test(token);
+}

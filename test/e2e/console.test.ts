@@ -1,0 +1,242 @@
+/**
+ * The console in a real browser (Debian's chromium through playwright-core): an applicant
+ * registers, the approver signs in for the first time and decides with the keyboard only, and
+ * the Help Desk finds a request by its tracking number. Outcomes are read through the JSON API.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { LocalStack } from '../../infra/local-stack';
+import { ApiClient, Journey, type Started } from '../support/api-client';
+import { launchBrowser, screenshot } from '../support/browser';
+import { listMessages } from '../support/mailbox';
+import { startTestStack } from '../support/stack';
+
+let stack: LocalStack;
+let api: ApiClient;
+let journey: Journey;
+let browser: Browser;
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([startTestStack(), launchBrowser()]);
+  api = new ApiClient(stack.apiUrl);
+  journey = new Journey(api, stack.mailCatcherUrl!);
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+/** Presses Tab until the focused element matches (a selector, and a text it contains): keyboard only. */
+async function tabTo(page: Page, selector: string, text?: string): Promise<void> {
+  for (let presses = 0; presses < 60; presses++) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(
+      ([sel, txt]) => {
+        const el = document.activeElement;
+        return el !== null && el.matches(sel) && (txt === '' || (el.textContent ?? '').includes(txt));
+      },
+      [selector, text ?? ''] as const,
+    );
+    if (focused) return;
+  }
+  throw new Error(`Tab never reached ${selector} ${text ?? ''}`);
+}
+
+/** Presses Enter on the focused element and waits for the page it leads to. */
+async function enter(page: Page): Promise<void> {
+  await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
+}
+
+const focusedName = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('name') ?? '');
+
+describe('the console', () => {
+  let organizationId: string;
+  let so: Started;
+  let soCredentials: { userId: string; password: string };
+  let toApprove: Started;
+  let toDeny: Started;
+  let approveTrackingNumber: string;
+  let denyTrackingNumber: string;
+  let context: BrowserContext;
+
+  it('setup through the JSON API: a Security Official approved by the Help Desk, with an organization', async () => {
+    so = await journey.register('SECURITY_OFFICIAL', 'so@console-clinic.example.test');
+    await journey.verifyEmail(so);
+    await journey.submitWith(so, {
+      organization: { name: 'Console Family Clinic', country: 'US', state: 'MD', providerType: 'PHYSICIAN_GROUP_PRACTICE' },
+    });
+    const helpDesk = await journey.login(stack.config.helpDesk.userId, stack.config.helpDesk.password);
+    expect((await journey.decide(so.id, helpDesk.body.token, 'APPROVE')).status).toBe(200);
+    await journey.waitForStatus(so, 'PROVISIONED');
+    soCredentials = await journey.credentials(so.email);
+    const found = await api.call<{ id: string }[]>('GET', '/organizations?name=Console%20Family');
+    organizationId = found.body[0]!.id;
+  });
+
+  it('two Backup Security Officials apply (through the JSON API)', async () => {
+    toApprove = await journey.register('BACKUP_SECURITY_OFFICIAL', 'bso1@console-clinic.example.test');
+    await journey.verifyEmail(toApprove);
+    approveTrackingNumber = await journey.submitWith(toApprove, { organizationId });
+    toDeny = await journey.register('BACKUP_SECURITY_OFFICIAL', 'bso2@console-clinic.example.test');
+    await journey.verifyEmail(toDeny);
+    denyTrackingNumber = await journey.submitWith(toDeny, { organizationId });
+  });
+
+  it('the approver signs in, completes the first login, and approves and denies, with the keyboard only', async () => {
+    context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${stack.apiUrl}/console`);
+    expect(page.url()).toContain('/console/sign-in');
+    // The user ID field has the focus first.
+    expect(await focusedName(page)).toBe('userId');
+    await page.keyboard.type(soCredentials.userId);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('not-the-password');
+    await enter(page);
+    expect(await page.locator('.summary').textContent()).toContain('not correct');
+    await screenshot(page, 'console-01-sign-in-refused');
+
+    await tabTo(page, 'input[name="password"]');
+    await page.keyboard.type(soCredentials.password);
+    await enter(page);
+    expect(page.url()).toContain('/console/first-login');
+    expect(await focusedName(page)).toBe('currentPassword');
+    await page.keyboard.type(soCredentials.password);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('short');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('short');
+    await enter(page);
+    // The API's refusal, next to its field.
+    expect(await page.locator('#f-newPassword-error').textContent()).toMatch(/15/);
+    expect(await page.locator('#f-newPassword').getAttribute('aria-invalid')).toBe('true');
+    await screenshot(page, 'console-02-password-refused');
+
+    await tabTo(page, 'input[name="currentPassword"]');
+    await page.keyboard.type(soCredentials.password);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Console-Approver-Pass-2026');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Console-Approver-Pass-2026');
+    await enter(page);
+    expect(await page.locator('h1').textContent()).toContain('authentication questions');
+    expect(await focusedName(page)).toBe('answers.0.questionId');
+    await page.keyboard.press('ArrowDown'); // Q1
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Baltimore');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown'); // Q2
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Rex the dog');
+    await screenshot(page, 'console-03-questions');
+    await enter(page);
+
+    expect(page.url()).toContain('/console/queue');
+    const rows = page.locator('tbody tr');
+    expect(await rows.count()).toBe(2);
+    const first = (await rows.nth(0).textContent()) ?? '';
+    expect(first).toContain(approveTrackingNumber);
+    expect(first).toContain('Backup Security Official');
+    expect(first).toContain('Console Family Clinic');
+    expect(first).toContain('Blake Sampleton');
+    await screenshot(page, 'console-04-queue');
+
+    await tabTo(page, 'a', approveTrackingNumber);
+    await enter(page);
+    expect(await page.locator('h1').textContent()).toContain(approveTrackingNumber);
+    expect(await page.content()).not.toMatch(/900-12-|SSN|date of birth/i);
+    await screenshot(page, 'console-05-request');
+    await tabTo(page, 'button', 'Approve');
+    await enter(page);
+    expect(await page.locator('[role="status"]').textContent()).toContain('approval is recorded');
+    await screenshot(page, 'console-06-approved');
+
+    await tabTo(page, 'a', 'Back to the approvals');
+    await enter(page);
+    expect(await page.locator('tbody tr').count()).toBe(1);
+    await tabTo(page, 'a', denyTrackingNumber);
+    await enter(page);
+    // Deny without a reason: the API's refusal shows next to the reason.
+    await tabTo(page, 'button', 'Deny');
+    await enter(page);
+    expect(await page.locator('#f-reason-error').textContent()).toContain('required');
+    await screenshot(page, 'console-07-deny-refused');
+    await tabTo(page, 'textarea[name="reason"]');
+    await page.keyboard.type('We already have two Backup Security Officials.');
+    await tabTo(page, 'button', 'Deny');
+    await enter(page);
+    expect(await page.locator('[role="status"]').textContent()).toContain('denial is recorded');
+    await screenshot(page, 'console-08-denied');
+
+    // The outcomes, through the JSON API.
+    await journey.waitForStatus(toApprove, 'PROVISIONED');
+    const denied = await journey.waitForStatus(toDeny, 'DENIED');
+    expect(denied.reason).toBe('We already have two Backup Security Officials.');
+
+    await tabTo(page, 'button', 'Sign out');
+    await enter(page);
+    expect(page.url()).toContain('/console/sign-in');
+    await page.goto(`${stack.apiUrl}/console/queue`);
+    expect(page.url()).toContain('/console/sign-in');
+    await context.close();
+  });
+
+  it('the Help Desk finds a request by its tracking number and resends its acknowledgement', async () => {
+    context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${stack.apiUrl}/console/sign-in`);
+    await page.keyboard.type(stack.config.helpDesk.userId);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(stack.config.helpDesk.password);
+    await enter(page);
+    await tabTo(page, 'a', 'Look up a request');
+    await enter(page);
+    expect(await focusedName(page)).toBe('trackingNumber');
+    await page.keyboard.type('IACS-1999-999999');
+    await enter(page);
+    expect(await page.locator('#f-trackingNumber-error').textContent()).toContain('no request');
+    await tabTo(page, 'input[name="trackingNumber"]');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(denyTrackingNumber.toLowerCase());
+    await enter(page);
+    const text = (await page.locator('main').textContent()) ?? '';
+    expect(text).toContain(denyTrackingNumber);
+    expect(text).toContain('Denied');
+    expect(text).toContain('Awaiting Approval');
+    expect(text).toContain('We already have two Backup Security Officials.');
+    expect(await page.content()).not.toMatch(/900-12-/);
+    await screenshot(page, 'console-09-help-desk-look-up');
+
+    const acknowledgements = async () =>
+      (await listMessages(stack.mailCatcherUrl!, toDeny.email)).filter((m) => m.subject.includes('Tracking Number Enclosed')).length;
+    const before = await acknowledgements();
+    await tabTo(page, 'button', 'Resend the acknowledgement');
+    await enter(page);
+    expect(await page.locator('[role="status"]').textContent()).toContain('sent again');
+    await expect.poll(acknowledgements, { timeout: 10_000 }).toBe(before + 1);
+    await context.close();
+  });
+
+  it('refuses forms from elsewhere and serves every page with a strict policy', async () => {
+    const evil = await fetch(`${stack.apiUrl}/console/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' },
+      body: 'userId=EUSHELPDESK&password=x',
+      redirect: 'manual',
+    });
+    expect(evil.status).toBe(403);
+    const login = await journey.login(stack.config.helpDesk.userId, stack.config.helpDesk.password);
+    const noToken = await fetch(`${stack.apiUrl}/console/sign-out`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `iacs_console=${login.body.token}` },
+      body: '',
+      redirect: 'manual',
+    });
+    expect(noToken.status).toBe(403);
+    const signIn = await fetch(`${stack.apiUrl}/console/sign-in`);
+    expect(signIn.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(signIn.headers.get('content-security-policy')).toContain("form-action 'self'");
+    expect(signIn.headers.get('content-type')).toContain('text/html');
+  });
+});
