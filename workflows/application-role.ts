@@ -23,7 +23,7 @@ import {
   type ApplicationRoleWorkflowInput,
 } from './application-role-messages';
 import { approvalClock } from './approval-clock';
-import { chartRunner, type NamedEffectOf } from './chart-runner';
+import { chartRunner, readModelChanges, type NamedEffectOf } from './chart-runner';
 import { operatorView } from './operator-view';
 import { ARRIVAL_NOTICE_PATCH, ONE_ANSWER_RULE_PATCH, READ_MODEL_PATCH, SEARCH_ATTRIBUTES_PATCH } from './patches';
 
@@ -120,18 +120,12 @@ export async function applicationRoleWorkflow(input: ApplicationRoleWorkflowInpu
   }
 
   /** The view and route last written to the read model, to write only what changed. */
-  let written = '';
-  let writtenRoute = '';
+  const changesSinceWritten = readModelChanges();
   async function writeView(statusChanged: boolean): Promise<void> {
     const current = view();
-    const json = JSON.stringify(current);
     const { route } = chart.snapshot.context;
-    const routeJson = JSON.stringify(route ?? null);
-    if (json === written && routeJson === writtenRoute && !statusChanged) return;
-    const routeChanged = routeJson !== writtenRoute;
-    written = json;
-    writtenRoute = routeJson;
-    await local.recordApplicationRoleView({ view: current, route, statusChanged, routeChanged });
+    const changes = changesSinceWritten(current, route, statusChanged);
+    if (changes) await local.recordApplicationRoleView({ view: current, route, statusChanged, ...changes });
   }
 
   async function recordRequest(): Promise<void> {

@@ -253,3 +253,21 @@ export function chartRunner<M extends AnyStateMachine, S extends string>(options
     },
   };
 }
+
+/**
+ * What changed since the view and route last written to the read model, so that a workflow writes
+ * only when something did: undefined when nothing changed, else whether the route did.
+ */
+export function readModelChanges() {
+  let writtenView = '';
+  let writtenRoute = '';
+  return (view: unknown, route: unknown, statusChanged: boolean): { routeChanged: boolean } | undefined => {
+    const viewJson = JSON.stringify(view);
+    const routeJson = JSON.stringify(route ?? null);
+    if (viewJson === writtenView && routeJson === writtenRoute && !statusChanged) return undefined;
+    const routeChanged = routeJson !== writtenRoute;
+    writtenView = viewJson;
+    writtenRoute = routeJson;
+    return { routeChanged };
+  };
+}

@@ -30,7 +30,7 @@ import {
 import { approvalClock } from './approval-clock';
 import { operatorView } from './operator-view';
 import { ARRIVAL_NOTICE_PATCH, READ_MODEL_PATCH, SEARCH_ATTRIBUTES_PATCH } from './patches';
-import { chartRunner, type NamedEffectOf } from './chart-runner';
+import { chartRunner, readModelChanges, type NamedEffectOf } from './chart-runner';
 
 type Activities = ReturnType<typeof activities.createRegistrationActivities>;
 
@@ -125,18 +125,12 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
   }
 
   /** The view and route last written to the read model, to write only what changed. */
-  let written = '';
-  let writtenRoute = '';
+  const changesSinceWritten = readModelChanges();
   async function writeView(statusChanged: boolean): Promise<void> {
     const current = view();
-    const json = JSON.stringify(current);
     const { route, decidedBy } = chart.snapshot.context;
-    const routeJson = JSON.stringify(route ?? null);
-    if (json === written && routeJson === writtenRoute && !statusChanged) return;
-    const routeChanged = routeJson !== writtenRoute;
-    written = json;
-    writtenRoute = routeJson;
-    await local.recordView({ view: current, route, decidedBy, statusChanged, routeChanged });
+    const changes = changesSinceWritten(current, route, statusChanged);
+    if (changes) await local.recordView({ view: current, route, decidedBy, statusChanged, ...changes });
   }
 
   /** Before the read model: the status went to MongoDB through a regular activity. */
