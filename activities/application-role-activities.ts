@@ -116,8 +116,11 @@ export function createApplicationRoleActivities({ mailer, approvalsUrl }: Applic
       route: ApplicationRoleRoute;
       requesterUserId: string;
     }): Promise<void> {
-      await ApplicationRoleRequestModel.updateOne({ _id: requestId }, { $set: { route } });
-      await queueApplicationRole(requestId);
+      // A new route (escalation) reaches the queue here; on arrival the view already put it there.
+      if (notice !== 'ARRIVAL') {
+        await ApplicationRoleRequestModel.updateOne({ _id: requestId }, { $set: { route } });
+        await queueApplicationRole(requestId);
+      }
       const request = await ApplicationRoleRequestModel.findById(requestId).lean();
       const step = `${notice}:${route.approvers.map((a) => a.kind).join('+')}`;
       for (const approver of await activeApplicationRoleApprovers(route, requesterUserId))

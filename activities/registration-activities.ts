@@ -264,8 +264,11 @@ export function createRegistrationActivities({ keys, mailer, ssa, approvalsUrl }
       route: ApprovalRoute;
       applicantUserId?: string;
     }): Promise<void> {
-      await RegistrationModel.updateOne({ _id: registrationId }, { $set: { route } });
-      await queueRegistration(registrationId);
+      // A new route (escalation, re-routing) reaches the queue here; on arrival the view already put it there.
+      if (notice !== 'ARRIVAL') {
+        await RegistrationModel.updateOne({ _id: registrationId }, { $set: { route } });
+        await queueRegistration(registrationId);
+      }
       const { trackingNumber } = await registration(registrationId);
       const approvers = await activeApprovers(route, applicantUserId);
       // One notice per approver and deadline; the route's shape keys an escalation apart from a re-routing.

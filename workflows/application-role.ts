@@ -157,10 +157,11 @@ export async function applicationRoleWorkflow(input: ApplicationRoleWorkflowInpu
       }
       case 'notifyApprovers': {
         const { notice, route } = effect.params;
-        if (notice === 'ARRIVAL' && !arrivalNotice) return;
-        return chart.afterAnswer(() =>
-          notifyApplicationRoleApprovers({ requestId, notice, route, requesterUserId: input.requesterUserId }),
-        );
+        const notify = () => notifyApplicationRoleApprovers({ requestId, notice, route, requesterUserId: input.requesterUserId });
+        if (notice !== 'ARRIVAL') return chart.afterAnswer(notify);
+        // The arrival notice holds up no message (a decision may come at once): it runs beside them.
+        if (arrivalNotice) chart.inBackground('arrival-notice', notify);
+        return;
       }
     }
   }

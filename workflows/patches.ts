@@ -21,8 +21,8 @@ export const ONE_ANSWER_RULE_PATCH = 'one-answer-rule';
 
 /**
  * From this patch on, the approvers of a request are told when it arrives in their queue (the
- * charts' `notifyApprovers` with notice ARRIVAL, after the answer). Requests started before it
- * replay their submission without that notice.
+ * charts' `notifyApprovers` with notice ARRIVAL, as background work beside the messages).
+ * Requests started before it replay their submission without that notice.
  */
 export const ARRIVAL_NOTICE_PATCH = 'arrival-notice';
 

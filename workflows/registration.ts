@@ -178,8 +178,11 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
         return recordSubmission(effect.params.details);
       case 'notifyApprovers': {
         const { notice, route } = effect.params;
-        if (notice === 'ARRIVAL' && !arrivalNotice) return;
-        return chart.afterAnswer(() => notifyApprovers({ registrationId, notice, route, applicantUserId: input.applicantUserId }));
+        const notify = () => notifyApprovers({ registrationId, notice, route, applicantUserId: input.applicantUserId });
+        if (notice !== 'ARRIVAL') return chart.afterAnswer(notify);
+        // The arrival notice holds up no message (a decision may come at once): it runs beside them.
+        if (arrivalNotice) chart.inBackground('arrival-notice', notify);
+        return;
       }
       case 'provisionAccount':
         return chart.inBackground(
