@@ -76,16 +76,9 @@ export async function applicationRoleWorkflow(input: ApplicationRoleWorkflowInpu
     statusOf: applicationRoleStatusOf,
     answerFirst: oneAnswerRule,
     record: async ({ statusChanged }) => {
-      describeForOperators?.({
-        kind: 'APPLICATION_ROLE',
-        role: input.role,
-        status: status(),
-        trackingNumber: chart.snapshot.context.trackingNumber,
-        organizationId: input.organizationId,
-        heldBy: view().heldBy,
-        ...clock.view(),
-      });
-      if (readModel) return writeView(statusChanged);
+      const current = view();
+      describeForOperators?.({ kind: 'APPLICATION_ROLE', ...current });
+      if (readModel) return writeView(statusChanged, current);
       if (!statusChanged) return;
       const { context } = chart.snapshot;
       await recordApplicationRoleStatus({
@@ -121,8 +114,7 @@ export async function applicationRoleWorkflow(input: ApplicationRoleWorkflowInpu
 
   /** The view and route last written to the read model, to write only what changed. */
   const changesSinceWritten = readModelChanges();
-  async function writeView(statusChanged: boolean): Promise<void> {
-    const current = view();
+  async function writeView(statusChanged: boolean, current = view()): Promise<void> {
     const { route } = chart.snapshot.context;
     const changes = changesSinceWritten(current, route, statusChanged);
     if (changes) await local.recordApplicationRoleView({ view: current, route, statusChanged, ...changes });

@@ -88,18 +88,11 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
     },
     record: async ({ statusChanged }) => {
       if (!readModel) return;
-      describeForOperators?.({
-        kind: 'REGISTRATION',
-        role: input.role,
-        status: status(),
-        trackingNumber: chart.snapshot.context.trackingNumber,
-        organizationId: chart.snapshot.context.details?.organizationId,
-        heldBy: view().heldBy,
-        ...clock.view(),
-      });
       // A request that now waits shows its deadlines at once: the clock counts from the AWAITING_APPROVAL instant.
       if (status() === 'AWAITING_APPROVAL') clock.countFrom(new Date(lastStatusAt()));
-      await writeView(statusChanged);
+      const current = view();
+      describeForOperators?.({ kind: 'REGISTRATION', organizationId: chart.snapshot.context.details?.organizationId, ...current });
+      await writeView(statusChanged, current);
     },
     perform: (effect) => perform(effect),
   });
@@ -126,8 +119,7 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
 
   /** The view and route last written to the read model, to write only what changed. */
   const changesSinceWritten = readModelChanges();
-  async function writeView(statusChanged: boolean): Promise<void> {
-    const current = view();
+  async function writeView(statusChanged: boolean, current = view()): Promise<void> {
     const { route, decidedBy } = chart.snapshot.context;
     const changes = changesSinceWritten(current, route, statusChanged);
     if (changes) await local.recordView({ view: current, route, decidedBy, statusChanged, ...changes });

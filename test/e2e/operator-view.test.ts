@@ -82,6 +82,8 @@ describe('search attributes and details for operators', () => {
     expect(details).toContain(String(trackingNumber));
     expect(heldBy?.length).toBeGreaterThan(0);
     expect(details).toContain(`Held by: ${heldBy!.join(', ')}`);
+    // The deadline the approval clock counts from the AWAITING_APPROVAL instant, shown from that first change on.
+    expect(details).toContain('Next deadline: REMIND at ');
     // No personal data: only ids, statuses, roles and instants.
     const shown = JSON.stringify({ attributes, details });
     expect(shown).not.toContain('operator.view@');
