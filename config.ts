@@ -49,6 +49,8 @@ const envSchema = z.object({
     .default(30 * 60 * 1000),
   RATE_LIMITS: z.string().optional(),
   TEMPORAL_UI_ORIGINS: z.string().default('http://127.0.0.1:8233,http://localhost:8233,http://localhost:8080'),
+  /** Where operators open the Temporal Web UI, for the console's operator page (no link when unset). */
+  TEMPORAL_UI_URL: z.url().optional(),
   OPERATOR_USER_ID: z.string().min(4).default('IACSOPERATOR'),
   OPERATOR_PASSWORD: z.string().min(15).default('Operator-Dev-Passw0rd'),
   /** Approval deadlines in business days, JSON (domain/approval-deadlines.ts); the calendar they count in. */
@@ -112,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     temporalUiOrigins: e.TEMPORAL_UI_ORIGINS.split(',')
       .map((o) => o.trim())
       .filter(Boolean),
+    temporalUiUrl: e.TEMPORAL_UI_URL?.replace(/\/+$/, ''),
     operator: { userId: e.OPERATOR_USER_ID, password: secret('OPERATOR_PASSWORD', env.OPERATOR_PASSWORD, e.OPERATOR_PASSWORD) },
     approvalDeadlines: {
       policy: e.DEADLINE_POLICY ? deadlinePolicySchema.parse(JSON.parse(e.DEADLINE_POLICY)) : DEFAULT_DEADLINE_POLICY,

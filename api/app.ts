@@ -48,6 +48,8 @@ export interface ApiDeps {
   publicBaseUrl?: string;
   /** Account session lifetime, for the console's cookie (config SESSION_TTL_MS). */
   sessionTtlMs?: number;
+  /** Where operators open the Temporal Web UI (config TEMPORAL_UI_URL), for the console's operator page. */
+  temporalUiUrl?: string;
   /** Mail for the Help Desk's "resend the acknowledgement" (the worker sends every other email). */
   mailer?: Mailer;
 }

@@ -47,8 +47,11 @@ async function applicantTokenHashOf(req: Request, registrationId: string, tempor
     });
 }
 
-async function resolveCaller(req: Request, action: Action, deps: GuardDeps): Promise<Caller> {
-  const token = presentedToken(req);
+/** Where a route finds the caller's token: the Authorization header, unless the route says otherwise. */
+export type TokenSource = (req: Request) => string | undefined;
+
+async function resolveCaller(req: Request, action: Action, deps: GuardDeps, tokenOf: TokenSource): Promise<Caller> {
+  const token = tokenOf(req);
   if (token === undefined) return { kind: 'ANONYMOUS' };
   // An applicant following their registration is the common case: their token is checked first.
   if (action === 'registration:follow' && req.params.id !== undefined) {
@@ -62,9 +65,9 @@ async function resolveCaller(req: Request, action: Action, deps: GuardDeps): Pro
   return { kind: 'ANONYMOUS' };
 }
 
-export function guard(action: Action, deps: GuardDeps): RequestHandler {
+export function guard(action: Action, deps: GuardDeps, tokenOf: TokenSource = presentedToken): RequestHandler {
   return async (req: Request, res: Response, next: NextFunction) => {
-    const caller = await resolveCaller(req, action, deps);
+    const caller = await resolveCaller(req, action, deps, tokenOf);
     const verdict = authorize(caller, action, { registrationId: typeof req.params.id === 'string' ? req.params.id : undefined });
     if (!verdict.allowed) throw new HttpProblem(verdict.status, verdict.reason);
     res.locals.caller = caller;

@@ -45,6 +45,7 @@ export async function startApi(config = loadConfig()) {
     applications: config.applications,
     publicBaseUrl: config.publicBaseUrl,
     sessionTtlMs: config.sessionTtlMs,
+    temporalUiUrl: config.temporalUiUrl,
     mailer,
   });
   const server = await new Promise<import('node:http').Server>((resolve) => {

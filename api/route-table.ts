@@ -21,7 +21,7 @@ import {
 import { userIdSchema } from './account-admin-routes';
 import * as answers from './answers';
 import { queuePageSchema } from './approval-routes';
-import { payloadsSchema } from './codec-routes';
+import { codecQuerySchema, payloadsSchema } from './codec-routes';
 
 export type Method = 'get' | 'post' | 'put' | 'delete';
 
@@ -390,6 +390,7 @@ export const ROUTES: readonly RouteDoc[] = [
     tag: 'operators',
     summary: 'Temporal remote codec: decode payloads (operators only)',
     audience: 'operator',
+    query: codecQuerySchema,
     body: payloadsSchema,
     answers: { 200: json('the payloads decoded', answers.codecPayloadsSchema) },
     refusals: [401, 403, 422],
@@ -400,6 +401,7 @@ export const ROUTES: readonly RouteDoc[] = [
     tag: 'operators',
     summary: 'Temporal remote codec: encode payloads (operators only)',
     audience: 'operator',
+    query: codecQuerySchema,
     body: payloadsSchema,
     answers: { 200: json('the payloads sealed', answers.codecPayloadsSchema) },
     refusals: [401, 403],

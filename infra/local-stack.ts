@@ -50,18 +50,29 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const stops: (() => Promise<void>)[] = [];
   const result: Partial<LocalStack> = {};
 
+  // The API's port is known before anything starts: the Web UI is told where the codec is.
+  env.API_PORT = String(ports.api ?? (Number(env.API_PORT ?? 0) || (await freePort())));
+  const publicBaseUrl = (env.PUBLIC_BASE_URL ?? `http://localhost:${env.API_PORT}`).replace(/\/+$/, '');
+
   try {
     if (!env.TEMPORAL_ADDRESS) {
+      const uiPort = ports.temporalUi ?? (await freePort());
       const temporal = await startTemporalDevServer({
         port: ports.temporal,
-        uiPort: ports.temporalUi,
+        uiPort,
         logDir,
         dbFile: options.persistTemporal ? join(options.dataDir, 'temporal.sqlite') : undefined,
         searchAttributes: searchAttributeSpecs(),
+        codecEndpoint: `${publicBaseUrl}/codec`,
       });
       stops.push(temporal.stop);
       env.TEMPORAL_ADDRESS = temporal.address;
-      result.temporalUiUrl = temporal.uiUrl;
+      // Operators open the UI under the console's host name, so that the browser sends the codec
+      // its cookie (a cookie belongs to a host name: localhost and 127.0.0.1 are two sites).
+      const uiUrl = `http://${new URL(publicBaseUrl).hostname}:${uiPort}`;
+      env.TEMPORAL_UI_URL ??= uiUrl;
+      env.TEMPORAL_UI_ORIGINS ??= [uiUrl, `http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`].join(',');
+      result.temporalUiUrl = env.TEMPORAL_UI_URL;
     }
     if (!env.MONGODB_URI) {
       const ferret = await startFerretDb({ port: ports.mongo, dataDir: join(options.dataDir, 'ferretdb'), logDir });
@@ -81,7 +92,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       env.SSA_ENDPOINT = `${ssa.url}/v1/identity-validations`;
       result.ssa = ssa;
     }
-    env.API_PORT = String(ports.api ?? env.API_PORT ?? 0);
 
     const config = loadConfig(env);
     await connectDatabase(config.mongodbUri);

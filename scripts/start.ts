@@ -26,7 +26,9 @@ async function main(): Promise<void> {
   const lines = [
     `API:            ${stack.apiUrl}  (docs ${stack.apiUrl}/docs, OpenAPI ${stack.apiUrl}/openapi.json)`,
     `Operations:     ${stack.apiUrl}/healthz  ${stack.apiUrl}/readyz  ${stack.apiUrl}/metrics`,
-    stack.temporalUiUrl && `Temporal UI:    ${stack.temporalUiUrl}`,
+    stack.temporalUiUrl &&
+      `Temporal UI:    ${stack.temporalUiUrl}  (decoded for operators signed in at ${stack.config.publicBaseUrl}/console/operator)`,
+    `Console:        ${stack.config.publicBaseUrl}/console`,
     stack.mailCatcherUrl && `Mail catcher:   ${stack.mailCatcherUrl}/ (inbox), ${stack.mailCatcherUrl}/messages (JSON)`,
     stack.ssa && `SSA simulator:  ${stack.ssa.url}`,
     `Help Desk:      ${stack.config.helpDesk.userId} (password from HELP_DESK_PASSWORD)`,

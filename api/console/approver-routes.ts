@@ -36,7 +36,17 @@ import {
   type Signed,
 } from './layout';
 import { applicationRoleDetail, isRoutedTo, registrationDetail, type ApplicationRoleDetail, type RegistrationDetail } from './requests';
-import { ACCOUNT_COOKIE, admit, checkOrigin, clearCookie, setCookie, signedInOf, type ConsoleDeps, type SignedIn } from './session';
+import {
+  ACCOUNT_COOKIE,
+  admit,
+  checkOrigin,
+  clearCookie,
+  landingFor,
+  setCookie,
+  signedInOf,
+  type ConsoleDeps,
+  type SignedIn,
+} from './session';
 
 export interface ApproverConsoleDeps extends ConsoleDeps {
   temporal: Client;
@@ -97,7 +107,7 @@ export function approverConsoleRoutes(deps: ApproverConsoleDeps): Router {
 
   router.get('/console', async (req, res) => {
     const signed = await signedInOf(req, deps);
-    seeOther(res, signed ? '/console/queue' : '/console/sign-in');
+    seeOther(res, signed ? landingFor(signed.caller) : '/console/sign-in');
   });
 
   router.get('/console/sign-in', (req, res) => {
@@ -119,7 +129,8 @@ export function approverConsoleRoutes(deps: ApproverConsoleDeps): Router {
         const { userId, password } = parse(loginSchema, { userId: form.userId ?? '', password: form.password ?? '' }, 'login');
         const session = await accounts.login(userId, password);
         setCookie(res, deps, ACCOUNT_COOKIE, session.token, deps.sessionTtlMs);
-        seeOther(res, session.mustChangePassword || session.mustAnswerQuestions ? '/console/first-login' : '/console/queue');
+        // `/console` sends each account to where it starts (landingFor).
+        seeOther(res, session.mustChangePassword || session.mustAnswerQuestions ? '/console/first-login' : '/console');
       } catch (err) {
         const problem = fieldProblem(err);
         sendPage(

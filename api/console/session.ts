@@ -12,6 +12,10 @@ import { HttpProblem } from '../problem';
 
 export const ACCOUNT_COOKIE = 'iacs_console';
 export const APPLICANT_COOKIE = 'iacs_applicant';
+/** The operator's session again, sent only to the payload codec (`/codec`), which the Temporal Web UI calls with credentials. */
+export const CODEC_COOKIE = 'iacs_codec';
+/** The operator's page (api/console/operator-routes.ts), where that cookie is given. */
+export const OPERATOR_PAGE = '/console/operator';
 const TOKEN = /^[A-Za-z0-9_-]{20,200}$/;
 
 export interface ConsoleDeps {
@@ -30,18 +34,15 @@ export function cookieOf(req: Request, name: string): string | undefined {
   return undefined;
 }
 
-export function setCookie(res: Response, deps: ConsoleDeps, name: string, value: string, maxAgeMs: number): void {
-  res.cookie(name, value, {
-    httpOnly: true,
-    sameSite: 'strict',
-    secure: deps.publicBaseUrl.startsWith('https:'),
-    path: '/console',
-    maxAge: maxAgeMs,
-  });
+const cookieOptions = (deps: ConsoleDeps, path: string) =>
+  ({ httpOnly: true, sameSite: 'strict', secure: deps.publicBaseUrl.startsWith('https:'), path }) as const;
+
+export function setCookie(res: Response, deps: ConsoleDeps, name: string, value: string, maxAgeMs: number, path = '/console'): void {
+  res.cookie(name, value, { ...cookieOptions(deps, path), maxAge: maxAgeMs });
 }
 
-export function clearCookie(res: Response, deps: ConsoleDeps, name: string): void {
-  res.clearCookie(name, { httpOnly: true, sameSite: 'strict', secure: deps.publicBaseUrl.startsWith('https:'), path: '/console' });
+export function clearCookie(res: Response, deps: ConsoleDeps, name: string, path = '/console'): void {
+  res.clearCookie(name, cookieOptions(deps, path));
 }
 
 export const csrfTokenFor = (keys: SecretKeys, sessionToken: string) => keyedHash(keys, 'console-csrf', sessionToken);
@@ -75,6 +76,11 @@ export async function signedInOf(req: Request, deps: ConsoleDeps): Promise<Signe
   const session = await deps.accounts.sessionFor(token);
   if (!session) return undefined;
   return { token, caller: { kind: 'ACCOUNT', ...session }, csrf: csrfTokenFor(deps.keys, token) };
+}
+
+/** Where a signed-in account starts: an operator on the operator page, anyone else on the approval queue. */
+export function landingFor(caller: Caller): string {
+  return authorize(caller, 'payload:decode').allowed ? OPERATOR_PAGE : '/console/queue';
 }
 
 /** Where an account goes when the policy refuses an action: sign in, or the first-login steps. */

@@ -39,7 +39,13 @@ async function tabTo(page: Page, selector: string, text?: string): Promise<void>
     );
     if (focused) return;
   }
-  throw new Error(`Tab never reached ${selector} ${text ?? ''}`);
+  const shown = (
+    await page
+      .locator('main')
+      .innerText()
+      .catch(() => '')
+  ).slice(0, 300);
+  throw new Error(`Tab never reached ${selector} ${text ?? ''} on ${page.url()}: ${shown}`);
 }
 
 /** Presses Enter on the focused element and waits for the page it leads to. */
@@ -48,6 +54,11 @@ async function enter(page: Page): Promise<void> {
 }
 
 const focusedName = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('name') ?? '');
+
+/** Waits for the page's autofocus to land on a field (a loaded machine applies it a little after the load event). */
+async function focusLandsOn(page: Page, name: string): Promise<void> {
+  await page.waitForFunction((n) => document.activeElement?.getAttribute('name') === n, name, { timeout: 10_000 });
+}
 
 describe('the console', () => {
   let organizationId: string;
@@ -88,7 +99,7 @@ describe('the console', () => {
     await page.goto(`${stack.apiUrl}/console`);
     expect(page.url()).toContain('/console/sign-in');
     // The user ID field has the focus first.
-    expect(await focusedName(page)).toBe('userId');
+    await focusLandsOn(page, 'userId');
     await page.keyboard.type(soCredentials.userId);
     await page.keyboard.press('Tab');
     await page.keyboard.type('not-the-password');
@@ -186,6 +197,7 @@ describe('the console', () => {
     context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${stack.apiUrl}/console/sign-in`);
+    await focusLandsOn(page, 'userId');
     await page.keyboard.type(stack.config.helpDesk.userId);
     await page.keyboard.press('Tab');
     await page.keyboard.type(stack.config.helpDesk.password);

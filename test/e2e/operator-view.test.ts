@@ -1,14 +1,17 @@
 /**
  * Operators in the Temporal Web UI: every request keeps custom search attributes (tracking number,
  * status, role, organization, kind) and current details up to date, so the UI and `temporal
- * workflow list --query` find it without decoding anything; none of it is personal data.
+ * workflow list --query` find it without decoding anything; none of it is personal data. In the
+ * dev server's Web UI (Debian's chromium), an operator filters by tracking number, and sees the
+ * input decoded only once signed in on the console's operator page, and even then no SSN or date of birth.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
 import type { LocalStack } from '../../infra/local-stack';
 import { connectTemporalClient } from '../../infra/temporal-connection';
 import { registrationViewQuery, workflowIdFor } from '../../workflows/messages';
-import { ApiClient, Journey } from '../support/api-client';
+import { ApiClient, Journey, nextIdentity } from '../support/api-client';
+import { launchBrowser, screenshot } from '../support/browser';
 import { waitForMessage } from '../support/mailbox';
 import { startTestStack } from '../support/stack';
 
@@ -88,5 +91,81 @@ describe('search attributes and details for operators', () => {
     const shown = JSON.stringify({ attributes, details });
     expect(shown).not.toContain('operator.view@');
     expect(shown).not.toMatch(/ssn|birth|password|code/i);
+  });
+});
+
+describe('the Temporal Web UI, as an operator uses it', () => {
+  it('filters by a tracking number, finds the workflow, and shows its input decoded after operator sign-in, without SSN or date of birth', async () => {
+    const identity = nextIdentity();
+    const request = await journey.register('INDIVIDUAL_PRACTITIONER', 'web.ui.operator@example.test', identity);
+    await journey.verifyEmail(request);
+    await journey.submitWith(request, {});
+    const { trackingNumber } = await journey.waitForStatus(request, 'AWAITING_APPROVAL');
+    const workflowId = workflowIdFor(request.id);
+    const uiUrl = stack.config.temporalUiUrl!;
+    expect(uiUrl).toMatch(/^http:\/\/localhost:\d+$/);
+
+    const browser = await launchBrowser();
+    try {
+      const context = await browser.newContext();
+      const ui = await context.newPage();
+      const codecAnswers: number[] = [];
+      ui.on('response', (answer) => {
+        if (new URL(answer.url()).pathname === '/codec/decode' && answer.request().method() === 'POST') codecAnswers.push(answer.status());
+      });
+
+      // The workflow list, filtered by the tracking number typed into the query box.
+      await ui.goto(`${uiUrl}/namespaces/default/workflows`);
+      await ui.getByTestId('toggle-manual-query').click();
+      const queryBox = ui.getByTestId('workflow-manual-search-input');
+      await queryBox.fill(`TrackingNumber = "${trackingNumber}"`);
+      await queryBox.press('Enter');
+      await ui.getByRole('link', { name: workflowId }).first().waitFor();
+      const listed = await ui
+        .locator('a[href*="/workflows/registration-"]')
+        .evaluateAll((links) => [...new Set(links.map((a) => a.getAttribute('href')?.split('/')[4]))]);
+      expect(listed).toEqual([workflowId]);
+      await screenshot(ui, 'web-ui-filtered-by-tracking-number');
+
+      // The codec in this browser: the API's, with cross-origin credentials (the dev server cannot say so itself).
+      await ui.getByTestId('data-encoder-status-configured').click();
+      await ui.getByTestId('use-local-endpoint-input').check();
+      await ui.getByTestId('data-encoder-endpoint-input').fill(`${stack.config.publicBaseUrl}/codec`);
+      await ui.getByTestId('data-encoder-include-credentials').click();
+      expect(await ui.locator('#pass-access-credentials').isChecked()).toBe(true);
+      await ui.getByRole('button', { name: 'Apply' }).click();
+
+      // Not signed in: the codec refuses, and the input stays sealed.
+      await ui.getByRole('link', { name: workflowId }).first().click();
+      const sealedEncoding = Buffer.from('binary/encrypted').toString('base64');
+      await ui.getByText(sealedEncoding).first().waitFor();
+      await expect.poll(() => codecAnswers).toContain(401);
+      const sealed = await ui.locator('body').innerText();
+      expect(sealed).not.toContain('ssnLast4');
+      await screenshot(ui, 'web-ui-input-sealed-before-sign-in');
+
+      // The operator signs in on the console's operator page, in another tab of the same browser.
+      const consolePage = await context.newPage();
+      await consolePage.goto(`${stack.config.publicBaseUrl}/console/operator`);
+      await consolePage.getByLabel('User ID').fill(stack.config.operator.userId);
+      await consolePage.getByLabel('Password').fill(stack.config.operator.password);
+      await consolePage.getByRole('button', { name: 'Sign in' }).click();
+      await consolePage.getByRole('heading', { name: 'Decoding in the Temporal Web UI' }).waitFor();
+      await screenshot(consolePage, 'console-operator-page');
+
+      // Decoded now: the input names the request, and the identity shows only the SSN's last four digits.
+      await ui.reload();
+      await ui.getByText('"ssnLast4"').first().waitFor();
+      expect(codecAnswers).toContain(200);
+      const decoded = await ui.locator('body').innerText();
+      expect(decoded).toContain(`"registrationId": "${request.id}"`);
+      expect(decoded).toContain(`"ssnLast4": "${identity.ssn.slice(-4)}"`);
+      expect(decoded).not.toContain(identity.ssn);
+      expect(decoded).not.toContain(identity.ssn.replaceAll('-', ''));
+      expect(decoded).not.toContain(identity.dateOfBirth);
+      await screenshot(ui, 'web-ui-input-decoded-after-sign-in');
+    } finally {
+      await browser.close();
+    }
   });
 });
