@@ -1,4 +1,4 @@
-/** Organization search (step 7 of the guides): approved organizations only, by part of the name. */
+/** Organization search (step 7 of the guides): approved organizations only, by part of the name, in a country and state. */
 import { Router } from 'express';
 import { organizationSearchSchema } from '../domain/schemas';
 import { OrganizationModel, UserGroupModel } from '../models/organization';
@@ -11,10 +11,12 @@ export function organizationRoutes(deps: GuardDeps): Router {
   const router = Router();
   router.get('/organizations', guard('organization:search', deps), async (req, res) => {
     const query = parse(organizationSearchSchema, req.query, 'search');
-    const filter: Record<string, unknown> = { status: 'APPROVED' };
-    if (query.name) filter.name = { $regex: escapeRegExp(query.name), $options: 'i' };
-    if (query.country) filter.country = query.country;
-    if (query.state) filter.state = query.state;
+    const filter = {
+      status: 'APPROVED' as const,
+      name: { $regex: escapeRegExp(query.name), $options: 'i' },
+      country: query.country,
+      state: query.state,
+    };
     const organizations = await OrganizationModel.find(filter).sort({ name: 1 }).limit(50).lean();
     const groups = await UserGroupModel.find({ organizationId: { $in: organizations.map((o) => String(o._id)) } }).lean();
     res.json(

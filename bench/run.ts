@@ -369,7 +369,7 @@ async function main(): Promise<number> {
 async function findOrganization(clients: Clients, name: string) {
   const answer = await clients.api.call<{ id: string; name: string; userGroups: { id: string; name: string }[] }[]>(
     'GET',
-    `/organizations?name=${encodeURIComponent(name)}`,
+    `/organizations?name=${encodeURIComponent(name)}&country=US&state=MD`,
   );
   const found = answer.body.find((o) => o.name === name);
   if (answer.status !== 200 || !found) throw new Error(`organization ${name} not found (${answer.status})`);

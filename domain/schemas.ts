@@ -119,10 +119,14 @@ export const questionAnswersSchema = z.strictObject({
     .max(10)
     .refine((a) => new Set(a.map((x) => x.questionId)).size === a.length, 'each question may be answered once'),
 });
+/** Step 7 of the guides: the search asks at least part of the organization's name, its country and its state. */
+const required = (what: string) => ({
+  error: (issue: { input: unknown }) => (issue.input === undefined ? `is required (${what})` : 'must be text'),
+});
 export const organizationSearchSchema = z.strictObject({
-  name: z.string().trim().max(200).optional(),
-  country: z.string().trim().length(2).toUpperCase().optional(),
-  state: z.string().trim().min(2).max(40).optional(),
+  name: z.string(required('at least part of the name')).trim().min(1, 'is required (at least part of the name)').max(200),
+  country: z.string(required('two letters, e.g. US')).trim().length(2, 'must be two letters, e.g. US').toUpperCase(),
+  state: z.string(required('e.g. MD')).trim().min(2, 'must be at least 2 characters, e.g. MD').max(40),
 });
 export const registrationIdSchema = z.uuid('must be a registration id');
 

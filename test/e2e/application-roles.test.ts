@@ -124,7 +124,7 @@ beforeAll(async () => {
   const organization = (name: string) => ({ organization: { name, country: 'US', state: 'MD', providerType: 'HOSPITAL' } });
   people.so = await provision('SECURITY_OFFICIAL', 'so@alpha.table2.example.test', organization('Table Two Alpha Hospital'), helpDesk);
   people.otherSo = await provision('SECURITY_OFFICIAL', 'so@beta.table2.example.test', organization('Table Two Beta Hospital'), helpDesk);
-  const [alpha] = (await api.call<{ id: string }[]>('GET', '/organizations?name=Table Two Alpha')).body;
+  const [alpha] = (await api.call<{ id: string }[]>('GET', '/organizations?name=Table Two Alpha&country=US&state=MD')).body;
   organizationId = alpha!.id;
   people.bso = await provision('BACKUP_SECURITY_OFFICIAL', 'bso@alpha.table2.example.test', { organizationId }, people.so.token);
   people.uga = await provision(
@@ -139,7 +139,9 @@ beforeAll(async () => {
     { organizationId, userGroup: { name: 'Alpha Front Desk', kind: 'PROVIDER' } },
     people.bso.token,
   );
-  const [found] = (await api.call<{ userGroups: { id: string; name: string }[] }[]>('GET', '/organizations?name=Table Two Alpha')).body;
+  const [found] = (
+    await api.call<{ userGroups: { id: string; name: string }[] }[]>('GET', '/organizations?name=Table Two Alpha&country=US&state=MD')
+  ).body;
   group1 = found!.userGroups.find((g) => g.name === 'Alpha Billing')!.id;
   group2 = found!.userGroups.find((g) => g.name === 'Alpha Front Desk')!.id;
   people.eu1 = await provision('END_USER', 'eu1@alpha.table2.example.test', { organizationId, userGroupId: group1 }, people.uga.token);

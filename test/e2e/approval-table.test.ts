@@ -18,7 +18,7 @@ async function organizationNamed(name: string): Promise<{ id: string; userGroups
   const [organization] = (
     await api.call<{ id: string; name: string; userGroups: { id: string; name: string }[] }[]>(
       'GET',
-      `/organizations?name=${encodeURIComponent(name)}`,
+      `/organizations?name=${encodeURIComponent(name)}&country=US&state=MD`,
     )
   ).body;
   return organization!;

@@ -250,7 +250,7 @@ const ROUTES: RouteSpec[] = [
     method: 'GET',
     template: '/organizations',
     guard: 'organization:search',
-    path: () => '/organizations?name=Matrix&country=US',
+    path: () => '/organizations?name=Matrix&country=US&state=MD',
     allowed: (a) => {
       expect(a.status).toBe(200);
       expect((a.json as { name: string }[]).map((o) => o.name)).toEqual(['Matrix Alpha Clinic', 'Matrix Beta Hospital']);
@@ -523,7 +523,7 @@ beforeAll(async () => {
   // One at a time: concurrent first requests of a rate-limit window can fail (see rate-limits.test.ts).
   const so = await provision(soAlpha, organization('Matrix Alpha Clinic'), helpDesk, 'Alpha-Security-Official-1');
   const otherSo = await provision(soBeta, organization('Matrix Beta Hospital'), helpDesk, 'Beta-Security-Official-2');
-  const [alpha] = (await api.call<{ id: string }[]>('GET', '/organizations?name=Matrix Alpha')).body;
+  const [alpha] = (await api.call<{ id: string }[]>('GET', '/organizations?name=Matrix Alpha&country=US&state=MD')).body;
   const organizationId = alpha!.id;
 
   // A UGA of Alpha (approved by Alpha's SO), then End Users of its group (approved by the UGA).
@@ -534,7 +534,8 @@ beforeAll(async () => {
     so.token,
     'Alpha-Billing-Admin-3',
   );
-  const [withGroup] = (await api.call<{ userGroups: { id: string }[] }[]>('GET', '/organizations?name=Matrix Alpha')).body;
+  const [withGroup] = (await api.call<{ userGroups: { id: string }[] }[]>('GET', '/organizations?name=Matrix Alpha&country=US&state=MD'))
+    .body;
   const userGroupId = withGroup!.userGroups[0]!.id;
 
   const endUserRequest = await journey.register('END_USER', 'eu@alpha.matrix.example.test');

@@ -43,13 +43,14 @@ beforeAll(async () => {
     }),
     'helpDesk',
   );
-  organizationId = (await api.call<{ id: string }[]>('GET', '/organizations?name=Trust')).body[0]!.id;
+  organizationId = (await api.call<{ id: string }[]>('GET', '/organizations?name=Trust&country=US&state=MD')).body[0]!.id;
   await approveAndLogIn(
     'uga',
     await waitingRequest('USER_GROUP_ADMINISTRATOR', { organizationId, userGroup: { name: 'Trust Billing', kind: 'PROVIDER' } }),
     'so',
   );
-  userGroupId = (await api.call<{ userGroups: { id: string }[] }[]>('GET', '/organizations?name=Trust')).body[0]!.userGroups[0]!.id;
+  userGroupId = (await api.call<{ userGroups: { id: string }[] }[]>('GET', '/organizations?name=Trust&country=US&state=MD')).body[0]!
+    .userGroups[0]!.id;
 }, 240_000);
 afterAll(async () => {
   await stack?.stop();

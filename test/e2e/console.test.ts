@@ -80,7 +80,7 @@ describe('the console', () => {
     expect((await journey.decide(so.id, helpDesk.body.token, 'APPROVE')).status).toBe(200);
     await journey.waitForStatus(so, 'PROVISIONED');
     soCredentials = await journey.credentials(so.email);
-    const found = await api.call<{ id: string }[]>('GET', '/organizations?name=Console%20Family');
+    const found = await api.call<{ id: string }[]>('GET', '/organizations?name=Console%20Family&country=US&state=MD');
     organizationId = found.body[0]!.id;
   });
 

@@ -119,7 +119,7 @@ describe('every documented route, answered once and checked against the document
     expect((await api.call('GET', '/me', { token: account.token })).status).toBe(200);
     expect((await api.call('GET', '/applications', { token: account.token })).status).toBe(200);
     expect((await api.call('GET', '/me/application-roles', { token: account.token })).status).toBe(200);
-    expect((await api.call('GET', '/organizations?name=a')).status).toBe(200);
+    expect((await api.call('GET', '/organizations?name=a&country=US&state=MD')).status).toBe(200);
     // An Individual Practitioner belongs to no user group: refused, as documented.
     const ask = await api.call('POST', '/me/application-roles', {
       token: account.token,

@@ -19,7 +19,7 @@ function collectPayloads(node: unknown, found: Payload[] = []): Payload[] {
   else for (const value of Object.values(node)) collectPayloads(value, found);
   return found;
 }
-import { ApiClient, Journey, type Started } from '../support/api-client';
+import { ApiClient, rawRequest, Journey, type Started } from '../support/api-client';
 import { startTestStack } from '../support/stack';
 
 let stack: LocalStack;
@@ -57,7 +57,7 @@ describe('a working organization, from nothing to an End User who can log in', (
     expect(waiting.body).toMatchObject({ status: 'AWAITING_APPROVAL', trackingNumber });
 
     // Before approval the organization cannot be found.
-    expect((await api.call<unknown[]>('GET', '/organizations?name=acme')).body).toEqual([]);
+    expect((await api.call<unknown[]>('GET', '/organizations?name=acme&country=US&state=MD')).body).toEqual([]);
 
     const helpDesk = await journey.login(stack.config.helpDesk.userId, stack.config.helpDesk.password);
     expect(helpDesk.status).toBe(200);
@@ -85,6 +85,21 @@ describe('a working organization, from nothing to an End User who can log in', (
     expect(found.body).toHaveLength(1);
     expect(found.body[0]).toMatchObject({ name: 'Acme Family Clinic', state: 'MD' });
     organizationId = found.body[0]!.id;
+
+    // As the guides ask: part of the name, the country and the state, each named when missing; another state finds nothing.
+    for (const [query, missing] of [
+      ['country=US&state=MD', 'name'],
+      ['name=family&state=MD', 'country'],
+      ['name=family&country=US', 'state'],
+    ] as const) {
+      const refused = await rawRequest(stack.apiUrl, 'GET', `/organizations?${query}`);
+      expect(refused.status, query).toBe(400);
+      expect(refused.headers.get('content-type')).toContain('application/problem+json');
+      expect((refused.json as { errors: { path: string; message: string }[] }).errors).toEqual([
+        { path: missing, message: expect.stringContaining('is required') },
+      ]);
+    }
+    expect((await api.call<unknown[]>('GET', '/organizations?name=family&country=US&state=VA')).body).toEqual([]);
   });
 
   it('the SO gets both credential emails, logs in, must change the password and answer two questions', async () => {
@@ -115,7 +130,7 @@ describe('a working organization, from nothing to an End User who can log in', (
     expect((await journey.decide(uga.id, soToken, 'APPROVE')).status).toBe(200);
     await journey.waitForStatus(uga, 'PROVISIONED');
     const [organization] = (
-      await api.call<{ userGroups: { id: string; name: string; kind: string }[] }[]>('GET', '/organizations?name=Acme')
+      await api.call<{ userGroups: { id: string; name: string; kind: string }[] }[]>('GET', '/organizations?name=Acme&country=US&state=MD')
     ).body;
     expect(organization!.userGroups).toEqual([expect.objectContaining({ name: 'Acme Billing Office', kind: 'PROVIDER' })]);
     userGroupId = organization!.userGroups[0]!.id;

@@ -75,7 +75,10 @@ async function provisionedSecurityOfficial(email: string, organizationName: stri
   await journey.waitForStatus(so, 'PROVISIONED');
   const { userId, password } = await journey.credentials(email);
   const token = await journey.completeFirstLogin(userId, password, newPassword);
-  const found = await api.call<{ id: string; name: string }[]>('GET', `/organizations?name=${encodeURIComponent(organizationName)}`);
+  const found = await api.call<{ id: string; name: string }[]>(
+    'GET',
+    `/organizations?name=${encodeURIComponent(organizationName)}&country=US&state=VA`,
+  );
   const organization = found.body.find((o) => o.name === organizationName);
   expect(organization).toBeDefined();
   return { registration: so, userId, token, organizationId: organization!.id };

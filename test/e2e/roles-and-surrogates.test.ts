@@ -35,7 +35,9 @@ async function providerOrganization(name: string, email: string) {
   await journey.waitForStatus(so, 'PROVISIONED');
   const { userId, password } = await journey.credentials(email);
   const token = await journey.completeFirstLogin(userId, password, `${name.replace(/\W/g, '')}-Officer-2026`);
-  const [organization] = (await api.call<{ id: string; name: string }[]>('GET', `/organizations?name=${encodeURIComponent(name)}`)).body;
+  const [organization] = (
+    await api.call<{ id: string; name: string }[]>('GET', `/organizations?name=${encodeURIComponent(name)}&country=US&state=MD`)
+  ).body;
   return { organizationId: organization!.id, token, userId };
 }
 
@@ -113,8 +115,9 @@ describe('billing company ABC works for providers XYZ and QRS', () => {
     expect(subjects.filter((s) => s === SUBJECTS.userId)).toHaveLength(1);
     expect(subjects).toContain(SUBJECTS.roleAdded);
 
-    const groups = (await api.call<{ userGroups: { name: string; kind: string }[] }[]>('GET', '/organizations?name=QRS')).body[0]!
-      .userGroups;
+    const groups = (
+      await api.call<{ userGroups: { name: string; kind: string }[] }[]>('GET', '/organizations?name=QRS&country=US&state=MD')
+    ).body[0]!.userGroups;
     expect(groups).toEqual([expect.objectContaining({ name: 'ABC Billing for QRS', kind: 'SURROGATE' })]);
   });
 
