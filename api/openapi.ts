@@ -12,8 +12,8 @@ import { ROUTES, type Audience, type RouteDoc } from './route-table';
 
 type JsonSchema = Record<string, unknown>;
 
-/** Refusals any route may give: a bad body or query, a body too large or unreadable, our own failure. */
-const EVERY_ROUTE_REFUSES = [400, 413, 415, 500];
+/** Refusals any route may give: a bad body or query, a body too large or unreadable, our own failure, a server we need being down. */
+const EVERY_ROUTE_REFUSES = [400, 413, 415, 500, 503];
 
 const REFUSAL_MEANING: Record<number, string> = {
   400: 'the input is not valid: `errors` names each field',
@@ -27,7 +27,7 @@ const REFUSAL_MEANING: Record<number, string> = {
   422: 'understood but refused (a wrong code, a rule of the domain)',
   429: 'too many requests; `Retry-After` says when to try again',
   500: 'something went wrong on our side',
-  503: 'a dependency is not reachable',
+  503: 'the database or the workflow service is not reachable right now; `Retry-After` says when to try again',
 };
 
 const AUDIENCE_TEXT: Record<Audience, string> = {

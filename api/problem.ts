@@ -3,6 +3,7 @@ import type { ErrorRequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import { fieldErrors, type FieldError } from '../domain/schemas';
 import { log } from '../infra/logger';
+import { unavailableServer } from '../infra/unavailable';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -63,6 +64,15 @@ export const problemHandler: ErrorRequestHandler = (err: unknown, _req, res, _ne
       res,
       new HttpProblem(status, message ?? 'the request cannot be read', [{ path: '(body)', message: message ?? 'cannot be read' }]),
     );
+  const down = unavailableServer(err);
+  if (down) {
+    log.warn('request refused: a server is unavailable', { server: down, error: err instanceof Error ? err.message : String(err) });
+    res.set('retry-after', '5');
+    return sendProblem(
+      res,
+      new HttpProblem(503, `the ${down === 'database' ? 'database' : 'workflow service'} is unavailable right now; try again shortly`),
+    );
+  }
   log.error('request failed', { error: err instanceof Error ? err.message : String(err) });
   sendProblem(res, new HttpProblem(500, 'something went wrong on our side'));
 };

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { startApi } from '../api/main';
 import { loadConfig, type Config } from '../config';
 import { connectDatabase, disconnectDatabase } from '../models/connect';
-import { startMailCatcher } from '../services/mail-catcher';
+import { startMailCatcher, type RunningMailCatcher } from '../services/mail-catcher';
 import { startSsaSimulator, type RunningSsaSimulator } from '../services/ssa-simulator';
 import { createWorker } from '../worker';
 import { startFerretDb } from './ferretdb';
@@ -16,6 +16,7 @@ import { log } from './logger';
 import { freePort } from './ports';
 import { installTemporalRuntime } from './temporal-runtime';
 import { startTemporalDevServer } from './temporal';
+import { workerProcess, type WorkerProcess } from './worker-process';
 import { searchAttributeSpecs } from '../domain/search-attributes';
 
 export interface LocalStackOptions {
@@ -26,6 +27,8 @@ export interface LocalStackOptions {
   ports?: { temporal?: number; temporalUi?: number; mongo?: number; smtp?: number; mailHttp?: number; ssa?: number; api?: number };
   /** Keep Temporal's state in `dataDir` across restarts (the dev stack does; tests need not). */
   persistTemporal?: boolean;
+  /** Run the worker as its own process (as in production), which a test may kill and start again. */
+  workerProcess?: boolean;
 }
 
 export interface LocalStack {
@@ -36,6 +39,10 @@ export interface LocalStack {
   temporalUiUrl?: string;
   mailCatcherUrl?: string;
   ssa?: RunningSsaSimulator;
+  /** The embedded mail catcher, when the stack started one. */
+  mailCatcher?: RunningMailCatcher;
+  /** The worker's own process, when the stack runs it as one (`workerProcess`). */
+  worker?: WorkerProcess;
   stop(): Promise<void>;
 }
 
@@ -85,6 +92,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       env.SMTP_HOST = '127.0.0.1';
       env.SMTP_PORT = String(mail.smtpPort);
       result.mailCatcherUrl = mail.httpUrl;
+      result.mailCatcher = mail;
     }
     if (!env.SSA_ENDPOINT) {
       const ssa = await startSsaSimulator({ port: ports.ssa });
@@ -96,13 +104,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const config = loadConfig(env);
     await connectDatabase(config.mongodbUri);
     stops.push(disconnectDatabase);
-    const { worker, close } = await createWorker(config);
-    const running = worker.run();
-    stops.push(async () => {
-      worker.shutdown();
-      await running;
-      await close();
-    });
+    if (options.workerProcess) {
+      const worker = workerProcess({ env: { ...env, TEMPORAL_METRICS_BIND_ADDRESS: `127.0.0.1:${await freePort()}` }, logDir });
+      await worker.start();
+      stops.push(() => worker.stop());
+      result.worker = worker;
+    } else {
+      const { worker, close } = await createWorker(config);
+      const running = worker.run();
+      stops.push(async () => {
+        worker.shutdown();
+        await running;
+        await close();
+      });
+    }
     const api = await startApi(config);
     stops.push(api.close);
     log.info('local stack ready', { api: api.url, temporalUi: result.temporalUiUrl, mailCatcher: result.mailCatcherUrl });

@@ -24,6 +24,10 @@ export interface ManagedProcess {
   logTail(lines?: number): string;
   /** Resolves once host:port accepts TCP connections; rejects if the process exits or time runs out. */
   waitForPort(port: number, options?: { host?: string; timeoutMs?: number }): Promise<void>;
+  /** Resolves once the log holds `text`; rejects if the process exits or time runs out. */
+  waitForLog(text: string, options?: { timeoutMs?: number }): Promise<void>;
+  /** Sends one signal (SIGKILL: no chance to clean up) and resolves once the process has exited. */
+  kill(signal: NodeJS.Signals): Promise<void>;
   /** SIGTERM, then SIGKILL after graceMs; resolves once the process has exited. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -136,6 +140,24 @@ export function spawnLogged(options: SpawnLoggedOptions): ManagedProcess {
         }
         await sleep(100);
       }
+    },
+
+    async waitForLog(text, { timeoutMs = 60_000 } = {}) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        if (tail(logFile, 10_000).includes(text)) return;
+        if (status !== undefined)
+          throw new Error(`${describe()} exited (${status}) before logging ${text}.\nLog ${logFile}:\n${logTail()}`);
+        if (Date.now() > deadline)
+          throw new Error(`${describe()} did not log ${text} within ${timeoutMs} ms.\nLog ${logFile}:\n${logTail()}`);
+        await sleep(100);
+      }
+    },
+
+    async kill(signal) {
+      if (status !== undefined) return;
+      child.kill(signal);
+      await exited;
     },
 
     async stop(graceMs = 5_000) {

@@ -41,7 +41,26 @@ export interface StartMailCatcherOptions {
 export interface RunningMailCatcher {
   smtpPort: number;
   httpUrl: string;
+  /**
+   * Holds the next message whose subject contains `subject`, as a slow relay would: it is neither
+   * stored nor acknowledged until released, and it is lost if its sender goes away first (the
+   * relay never said 250). For the fault tests: a worker killed in the middle of sending.
+   */
+  hold(subject: string): MailHold;
   stop(): Promise<void>;
+}
+
+export interface MailHold {
+  /** Resolves once a matching message has come and is being held. */
+  arrived: Promise<void>;
+  /** Lets the held message through (stored, acknowledged). If its sender goes away first, it is dropped then. */
+  release(): void;
+}
+
+interface PendingHold {
+  subject: string;
+  arrive(): void;
+  released: Promise<void>;
 }
 
 const MAX_MESSAGES = 1_000;
@@ -117,6 +136,9 @@ export async function startMailCatcher(options: StartMailCatcherOptions = {}): P
   const host = options.host ?? '127.0.0.1';
   const messages: CaughtMessage[] = [];
   let nextId = 1;
+  const holds: PendingHold[] = [];
+  const closedSessions = new Set<string>();
+  const onSessionClosed = new Map<string, (() => void)[]>();
 
   const smtp = new SMTPServer({
     secure: false,
@@ -124,9 +146,25 @@ export async function startMailCatcher(options: StartMailCatcherOptions = {}): P
     disabledCommands: ['STARTTLS'],
     logger: false,
     closeTimeout: 1_000,
+    onClose(session) {
+      closedSessions.add(session.id);
+      for (const notify of onSessionClosed.get(session.id) ?? []) notify();
+      onSessionClosed.delete(session.id);
+    },
     onData(stream, session, callback) {
       simpleParser(stream)
-        .then((parsed) => {
+        .then(async (parsed) => {
+          const held = holds.findIndex((h) => (parsed.subject ?? '').includes(h.subject));
+          if (held >= 0) {
+            const [hold] = holds.splice(held, 1);
+            hold!.arrive();
+            const closed = new Promise<void>((resolve) => {
+              if (closedSessions.has(session.id)) return resolve();
+              onSessionClosed.set(session.id, [...(onSessionClosed.get(session.id) ?? []), resolve]);
+            });
+            await Promise.race([hold!.released, closed]);
+            if (closedSessions.has(session.id)) return callback(new Error('the sender went away'));
+          }
           const envelopeFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
           messages.push({
             id: String(nextId++),
@@ -188,6 +226,14 @@ export async function startMailCatcher(options: StartMailCatcherOptions = {}): P
   return {
     smtpPort,
     httpUrl: `http://${host}:${httpPort}`,
+    hold(subject) {
+      let arrive = () => {};
+      let release = () => {};
+      const arrived = new Promise<void>((resolve) => (arrive = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      holds.push({ subject, arrive, released });
+      return { arrived, release };
+    },
     async stop() {
       httpServer.closeAllConnections();
       await Promise.all([

@@ -2,7 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalStack, type LocalStack } from '../../infra/local-stack';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../infra/local-stack';
 
 /** The environment for a stack of our own servers: addresses the developer's shell may have set are dropped. */
 export function ownServersEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -12,6 +12,9 @@ export function ownServersEnv(env: Record<string, string> = {}): NodeJS.ProcessE
   return { ...base, LOG_LEVEL: 'warn', ...env };
 }
 
-export async function startTestStack(env: Record<string, string> = {}): Promise<LocalStack> {
-  return startLocalStack({ dataDir: mkdtempSync(join(tmpdir(), 'iacs-test-')), env: ownServersEnv(env) });
+export async function startTestStack(
+  env: Record<string, string> = {},
+  options: Partial<Pick<LocalStackOptions, 'workerProcess' | 'persistTemporal'>> = {},
+): Promise<LocalStack> {
+  return startLocalStack({ dataDir: mkdtempSync(join(tmpdir(), 'iacs-test-')), ...options, env: ownServersEnv(env) });
 }
