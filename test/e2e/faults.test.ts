@@ -2,27 +2,33 @@
  * Faults on real servers, each ending with every registration finished, exactly one account per
  * person and exactly one of each email: the worker process killed with SIGKILL in the middle of
  * provisioning and started again; the database stopped for 30 seconds while requests are in
- * flight (the API answers 503 problem+json meanwhile, never 500, and loses nothing it accepted).
- * Each test prints what it killed and when.
+ * flight (the API answers 503 problem+json meanwhile, never 500, and loses nothing it accepted);
+ * the Temporal dev server stopped and started again on its database file while registrations
+ * wait for codes, details and decisions. Each test prints what it killed and when.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SUBJECTS } from '../../activities/emails';
 import { startFerretDb, type RunningFerretDb } from '../../infra/ferretdb';
+import { startTemporalDevServer, type RunningTemporalDevServer } from '../../infra/temporal';
+import { searchAttributeSpecs } from '../../domain/search-attributes';
 import type { LocalStack } from '../../infra/local-stack';
 import { freePort } from '../../infra/ports';
 import { AccountModel } from '../../models/account';
-import { ApiClient, Journey, rawRequest, type Started } from '../support/api-client';
+import { ApiClient, contact, Journey, nextIdentity, rawRequest, registrationBody, type Started } from '../support/api-client';
 import { listMessages } from '../support/mailbox';
 import { startTestStack } from '../support/stack';
 
 const stacks: LocalStack[] = [];
 const databases: RunningFerretDb[] = [];
-afterAll(async () => {
-  for (const stack of stacks) await stack.stop();
-  for (const database of databases) await database.stop();
+const temporals: RunningTemporalDevServer[] = [];
+// Each test has a stack of its own (one mongoose connection per process): stopped after it.
+afterEach(async () => {
+  for (const stack of stacks.splice(0)) await stack.stop();
+  for (const database of databases.splice(0)) await database.stop();
+  for (const temporal of temporals.splice(0)) await temporal.stop();
 });
 
 const say = (what: string) => console.warn(`[fault ${new Date().toISOString()}] ${what}`);
@@ -71,4 +77,123 @@ describe('the worker killed in the middle of provisioning', () => {
     expect(userId).toBe(account!.userId);
     expect((await journey.login(userId, password)).status).toBe(200);
   }, 180_000);
+});
+
+describe('the database stopped for 30 seconds mid-flight', () => {
+  it('requests meanwhile get 503 problem+json, never 500; afterwards every accepted request finishes, one account and one of each email each', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iacs-fault-db-'));
+    const port = await freePort();
+    const startDatabase = () => startFerretDb({ port, dataDir: join(dir, 'db'), logDir: dir });
+    let database = await startDatabase();
+    databases.push(database);
+    const stack = await startTestStack({ MONGODB_URI: `${database.uri.replace(/\/$/, '')}/iacs` });
+    stacks.push(stack);
+    const journey = new Journey(new ApiClient(stack.apiUrl), stack.mailCatcherUrl!);
+    const helpDesk = await journey.login(stack.config.helpDesk.userId, stack.config.helpDesk.password);
+
+    // Requests at every step: waiting for the code, for details, for a decision, and one approved just now.
+    const awaitingCode = await journey.register('INDIVIDUAL_PRACTITIONER', 'db.down.code@example.test');
+    await journey.waitForStatus(awaitingCode, 'AWAITING_EMAIL_VERIFICATION');
+    const awaitingDetails = await journey.register('INDIVIDUAL_PRACTITIONER', 'db.down.details@example.test');
+    await journey.verifyEmail(awaitingDetails);
+    const awaitingDecision = await journey.waitingRequest('INDIVIDUAL_PRACTITIONER', 'db.down.decision@example.test', {});
+    const approved = await journey.waitingRequest('INDIVIDUAL_PRACTITIONER', 'db.down.approved@example.test', {});
+    expect((await journey.decide(approved.id, helpDesk.body.token, 'APPROVE')).status).toBe(200);
+
+    say(`stopping the database (FerretDB on port ${port}) for 30 s`);
+    const stoppedAt = Date.now();
+    await database.stop();
+    const answers: { what: string; status: number; type: string | null }[] = [];
+    const attempt = async (what: string, method: string, path: string, init: { headers?: Record<string, string>; body?: string } = {}) => {
+      const answer = await rawRequest(stack.apiUrl, method, path, init);
+      answers.push({ what, status: answer.status, type: answer.headers.get('content-type') });
+    };
+    while (Date.now() - stoppedAt < 30_000) {
+      await Promise.all([
+        attempt('status read', 'GET', `/registrations/${awaitingCode.id}`, { headers: { authorization: `Bearer ${awaitingCode.token}` } }),
+        attempt('new registration', 'POST', '/registrations', {
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(registrationBody('INDIVIDUAL_PRACTITIONER', nextIdentity(), 'db.down.new@example.test')),
+        }),
+        attempt('login', 'POST', '/auth/login', {
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ userId: stack.config.helpDesk.userId, password: stack.config.helpDesk.password }),
+        }),
+        attempt('readiness', 'GET', '/readyz'),
+      ]);
+    }
+    database = await startDatabase();
+    databases.push(database);
+    say(`the database is back after ${Math.round((Date.now() - stoppedAt) / 1000)} s; ${answers.length} requests were answered meanwhile`);
+    expect(answers.length).toBeGreaterThanOrEqual(8);
+    for (const answer of answers) {
+      expect(answer, answer.what).toMatchObject({ status: 503 });
+      expect(answer.type, answer.what).toContain('application/problem+json');
+    }
+
+    // Nothing accepted before the outage is lost: every request goes on to the end.
+    await journey.verifyEmail(awaitingCode);
+    await journey.submitWith(awaitingCode, {});
+    await journey.submitWith(awaitingDetails, {});
+    const approver = await journey.login(stack.config.helpDesk.userId, stack.config.helpDesk.password);
+    for (const request of [awaitingCode, awaitingDetails, awaitingDecision])
+      expect((await journey.decide(request.id, approver.body.token, 'APPROVE')).status).toBe(200);
+    for (const request of [awaitingCode, awaitingDetails, awaitingDecision, approved]) {
+      await journey.waitForStatus(request, 'PROVISIONED', 90_000);
+      await expectOneAccountAndOneOfEachEmail(stack, request);
+    }
+    // The registration refused with 503 was not started: no code was ever sent for it.
+    expect(await listMessages(stack.mailCatcherUrl!, 'db.down.new@example.test')).toEqual([]);
+    say('all four registrations are PROVISIONED');
+  }, 240_000);
+});
+
+describe('the Temporal dev server stopped and started again on its database file', () => {
+  it('registrations waiting for codes, details and decisions all go on to the end, one account and one of each email each', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iacs-fault-temporal-'));
+    const port = await freePort();
+    const startTemporal = () =>
+      startTemporalDevServer({
+        port,
+        headless: true,
+        dbFile: join(dir, 'temporal.sqlite'),
+        logDir: dir,
+        searchAttributes: searchAttributeSpecs(),
+      });
+    let temporal = await startTemporal();
+    temporals.push(temporal);
+    const stack = await startTestStack({ TEMPORAL_ADDRESS: temporal.address });
+    stacks.push(stack);
+    const journey = new Journey(new ApiClient(stack.apiUrl), stack.mailCatcherUrl!);
+
+    const awaitingCode = await journey.register('INDIVIDUAL_PRACTITIONER', 'temporal.down.code@example.test');
+    await journey.waitForStatus(awaitingCode, 'AWAITING_EMAIL_VERIFICATION');
+    const awaitingDetails = await journey.register('INDIVIDUAL_PRACTITIONER', 'temporal.down.details@example.test');
+    await journey.verifyEmail(awaitingDetails);
+    const awaitingDecision = await journey.waitingRequest('INDIVIDUAL_PRACTITIONER', 'temporal.down.decision@example.test', {});
+
+    say(`stopping the Temporal dev server (port ${port}, file ${join(dir, 'temporal.sqlite')})`);
+    await temporal.stop();
+    // Meanwhile a step that needs Temporal is refused with 503, not 500.
+    const meanwhile = await rawRequest(stack.apiUrl, 'PUT', `/registrations/${awaitingDetails.id}/details`, {
+      headers: { authorization: `Bearer ${awaitingDetails.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ contact, justification: 'I handle Medicare claims for this organization.' }),
+    });
+    expect(meanwhile.status, meanwhile.text).toBe(503);
+    temporal = await startTemporal();
+    temporals.push(temporal);
+    say('the Temporal dev server is back on the same file');
+
+    await journey.verifyEmail(awaitingCode);
+    await journey.submitWith(awaitingCode, {});
+    await journey.submitWith(awaitingDetails, {});
+    const helpDesk = await journey.login(stack.config.helpDesk.userId, stack.config.helpDesk.password);
+    for (const request of [awaitingCode, awaitingDetails, awaitingDecision])
+      expect((await journey.decide(request.id, helpDesk.body.token, 'APPROVE')).status).toBe(200);
+    for (const request of [awaitingCode, awaitingDetails, awaitingDecision]) {
+      await journey.waitForStatus(request, 'PROVISIONED', 90_000);
+      await expectOneAccountAndOneOfEachEmail(stack, request);
+    }
+    say('all three registrations are PROVISIONED');
+  }, 240_000);
 });
