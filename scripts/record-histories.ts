@@ -13,6 +13,7 @@ import { temporal as proto } from '@temporalio/proto';
 import { connectTemporalClient } from '../infra/temporal-connection';
 import { startLocalStack } from '../infra/local-stack';
 import { ApiClient, Journey } from '../test/support/api-client';
+import { generatedIdentity, SSA_NON_MATCHING_EXAMPLES } from '../services/ssa-fixtures';
 import { ownServersEnv } from '../test/support/stack';
 import { workflowIdFor } from '../workflows/messages';
 
@@ -45,6 +46,31 @@ async function main(label: string): Promise<void> {
     await api.call('POST', `/registrations/${cancelled.id}/cancel`, { token: cancelled.token });
     await journey.waitForStatus(cancelled, 'CANCELLED');
     paths['cancelled-awaiting-details'] = cancelled.id;
+
+    // One the SSA does not match: IDENTITY_REJECTED.
+    const rejected = await journey.register(
+      'INDIVIDUAL_PRACTITIONER',
+      'recorded.rejected@example.test',
+      SSA_NON_MATCHING_EXAMPLES[1]!.identity,
+    );
+    await journey.waitForStatus(rejected, 'IDENTITY_REJECTED');
+    paths['identity-rejected'] = rejected.id;
+
+    // Wrong codes, a resend, the new code, then a Security Official with a new organization, provisioned.
+    const official = await journey.register('SECURITY_OFFICIAL', 'recorded.so@example.test', generatedIdentity(700));
+    await journey.waitForStatus(official, 'AWAITING_EMAIL_VERIFICATION');
+    for (let i = 0; i < 2; i++)
+      await api.call('POST', `/registrations/${official.id}/email-verification`, { token: official.token, body: { code: '000000' } });
+    await api.call('POST', `/registrations/${official.id}/email-verification/resend`, { token: official.token });
+    const code = await journey.emailedCode(official, 2);
+    await api.call('POST', `/registrations/${official.id}/email-verification`, { token: official.token, body: { code } });
+    await journey.waitForStatus(official, 'AWAITING_DETAILS');
+    await journey.submitWith(official, {
+      organization: { name: 'Recorded Clinic', country: 'US', state: 'MD', providerType: 'HOSPITAL' },
+    });
+    await journey.decide(official.id, helpDesk.body.token, 'APPROVE');
+    await journey.waitForStatus(official, 'PROVISIONED');
+    paths['security-official-resent-code-provisioned'] = official.id;
 
     for (const [name, id] of Object.entries(paths)) {
       const handle = temporal.workflow.getHandle(workflowIdFor(id));

@@ -13,7 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { APPLICATION_ROLE_SUBJECTS } from '../../activities/application-role-emails';
 import { claimRequestKey } from '../../api/application-role-claims';
@@ -39,7 +39,14 @@ import {
   type ApplicationRoleWorkflowInput,
 } from '../../workflows/application-role-messages';
 import { listMessages, waitForMessage } from '../support/mailbox';
-import { idleOnTimer, sleepUntil, startTimeSkippingStack, type TimeSkippingStack } from './time-skipping-env';
+import {
+  idleOnTimer,
+  noteStarted,
+  recordHistoriesIfAsked,
+  sleepUntil,
+  startTimeSkippingStack,
+  type TimeSkippingStack,
+} from './time-skipping-env';
 
 type ApplicationRoleHandle = WorkflowHandle<typeof applicationRoleWorkflow>;
 
@@ -69,6 +76,10 @@ beforeAll(async () => {
   stack = await startTimeSkippingStack('application-role-deadlines');
 });
 
+// With RECORD_HISTORIES set, each test's workflows are saved as replay fixtures.
+afterEach(async () => {
+  await recordHistoriesIfAsked(stack, expect.getState().currentTestName);
+});
 afterAll(async () => {
   await stack?.stop();
 });
@@ -192,6 +203,7 @@ async function startRequest(
     workflowId: applicationRoleWorkflowIdFor(requestId),
     args: [input],
   });
+  noteStarted(handle.workflowId);
   const waiting = await waitForView(handle, (v) => v.trackingNumber !== undefined && v.dueAt !== undefined);
   expect(waiting.status).toBe('AWAITING_APPROVAL');
   return { handle, input, key, submittedAt: new Date(waiting.history[0]!.at), waiting };

@@ -12,7 +12,7 @@
 import { sealCode } from '../../security/sealed-identity';
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { deadlinesFor, type DeadlinePolicy } from '../../domain/approval-deadlines';
 import { approvalRouteFor, type Principal } from '../../domain/approval-routing';
 import { addBusinessDays, type BusinessCalendar } from '../../domain/business-days';
@@ -41,6 +41,7 @@ import {
   codeSent,
   emailedCode,
   idleOnTimer,
+  recordHistoriesIfAsked,
   sleepUntil,
   startRegistration,
   startTimeSkippingStack,
@@ -73,6 +74,10 @@ beforeAll(async () => {
   stack = await startTimeSkippingStack('approval-deadlines');
 });
 
+// With RECORD_HISTORIES set, each test's workflows are saved as replay fixtures.
+afterEach(async () => {
+  await recordHistoriesIfAsked(stack, expect.getState().currentTestName);
+});
 afterAll(async () => {
   await stack?.stop();
 });

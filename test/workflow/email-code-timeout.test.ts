@@ -4,7 +4,7 @@
  * simulator), where half an hour passes in a moment.
  */
 import { sealCode } from '../../security/sealed-identity';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY, EMAIL_CODE_TTL_MS } from '../../machines/registration';
 import { EmailCodeModel, RegistrationModel } from '../../models/registration';
 import { SSA_FIXTURES } from '../../services/ssa-fixtures';
@@ -14,6 +14,7 @@ import {
   atOf,
   codeSent,
   emailedCode as emailedCodeAt,
+  recordHistoriesIfAsked,
   startRegistration as start,
   startTimeSkippingStack,
   waitForStatus,
@@ -31,6 +32,10 @@ beforeAll(async () => {
   ({ env, mail } = stack);
 });
 
+// With RECORD_HISTORIES set, each test's workflows are saved as replay fixtures.
+afterEach(async () => {
+  await recordHistoriesIfAsked(stack, expect.getState().currentTestName);
+});
 afterAll(async () => {
   await stack?.stop();
 });

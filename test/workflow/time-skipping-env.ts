@@ -12,7 +12,7 @@
  */
 import { sealIdentity } from '../../security/sealed-identity';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -147,6 +147,39 @@ export async function startTimeSkippingStack(name: string): Promise<TimeSkipping
 }
 
 /** Starts a new person's END_USER registration (PROVIDER_SUPPLIER, DEFAULT_POLICY unless overridden). */
+const started: string[] = [];
+
+/** Notes a workflow a test started, for recordHistoriesIfAsked. */
+export function noteStarted(workflowId: string): void {
+  started.push(workflowId);
+}
+
+/**
+ * With RECORD_HISTORIES=<label> (e.g. `registration-v3`), saves the history of every workflow the
+ * test started as a replay fixture, `test/fixtures/histories/<label>-<test>-<n>.binpb`: the
+ * deadline paths (reminder, escalation, expiry, policy change, re-route) that only the
+ * time-skipping server reaches in moments. Call it from `afterEach`; without the variable it
+ * does nothing. test/workflow/replay-fixtures.test.ts then replays them against later code.
+ */
+export async function recordHistoriesIfAsked(stack: TimeSkippingStack, testName: string | undefined): Promise<void> {
+  const ids = started.splice(0);
+  const label = process.env.RECORD_HISTORIES;
+  if (!label) return;
+  const out = join(__dirname, '../fixtures/histories');
+  mkdirSync(out, { recursive: true });
+  const slug = (testName ?? 'test')
+    .split(' > ')
+    .at(-1)!
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60);
+  for (const [i, workflowId] of ids.entries()) {
+    const history = await stack.env.client.workflow.getHandle(workflowId).fetchHistory();
+    writeFileSync(join(out, `${label}-${slug}-${i + 1}.binpb`), proto.api.history.v1.History.encode(history).finish());
+  }
+}
+
 export async function startRegistration(
   stack: TimeSkippingStack,
   opts: { email: string; identity: SsaIdentity } & Partial<Omit<RegistrationWorkflowInput, 'email' | 'identity'>>,
@@ -167,6 +200,7 @@ export async function startRegistration(
     workflowId: workflowIdFor(input.registrationId),
     args: [input],
   });
+  noteStarted(handle.workflowId);
   return { handle, input };
 }
 
