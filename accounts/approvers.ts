@@ -6,7 +6,6 @@ import {
   type ApprovalRoute,
   type Principal,
 } from '../domain/approval-routing';
-import type { ApplicationRoleGrant } from '../domain/application-roles';
 import type { RoleGrant } from '../domain/roles';
 import { AccountModel } from '../models/account';
 
@@ -33,7 +32,7 @@ export async function activeApplicationRoleApprovers(
         {
           userId: account.userId,
           roles: account.roles as RoleGrant[],
-          applicationRoles: (account.applicationRoles ?? []) as ApplicationRoleGrant[],
+          applicationRoles: account.applicationRoles ?? [],
         },
         route,
         requesterUserId,

@@ -45,9 +45,7 @@ export async function groupHasApplicationApprover(
   return candidates.some(
     (account) =>
       account.userId !== exceptUserId &&
-      account.applicationRoles.some((grant) =>
-        sameApplicationRole(grant as ApplicationRoleGrant, { ...request, role: 'APPLICATION_APPROVER' }),
-      ),
+      account.applicationRoles.some((grant) => sameApplicationRole(grant, { ...request, role: 'APPLICATION_APPROVER' })),
   );
 }
 

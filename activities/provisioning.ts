@@ -25,13 +25,13 @@ async function grantFor(registration: RegistrationRecord & { _id: string }, deta
       const organization =
         (await OrganizationModel.findOne({ createdByRegistrationId })) ??
         (await OrganizationModel.create({ ...details.organization!, status: 'APPROVED', createdByRegistrationId }));
-      return { role: 'SECURITY_OFFICIAL', organizationId: organization.id as string };
+      return { role: 'SECURITY_OFFICIAL', organizationId: organization.id };
     }
     case 'USER_GROUP_ADMINISTRATOR': {
       const group =
         (await UserGroupModel.findOne({ createdByRegistrationId })) ??
         (await UserGroupModel.create({ ...details.userGroup!, organizationId: details.organizationId!, createdByRegistrationId }));
-      return { role: 'USER_GROUP_ADMINISTRATOR', organizationId: details.organizationId, userGroupId: group.id as string };
+      return { role: 'USER_GROUP_ADMINISTRATOR', organizationId: details.organizationId, userGroupId: group.id };
     }
     default:
       return { role: registration.role, organizationId: details.organizationId, userGroupId: details.userGroupId };

@@ -169,7 +169,7 @@ function wallClock(epochMs: number, timeZone: string): number {
     if (part.type !== 'literal') fields[part.type] = Number(part.value);
   }
   const ms = ((epochMs % 1000) + 1000) % 1000;
-  return Date.UTC(fields.year!, fields.month! - 1, fields.day!, fields.hour! % 24, fields.minute!, fields.second!, ms);
+  return Date.UTC(fields.year!, fields.month! - 1, fields.day, fields.hour! % 24, fields.minute, fields.second, ms);
 }
 
 /** Offset of local time from UTC at an instant, in ms (e.g. -5 h for EST). */
