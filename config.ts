@@ -26,6 +26,8 @@ const envSchema = z.object({
   TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
   /** Workflows the worker keeps in memory between their tasks; others are replayed from history when an event comes. */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(50),
+  /** A workflow bundle built beforehand with bundleWorkflowCode (a file); without it the worker bundles workflows/ when it starts. */
+  WORKFLOW_BUNDLE_PATH: z.string().min(1).optional(),
   MONGODB_URI: z.string().default('mongodb://127.0.0.1:27017/iacs'),
   SMTP_HOST: z.string().default('127.0.0.1'),
   SMTP_PORT: z.coerce.number().int().default(1025),
@@ -94,7 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       taskQueue: e.TEMPORAL_TASK_QUEUE,
       tls: temporalTlsFrom(e),
     },
-    worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS },
+    worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS, workflowBundlePath: e.WORKFLOW_BUNDLE_PATH },
     mongodbUri: e.MONGODB_URI,
     smtp: { host: e.SMTP_HOST, port: e.SMTP_PORT, from: e.MAIL_FROM },
     ssaEndpoint: e.SSA_ENDPOINT,

@@ -7,6 +7,9 @@ export default defineConfig({
     hookTimeout: 180_000,
     pool: 'forks',
     fileParallelism: false,
+    // Once per run: the fast-check seed (printed, installed in every test file) and the workflow bundle every worker loads.
+    globalSetup: ['test/support/global-setup.ts'],
+    setupFiles: ['test/support/property-setup.ts'],
     // Quiet servers in tests; a test that reads the logs turns them up itself.
     env: { LOG_LEVEL: 'warn', TEMPORAL_LOG_LEVEL: 'WARN' },
   },

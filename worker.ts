@@ -30,8 +30,11 @@ export async function createWorker(config: Config): Promise<{ worker: Worker; cl
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    // workflows/index.ts under tsx, dist/workflows/index.js in the image (built with tsc).
-    workflowsPath: join(__dirname, 'workflows', `index${extname(__filename)}`),
+    // A bundle built beforehand (the tests build one per run), or workflows/index.ts under tsx,
+    // dist/workflows/index.js in the image (built with tsc), bundled now.
+    ...(config.worker.workflowBundlePath
+      ? { workflowBundle: { codePath: config.worker.workflowBundlePath } }
+      : { workflowsPath: join(__dirname, 'workflows', `index${extname(__filename)}`) }),
     activities,
     dataConverter: dataConverterFor(config.payloadKeys),
     // Set on purpose: a waiting request needs no memory, and its history replays in milliseconds
@@ -65,7 +68,7 @@ async function main(): Promise<void> {
 const USAGE = `worker: runs the registration and application-role workflows and their activities.
 Configured by environment variables (README.md, "Real servers instead of the embedded ones"):
 TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, MONGODB_URI, SMTP_HOST, SMTP_PORT,
-SSA_ENDPOINT, PAYLOAD_KEYS, HASH_KEY, FIELD_KEY, WORKER_MAX_CACHED_WORKFLOWS,
+SSA_ENDPOINT, PAYLOAD_KEYS, HASH_KEY, FIELD_KEY, WORKER_MAX_CACHED_WORKFLOWS, WORKFLOW_BUNDLE_PATH,
 TEMPORAL_METRICS_BIND_ADDRESS (host:port for the SDK's Prometheus metrics). SIGTERM drains and stops it.
 `;
 

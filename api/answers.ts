@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { APPLICATION_ROLES, APPLICATION_ROLE_STATUSES } from '../domain/application-roles';
 import { deadlinePolicySchema } from '../domain/approval-deadlines';
+import { businessCalendarSchema } from '../domain/business-days';
 import { REGISTRATION_ROLES, USER_GROUP_KINDS } from '../domain/roles';
 import { accountRoleSchema, applicationRoleRouteSchema } from '../domain/schemas';
 import { REGISTRATION_STATUSES } from '../domain/status';
@@ -114,7 +115,6 @@ export const codecPayloadsSchema = z.object({
   payloads: z.array(z.object({ metadata: z.record(z.string(), base64).optional(), data: base64.optional() })),
 });
 
-const businessCalendarSchema = z.object({ timeZone: z.string(), holidays: z.array(z.string()) });
 export const deadlinesAnswerSchema = z.object({ policy: deadlinePolicySchema, calendar: businessCalendarSchema });
 export const deadlinePolicyChangedSchema = z.object({
   policy: deadlinePolicySchema,

@@ -13,9 +13,10 @@ import { currentApprovalDeadlines, type ApprovalDeadlines } from './deadline-rou
 import { accountOf, guard, type GuardDeps } from './guard';
 import { HttpProblem, parse } from './problem';
 import { sendUpdate } from './temporal-refusals';
+import { text, TEXT_LIMITS } from '../domain/text';
 
 export const queuePageSchema = z.strictObject({
-  after: z.string().max(200).optional(),
+  after: text(TEXT_LIMITS.cursor, { min: 0, trim: false }).optional(),
   limit: z.coerce.number().int('must be a whole number').min(1).max(MAX_PAGE).optional(),
 });
 

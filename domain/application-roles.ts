@@ -4,6 +4,7 @@
  * statuses of such a request, and who may ask. Who may *decide* is `approval-routing.ts`.
  */
 import { z } from 'zod';
+import { text, TEXT_LIMITS } from './text';
 import type { RoleGrant } from './roles';
 
 export const APPLICATION_ROLES = ['APPLICATION_APPROVER', 'APPLICATION_USER'] as const;
@@ -42,15 +43,10 @@ export const DEFAULT_APPLICATIONS: readonly Application[] = Object.freeze([
   { id: 'eCRS', name: 'Electronic Correspondence Referral System' },
 ]);
 
-const applicationIdSchema = z
-  .string()
-  .trim()
-  .min(1, 'is required')
-  .max(40, 'is at most 40 characters')
-  .regex(/^[A-Za-z0-9][A-Za-z0-9&._-]*$/, 'must be letters, digits and & . _ -');
+const applicationIdSchema = text(TEXT_LIMITS.applicationId).regex(/^[A-Za-z0-9][A-Za-z0-9&._-]*$/, 'must be letters, digits and & . _ -');
 
 export const applicationCatalogSchema = z
-  .array(z.strictObject({ id: applicationIdSchema, name: z.string().trim().min(1, 'is required').max(200) }))
+  .array(z.strictObject({ id: applicationIdSchema, name: text(TEXT_LIMITS.applicationName) }))
   .min(1, 'must list at least one application')
   .refine((apps) => new Set(apps.map((a) => a.id.toUpperCase())).size === apps.length, 'application ids must be unique');
 

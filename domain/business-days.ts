@@ -5,7 +5,7 @@
  * `Intl.DateTimeFormat`, which the sandbox provides.
  *
  * The rule, precisely. A business day is a local calendar date, in the calendar's IANA time
- * zone, that is Monday to Friday and not listed in `holidays`. Time is counted as *business
+ * zone, that is Monday to Friday and not one of the calendar's holidays. Time is counted as *business
  * time*: only the hours that fall on business days elapse, and N business days are N whole
  * business days of it.
  *
@@ -26,8 +26,8 @@
  *   elapsed from a to b, i.e. the largest n with `addBusinessDays(a, n) <= b`; 0 when b is
  *   not after a.
  *
- * Holidays are only those listed: the default list covers 2026 and 2027; later dates count
- * weekends only until the configured calendar is extended.
+ * Holidays: the US federal holidays computed by rule for any year (`usFederalHolidays`), and
+ * any dates listed in `holidays`. A configured calendar replaces the default entirely.
  */
 import { z } from 'zod';
 
@@ -36,46 +36,18 @@ export interface BusinessCalendar {
   timeZone: string;
   /**
    * Local dates ('YYYY-MM-DD') that are not business days, in addition to Saturdays and Sundays.
-   * Treat as immutable once used: lookups are cached per array.
+   * Treat a calendar as immutable once used: lookups are cached per calendar object.
    */
   holidays: readonly string[];
+  /** Whether the US federal holidays, as observed by federal offices, are not business days either (any year). */
+  usFederalHolidays?: boolean;
 }
 
-/**
- * US federal holidays (5 U.S.C. 6103) for 2026 and 2027 as observed by federal offices (OPM):
- * one falling on a Saturday is observed the Friday before, one on a Sunday the Monday after.
- * New Year's Day 2028 is a Saturday, so it is observed on Friday 2027-12-31.
- */
-export const US_FEDERAL_HOLIDAYS_2026_2027: readonly string[] = Object.freeze([
-  '2026-01-01', // New Year's Day (Thu)
-  '2026-01-19', // Birthday of Martin Luther King, Jr. (3rd Mon of Jan)
-  '2026-02-16', // Washington's Birthday (3rd Mon of Feb)
-  '2026-05-25', // Memorial Day (last Mon of May)
-  '2026-06-19', // Juneteenth National Independence Day (Fri)
-  '2026-07-03', // Independence Day (Sat 07-04, observed Fri)
-  '2026-09-07', // Labor Day (1st Mon of Sep)
-  '2026-10-12', // Columbus Day (2nd Mon of Oct)
-  '2026-11-11', // Veterans Day (Wed)
-  '2026-11-26', // Thanksgiving Day (4th Thu of Nov)
-  '2026-12-25', // Christmas Day (Fri)
-  '2027-01-01', // New Year's Day (Fri)
-  '2027-01-18', // Birthday of Martin Luther King, Jr.
-  '2027-02-15', // Washington's Birthday
-  '2027-05-31', // Memorial Day
-  '2027-06-18', // Juneteenth (Sat 06-19, observed Fri)
-  '2027-07-05', // Independence Day (Sun 07-04, observed Mon)
-  '2027-09-06', // Labor Day
-  '2027-10-11', // Columbus Day
-  '2027-11-11', // Veterans Day (Thu)
-  '2027-11-25', // Thanksgiving Day
-  '2027-12-24', // Christmas Day (Sat 12-25, observed Fri)
-  '2027-12-31', // New Year's Day 2028 (Sat 2028-01-01, observed Fri)
-]);
-
-/** The documented default: CMS's Eastern time and the observed US federal holidays. */
+/** The documented default: CMS's Eastern time and the observed US federal holidays of every year. */
 export const DEFAULT_BUSINESS_CALENDAR: Readonly<BusinessCalendar> = Object.freeze({
   timeZone: 'America/New_York',
-  holidays: US_FEDERAL_HOLIDAYS_2026_2027,
+  holidays: Object.freeze([]),
+  usFederalHolidays: true,
 });
 
 const LOCAL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -101,6 +73,7 @@ function isValidTimeZone(value: string): boolean {
 export const businessCalendarSchema = z.strictObject({
   timeZone: z.string().refine(isValidTimeZone, 'must be an IANA time zone such as America/New_York'),
   holidays: z.array(z.string().refine(isValidLocalDate, 'must be a date YYYY-MM-DD')),
+  usFederalHolidays: z.boolean().optional(),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -118,25 +91,116 @@ function localDateOfDay(day: number): string {
   return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
 }
 
-const holidaySets = new WeakMap<readonly string[], ReadonlySet<string>>();
+// ---------------------------------------------------------------------------------------------
+// US federal holidays by rule: 5 U.S.C. 6103(a), observed as Executive Order 11582 and OPM say for
+// a Monday-to-Friday week: a holiday on a Saturday is observed the Friday before (New Year's Day
+// on a Saturday: Friday December 31 of the year before), one on a Sunday the Monday after.
+// Inauguration Day (January 20 after a presidential election) is a holiday only around
+// Washington, D.C., and is not included.
 
-function holidaySet(calendar: BusinessCalendar): ReadonlySet<string> {
-  let set = holidaySets.get(calendar.holidays);
-  if (set === undefined) {
-    set = new Set(calendar.holidays);
-    holidaySets.set(calendar.holidays, set);
-  }
-  return set;
+type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6; // Sunday … Saturday
+const MONDAY: Weekday = 1;
+const THURSDAY: Weekday = 4;
+
+function dayOf(year: number, month: number, date: number): number {
+  return Date.UTC(year, month - 1, date) / MS_PER_DAY;
 }
 
-function isBusinessDayNumber(day: number, holidays: ReadonlySet<string>): boolean {
-  const weekday = new Date(day * MS_PER_DAY).getUTCDay(); // 0 Sunday … 6 Saturday
-  return weekday !== 0 && weekday !== 6 && !holidays.has(localDateOfDay(day));
+function weekdayOf(day: number): number {
+  return new Date(day * MS_PER_DAY).getUTCDay();
+}
+
+/** The n-th given weekday of a month (n = 1 … 4). */
+function nthWeekday(year: number, month: number, weekday: Weekday, n: number): number {
+  const first = dayOf(year, month, 1);
+  return first + ((weekday - weekdayOf(first) + 7) % 7) + (n - 1) * 7;
+}
+
+/** The last given weekday of a month. */
+function lastWeekday(year: number, month: number, weekday: Weekday): number {
+  const last = dayOf(year, month + 1, 0);
+  return last - ((weekdayOf(last) - weekday + 7) % 7);
+}
+
+/** A fixed-date holiday moved off the weekend. */
+function observed(year: number, month: number, date: number): number {
+  const day = dayOf(year, month, date);
+  const weekday = weekdayOf(day);
+  return weekday === 6 ? day - 1 : weekday === 0 ? day + 1 : day;
+}
+
+/** The federal holidays of a year's law, as observed (one of them may fall on December 31 of the year before). */
+function federalHolidaysOfYear(year: number): number[] {
+  return [
+    observed(year, 1, 1), // New Year's Day
+    nthWeekday(year, 1, MONDAY, 3), // Birthday of Martin Luther King, Jr.
+    nthWeekday(year, 2, MONDAY, 3), // Washington's Birthday
+    lastWeekday(year, 5, MONDAY), // Memorial Day
+    observed(year, 6, 19), // Juneteenth National Independence Day
+    observed(year, 7, 4), // Independence Day
+    nthWeekday(year, 9, MONDAY, 1), // Labor Day
+    nthWeekday(year, 10, MONDAY, 2), // Columbus Day
+    observed(year, 11, 11), // Veterans Day
+    nthWeekday(year, 11, THURSDAY, 4), // Thanksgiving Day
+    observed(year, 12, 25), // Christmas Day
+  ];
+}
+
+const federalByYear = new Map<number, readonly string[]>();
+
+/**
+ * The observed US federal holidays that fall in a calendar year, in date order: 11 in most years,
+ * 10 when the next New Year's Day is observed on December 31 of the year before, 12 in a year
+ * that gets it.
+ */
+export function usFederalHolidaysObservedIn(year: number): readonly string[] {
+  if (!Number.isSafeInteger(year)) throw new RangeError(`not a year: ${year}`);
+  let dates = federalByYear.get(year);
+  if (dates === undefined) {
+    const first = dayOf(year, 1, 1);
+    const last = dayOf(year, 12, 31);
+    dates = Object.freeze(
+      [...federalHolidaysOfYear(year), ...federalHolidaysOfYear(year + 1)]
+        .filter((day) => day >= first && day <= last)
+        .sort((a, b) => a - b)
+        .map(localDateOfDay),
+    );
+    federalByYear.set(year, dates);
+  }
+  return dates;
+}
+
+function isUsFederalHoliday(day: number): boolean {
+  const localDate = localDateOfDay(day);
+  return usFederalHolidaysObservedIn(Number(localDate.slice(0, 4))).includes(localDate);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Which local dates a calendar takes off, besides weekends. */
+type Holidays = (day: number) => boolean;
+
+const holidayTests = new WeakMap<BusinessCalendar, Holidays>();
+
+function holidaysOf(calendar: BusinessCalendar): Holidays {
+  let test = holidayTests.get(calendar);
+  if (test === undefined) {
+    const listed = new Set(calendar.holidays);
+    const federal = calendar.usFederalHolidays === true;
+    test = (day) => listed.has(localDateOfDay(day)) || (federal && isUsFederalHoliday(day));
+    holidayTests.set(calendar, test);
+  }
+  return test;
+}
+
+function isBusinessDayNumber(day: number, holidays: Holidays): boolean {
+  const weekday = weekdayOf(day);
+  return weekday !== 0 && weekday !== 6 && !holidays(day);
 }
 
 /** Whether a local date ('YYYY-MM-DD') is a business day: Monday to Friday and not a holiday. */
 export function isBusinessDay(localDate: string, calendar: BusinessCalendar): boolean {
-  return isBusinessDayNumber(dayNumber(localDate), holidaySet(calendar));
+  return isBusinessDayNumber(dayNumber(localDate), holidaysOf(calendar));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -207,7 +271,7 @@ interface Start {
 }
 
 /** Where business time starts counting: start itself on a business day, else 00:00 of the next one. */
-function effectiveStart(start: Date, calendar: BusinessCalendar, holidays: ReadonlySet<string>): Start {
+function effectiveStart(start: Date, calendar: BusinessCalendar, holidays: Holidays): Start {
   const wall = wallClock(start.getTime(), calendar.timeZone);
   const day = Math.floor(wall / MS_PER_DAY);
   if (isBusinessDayNumber(day, holidays)) return { day, timeOfDay: wall - day * MS_PER_DAY };
@@ -216,7 +280,7 @@ function effectiveStart(start: Date, calendar: BusinessCalendar, holidays: Reado
   return { day: next, timeOfDay: 0 };
 }
 
-function nextBusinessDays(from: number, count: number, holidays: ReadonlySet<string>): number {
+function nextBusinessDays(from: number, count: number, holidays: Holidays): number {
   let day = from;
   for (let counted = 0; counted < count;) {
     day++;
@@ -239,7 +303,7 @@ function assertValidDate(value: Date, name: string): void {
 export function addBusinessDays(start: Date, days: number, calendar: BusinessCalendar): Date {
   assertValidDate(start, 'start');
   if (!Number.isSafeInteger(days) || days < 0) throw new RangeError(`days must be a non-negative integer, got ${days}`);
-  const holidays = holidaySet(calendar);
+  const holidays = holidaysOf(calendar);
   const from = effectiveStart(start, calendar, holidays);
   const target = nextBusinessDays(from.day, days, holidays);
   return new Date(instantAtWallClock(target * MS_PER_DAY + from.timeOfDay, calendar.timeZone));
@@ -253,7 +317,7 @@ export function businessDaysBetween(a: Date, b: Date, calendar: BusinessCalendar
   assertValidDate(a, 'a');
   assertValidDate(b, 'b');
   if (b.getTime() <= a.getTime()) return 0;
-  const holidays = holidaySet(calendar);
+  const holidays = holidaysOf(calendar);
   const from = effectiveStart(a, calendar, holidays);
   const lastDay = Math.floor(wallClock(b.getTime(), calendar.timeZone) / MS_PER_DAY);
   let count = 0;

@@ -5,8 +5,11 @@
 import { z } from 'zod';
 import type { ApplicationRoleRoute } from './approval-routing';
 import { COMMUNITIES, PROVIDER_TYPES, REGISTRATION_ROLES, USER_GROUP_KINDS, type RegistrationRole } from './roles';
+import { text, TEXT_LIMITS } from './text';
 
-const name = z.string().trim().min(1, 'is required').max(100, 'is at most 100 characters');
+// Every text limit counts code points (domain/text.ts), the one measure shared with the tests.
+const name = text(TEXT_LIMITS.name);
+const state = text(TEXT_LIMITS.state, { min: 2 });
 const isoDate = z.iso.date('must be a date YYYY-MM-DD');
 const objectId = z.string().regex(/^[a-f0-9]{24}$/, 'must be an identifier returned by the API');
 
@@ -26,7 +29,7 @@ export const newRegistrationSchema = z.strictObject({
     role: z.literal(true, "the role's terms must be accepted"),
   }),
   identity: identitySchema,
-  email: z.email('must be an email address').max(254),
+  email: z.email('must be an email address').max(TEXT_LIMITS.email),
 });
 export type NewRegistration = z.infer<typeof newRegistrationSchema>;
 
@@ -42,9 +45,9 @@ export const emailCodeSchema = z.strictObject({ code: z.string().regex(/^\d{6}$/
 
 const addressSchema = z.strictObject({
   line1: name,
-  line2: z.string().trim().max(100).optional(),
+  line2: text(TEXT_LIMITS.name, { min: 0 }).optional(),
   city: name,
-  state: z.string().trim().min(2).max(40),
+  state,
   postalCode: z
     .string()
     .trim()
@@ -53,14 +56,14 @@ const addressSchema = z.strictObject({
 });
 
 export const newOrganizationSchema = z.strictObject({
-  name: name.max(200),
+  name: text(TEXT_LIMITS.organizationName),
   country: z.string().trim().length(2, 'must be a 2-letter country code').toUpperCase(),
-  state: z.string().trim().min(2).max(40),
+  state,
   providerType: z.enum(PROVIDER_TYPES),
 });
 export type NewOrganization = z.infer<typeof newOrganizationSchema>;
 
-export const newUserGroupSchema = z.strictObject({ name: name.max(200), kind: z.enum(USER_GROUP_KINDS) });
+export const newUserGroupSchema = z.strictObject({ name: text(TEXT_LIMITS.organizationName), kind: z.enum(USER_GROUP_KINDS) });
 export type NewUserGroup = z.infer<typeof newUserGroupSchema>;
 
 const detailsShape = z.strictObject({
@@ -75,7 +78,7 @@ const detailsShape = z.strictObject({
   organization: newOrganizationSchema.optional(),
   userGroupId: objectId.optional(),
   userGroup: newUserGroupSchema.optional(),
-  justification: z.string().trim().min(1, 'is required').max(2000),
+  justification: text(TEXT_LIMITS.justification),
 });
 export type RegistrationDetails = z.infer<typeof detailsShape>;
 
@@ -103,18 +106,24 @@ export function detailsSchemaFor(role: RegistrationRole) {
 }
 
 export const decisionSchema = z
-  .strictObject({ decision: z.enum(['APPROVE', 'DENY']), reason: z.string().trim().min(1).max(1000).optional() })
+  .strictObject({ decision: z.enum(['APPROVE', 'DENY']), reason: text(TEXT_LIMITS.reason).optional() })
   .refine((d) => d.decision === 'APPROVE' || d.reason !== undefined, { path: ['reason'], message: 'is required to deny' });
 export type Decision = z.infer<typeof decisionSchema>;
 
-export const loginSchema = z.strictObject({ userId: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) });
+const password = text(TEXT_LIMITS.password, { trim: false });
+export const loginSchema = z.strictObject({ userId: text(TEXT_LIMITS.userId), password });
 export const passwordChangeSchema = z.strictObject({
-  currentPassword: z.string().min(1).max(200),
-  newPassword: z.string().min(1).max(200),
+  currentPassword: password,
+  newPassword: password,
 });
 export const questionAnswersSchema = z.strictObject({
   answers: z
-    .array(z.strictObject({ questionId: z.string().min(1).max(40), answer: z.string().trim().min(2, 'is too short').max(200) }))
+    .array(
+      z.strictObject({
+        questionId: text(TEXT_LIMITS.questionId, { trim: false }),
+        answer: text(TEXT_LIMITS.answer, { min: 2, tooShort: 'is too short' }),
+      }),
+    )
     .min(2, 'answer at least two questions')
     .max(10)
     .refine((a) => new Set(a.map((x) => x.questionId)).size === a.length, 'each question may be answered once'),
@@ -124,9 +133,11 @@ const required = (what: string) => ({
   error: (issue: { input: unknown }) => (issue.input === undefined ? `is required (${what})` : 'must be text'),
 });
 export const organizationSearchSchema = z.strictObject({
-  name: z.string(required('at least part of the name')).trim().min(1, 'is required (at least part of the name)').max(200),
+  name: z
+    .string(required('at least part of the name'))
+    .pipe(text(TEXT_LIMITS.organizationName, { tooShort: 'is required (at least part of the name)' })),
   country: z.string(required('two letters, e.g. US')).trim().length(2, 'must be two letters, e.g. US').toUpperCase(),
-  state: z.string(required('e.g. MD')).trim().min(2, 'must be at least 2 characters, e.g. MD').max(40),
+  state: z.string(required('e.g. MD')).pipe(state),
 });
 export const registrationIdSchema = z.uuid('must be a registration id');
 

@@ -15,7 +15,7 @@ import type { RateRules } from '../../domain/abuse-limits';
 import { applicationRoleRequestIdSchema } from '../../domain/application-roles';
 import { loginSchema, passwordChangeSchema, questionAnswersSchema, registrationIdSchema, type FieldError } from '../../domain/schemas';
 import { decideApplicationRole } from '../application-role-routes';
-import { approvalQueueOf, decideRegistration } from '../approval-routes';
+import { approvalQueueOf, decideRegistration, queuePageSchema } from '../approval-routes';
 import type { ApprovalDeadlines } from '../deadline-routes';
 import { HttpProblem, parse } from '../problem';
 import { byAddress, byBodyField, rateLimit } from '../rate-limit';
@@ -260,7 +260,7 @@ export function approverConsoleRoutes(deps: ApproverConsoleDeps): Router {
   router.get('/console/queue', async (req, res) => {
     const signed = await admitted(req, res, 'approval:list');
     if (!signed) return;
-    const query = parse(z.strictObject({ after: z.string().max(200).optional() }), req.query, 'query', 'query');
+    const query = parse(queuePageSchema.pick({ after: true }), req.query, 'query', 'query');
     const after = query.after === undefined ? undefined : decodeCursor(query.after);
     const queue = await approvalQueueOf(signed.caller, {
       limit: MAX_PAGE,

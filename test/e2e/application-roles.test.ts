@@ -5,7 +5,6 @@
  * one). Organization Alpha: SO, BSO, UGA of "Alpha Billing" (group 1) with End Users EU1 and EU2,
  * UGA2 of "Alpha Front Desk" (group 2); organization Beta: its SO.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Worker } from '@temporalio/worker';
 import { APPLICATION_ROLE_SUBJECTS } from '../../activities/application-role-emails';
@@ -15,6 +14,7 @@ import { applicationRoleWorkflowIdFor } from '../../workflows/application-role-m
 import { ApiClient, Journey, type Role, type Started } from '../support/api-client';
 import { listMessages, waitForMessage } from '../support/mailbox';
 import { startTestStack } from '../support/stack';
+import { testWorkflowBundle } from '../support/workflow-bundle';
 
 let stack: LocalStack;
 let api: ApiClient;
@@ -399,7 +399,7 @@ describe('the histories', () => {
         const workflowId = applicationRoleWorkflowIdFor(id);
         const history = await temporal.workflow.getHandle(workflowId).fetchHistory();
         await Worker.runReplayHistory(
-          { workflowsPath: join(__dirname, '../../workflows/index.ts'), dataConverter: dataConverterFor(stack.config.payloadKeys) },
+          { workflowBundle: testWorkflowBundle(), dataConverter: dataConverterFor(stack.config.payloadKeys) },
           history,
           workflowId,
         );

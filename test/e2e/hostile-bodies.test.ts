@@ -23,6 +23,7 @@ import mongoose from 'mongoose';
 import type { LocalStack } from '../../infra/local-stack';
 import { ApiClient, contact, Journey, rawRequest, registrationBody, type RawAnswer, type Started } from '../support/api-client';
 import { startTestStack } from '../support/stack';
+import { LONGEST_TEXT, textLength } from '../../domain/text';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Path = (string | number)[];
@@ -139,17 +140,22 @@ const SPECIAL_KEYS = [
 const POLLUTER: Json = { polluted: true };
 
 /**
- * A long string that no field accepts: longer than every free-text maximum (2,000) however
- * length is counted (UTF-16 units or code points: the emoji unit has 11 units for 10 code
- * points, so 2,100 units were only 1,910 code points, and the API accepted one), and not
- * base64 (`<`, quotes, spaces).
+ * A long string that no field accepts: more code points than the longest text limit
+ * (domain/text.ts: `textLength`, `LONGEST_TEXT`, the one measure the schemas count in), built
+ * code point by code point so that astral characters cannot make it shorter than it looks (the
+ * old counterexample: 2,101 UTF-16 units but 1,910 code points, under the 2,000 limit); not
+ * base64 (`<`, quotes, spaces). From just over the limit up to ~40,000 code points.
  */
 const hugeString = fc
   .tuple(
-    fc.integer({ min: 4_100, max: 40_000 }),
-    fc.constantFrom('<script>alert(1)</script>', "' OR '1'='1' -- ", '{"$gt":""} ', 'ünïcödé 😀 '),
+    fc.integer({ min: LONGEST_TEXT + 1, max: 40_000 }),
+    fc.constantFrom('<script>alert(1)</script>', "' OR '1'='1' -- ", '{"$gt":""} ', 'ünïcödé 😀 ', '😀𝔘\uD800'),
   )
-  .map(([length, unit]) => unit.repeat(Math.ceil(length / unit.length)).slice(0, length));
+  .map(([length, unit]) => {
+    const points = [...unit];
+    return Array.from({ length }, (_, i) => points[i % points.length]!).join('');
+  })
+  .filter((value) => textLength(value) > LONGEST_TEXT);
 
 const DEEP = '"__DEEP_NESTING__"';
 const deepText = (depth: number, shape: 'array' | 'object') =>

@@ -22,6 +22,7 @@ import { ApiClient, Journey, type Started } from '../support/api-client';
 import { launchBrowser, screenshot } from '../support/browser';
 import { answeredOperations } from '../support/openapi-check';
 import { startTestStack } from '../support/stack';
+import { testWorkflowBundle } from '../support/workflow-bundle';
 
 let stack: LocalStack;
 let ferret: RunningFerretDb;
@@ -250,6 +251,7 @@ describe('graceful shutdown on SIGTERM', () => {
         LOG_LEVEL: 'info',
         TEMPORAL_ADDRESS: stack.config.temporal.address,
         MONGODB_URI: stack.config.mongodbUri,
+        WORKFLOW_BUNDLE_PATH: testWorkflowBundle().codePath,
         ...env,
       },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -269,6 +271,10 @@ describe('graceful shutdown on SIGTERM', () => {
   it('the API stops taking requests, finishes, lets go of Temporal and MongoDB, and exits 0', async () => {
     const port = await freePort();
     await stopsOnSigterm('api/main.ts', { API_PORT: String(port) }, '"msg":"api listening"', '"msg":"api stopped"');
+  });
+
+  it("the stack's worker loads the run's one workflow bundle instead of bundling again", () => {
+    expect(stack.config.worker.workflowBundlePath).toBe(testWorkflowBundle().codePath);
   });
 
   it('the worker drains and exits 0', async () => {

@@ -3,7 +3,6 @@
  * simulator): SO → organization; UGA → provider user group; End User → login.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 import { Worker } from '@temporalio/worker';
 import type { LocalStack } from '../../infra/local-stack';
 import { connectTemporalClient, dataConverterFor } from '../../infra/temporal-connection';
@@ -21,6 +20,7 @@ function collectPayloads(node: unknown, found: Payload[] = []): Payload[] {
 }
 import { ApiClient, rawRequest, Journey, type Started } from '../support/api-client';
 import { startTestStack } from '../support/stack';
+import { testWorkflowBundle } from '../support/workflow-bundle';
 
 let stack: LocalStack;
 let journey: Journey;
@@ -166,7 +166,7 @@ describe('a working organization, from nothing to an End User who can log in', (
       for (const registration of [so, uga, endUser]) {
         const history = await temporal.workflow.getHandle(workflowIdFor(registration.id)).fetchHistory();
         await Worker.runReplayHistory(
-          { workflowsPath: join(__dirname, '../../workflows/index.ts'), dataConverter: dataConverterFor(stack.config.payloadKeys) },
+          { workflowBundle: testWorkflowBundle(), dataConverter: dataConverterFor(stack.config.payloadKeys) },
           history,
           workflowIdFor(registration.id),
         );

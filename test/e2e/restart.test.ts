@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../infra/local-stack';
 import { ApiClient, Journey, contact } from '../support/api-client';
-import { ownServersEnv } from '../support/stack';
+import { testStackEnv } from '../support/stack';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'iacs-restart-'));
 let stack: LocalStack | undefined;
@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 it('a registration survives a full stop and start of every server', async () => {
-  stack = await startLocalStack({ dataDir, env: ownServersEnv(), persistTemporal: true });
+  stack = await startLocalStack({ dataDir, env: testStackEnv(), persistTemporal: true });
   let journey = new Journey(new ApiClient(stack.apiUrl), stack.mailCatcherUrl!);
   const applicant = await journey.register('SECURITY_OFFICIAL', 'restart@example.test');
   await journey.verifyEmail(applicant);
@@ -34,7 +34,7 @@ it('a registration survives a full stop and start of every server', async () => 
   await stack.stop();
   stack = undefined;
 
-  stack = await startLocalStack({ dataDir, env: ownServersEnv(), persistTemporal: true });
+  stack = await startLocalStack({ dataDir, env: testStackEnv(), persistTemporal: true });
   journey = new Journey(new ApiClient(stack.apiUrl), stack.mailCatcherUrl!);
   const view = await journey.view(applicant);
   expect(view.status).toBe(200);

@@ -8,9 +8,10 @@ import {
   DEFAULT_BUSINESS_CALENDAR,
   isBusinessDay,
   localDateOf,
-  US_FEDERAL_HOLIDAYS_2026_2027,
+  usFederalHolidaysObservedIn,
   type BusinessCalendar,
 } from '../../domain/business-days';
+import { loadConfig } from '../../config';
 
 const NY = DEFAULT_BUSINESS_CALENDAR;
 const NY_NO_HOLIDAYS: BusinessCalendar = { timeZone: 'America/New_York', holidays: [] };
@@ -33,54 +34,236 @@ function expectInstant(actual: Date, expected: string): void {
   expect(actual.toISOString()).toBe(new Date(expected).toISOString());
 }
 
+/**
+ * The observed US federal holidays of 2026–2035 as OPM's federal-holidays tables give them
+ * (opm.gov, Policy › Pay & Leave › Federal Holidays), typed in from the tables' form
+ * "weekday, date, holiday": data, not computed, so the rule in the module is checked against
+ * something other than itself. A date is the day observed; `(Sat)`/`(Sun)` notes the legal date.
+ */
+const OPM_OBSERVED: Record<number, readonly (readonly [date: string, weekday: string, holiday: string])[]> = {
+  2026: [
+    ['2026-01-01', 'Thu', "New Year's Day"],
+    ['2026-01-19', 'Mon', 'Birthday of Martin Luther King, Jr.'],
+    ['2026-02-16', 'Mon', "Washington's Birthday"],
+    ['2026-05-25', 'Mon', 'Memorial Day'],
+    ['2026-06-19', 'Fri', 'Juneteenth National Independence Day'],
+    ['2026-07-03', 'Fri', 'Independence Day (Sat 07-04)'],
+    ['2026-09-07', 'Mon', 'Labor Day'],
+    ['2026-10-12', 'Mon', 'Columbus Day'],
+    ['2026-11-11', 'Wed', 'Veterans Day'],
+    ['2026-11-26', 'Thu', 'Thanksgiving Day'],
+    ['2026-12-25', 'Fri', 'Christmas Day'],
+  ],
+  2027: [
+    ['2027-01-01', 'Fri', "New Year's Day"],
+    ['2027-01-18', 'Mon', 'Birthday of Martin Luther King, Jr.'],
+    ['2027-02-15', 'Mon', "Washington's Birthday"],
+    ['2027-05-31', 'Mon', 'Memorial Day'],
+    ['2027-06-18', 'Fri', 'Juneteenth National Independence Day (Sat 06-19)'],
+    ['2027-07-05', 'Mon', 'Independence Day (Sun 07-04)'],
+    ['2027-09-06', 'Mon', 'Labor Day'],
+    ['2027-10-11', 'Mon', 'Columbus Day'],
+    ['2027-11-11', 'Thu', 'Veterans Day'],
+    ['2027-11-25', 'Thu', 'Thanksgiving Day'],
+    ['2027-12-24', 'Fri', 'Christmas Day (Sat 12-25)'],
+    ['2027-12-31', 'Fri', "New Year's Day 2028 (Sat 2028-01-01)"],
+  ],
+  2028: [
+    ['2028-01-17', 'Mon', 'Birthday of Martin Luther King, Jr.'],
+    ['2028-02-21', 'Mon', "Washington's Birthday"],
+    ['2028-05-29', 'Mon', 'Memorial Day'],
+    ['2028-06-19', 'Mon', 'Juneteenth National Independence Day'],
+    ['2028-07-04', 'Tue', 'Independence Day'],
+    ['2028-09-04', 'Mon', 'Labor Day'],
+    ['2028-10-09', 'Mon', 'Columbus Day'],
+    ['2028-11-10', 'Fri', 'Veterans Day (Sat 11-11)'],
+    ['2028-11-23', 'Thu', 'Thanksgiving Day'],
+    ['2028-12-25', 'Mon', 'Christmas Day'],
+  ],
+  2029: [
+    ['2029-01-01', 'Mon', "New Year's Day"],
+    ['2029-01-15', 'Mon', 'Birthday of Martin Luther King, Jr.'],
+    ['2029-02-19', 'Mon', "Washington's Birthday"],
+    ['2029-05-28', 'Mon', 'Memorial Day'],
+    ['2029-06-19', 'Tue', 'Juneteenth National Independence Day'],
+    ['2029-07-04', 'Wed', 'Independence Day'],
+    ['2029-09-03', 'Mon', 'Labor Day'],
+    ['2029-10-08', 'Mon', 'Columbus Day'],
+    ['2029-11-12', 'Mon', 'Veterans Day (Sun 11-11)'],
+    ['2029-11-22', 'Thu', 'Thanksgiving Day'],
+    ['2029-12-25', 'Tue', 'Christmas Day'],
+  ],
+  2030: [
+    ['2030-01-01', 'Tue', "New Year's Day"],
+    ['2030-01-21', 'Mon', 'Birthday of Martin Luther King, Jr.'],
+    ['2030-02-18', 'Mon', "Washington's Birthday"],
+    ['2030-05-27', 'Mon', 'Memorial Day'],
+    ['2030-06-19', 'Wed', 'Juneteenth National Independence Day'],
+    ['2030-07-04', 'Thu', 'Independence Day'],
+    ['2030-09-02', 'Mon', 'Labor Day'],
+    ['2030-10-14', 'Mon', 'Columbus Day'],
+    ['2030-11-11', 'Mon', 'Veterans Day'],
+    ['2030-11-28', 'Thu', 'Thanksgiving Day'],
+    ['2030-12-25', 'Wed', 'Christmas Day'],
+  ],
+  2031: [
+    ['2031-01-01', 'Wed', "New Year's Day"],
+    ['2031-01-20', 'Mon', 'Birthday of Martin Luther King, Jr.'],
+    ['2031-02-17', 'Mon', "Washington's Birthday"],
+    ['2031-05-26', 'Mon', 'Memorial Day'],
+    ['2031-06-19', 'Thu', 'Juneteenth National Independence Day'],
+    ['2031-07-04', 'Fri', 'Independence Day'],
+    ['2031-09-01', 'Mon', 'Labor Day'],
+    ['2031-10-13', 'Mon', 'Columbus Day'],
+    ['2031-11-11', 'Tue', 'Veterans Day'],
+    ['2031-11-27', 'Thu', 'Thanksgiving Day'],
+    ['2031-12-25', 'Thu', 'Christmas Day'],
+  ],
+  2032: [
+    ['2032-01-01', 'Thu', "New Year's Day"],
+    ['2032-01-19', 'Mon', 'Birthday of Martin Luther King, Jr.'],
+    ['2032-02-16', 'Mon', "Washington's Birthday"],
+    ['2032-05-31', 'Mon', 'Memorial Day'],
+    ['2032-06-18', 'Fri', 'Juneteenth National Independence Day (Sat 06-19)'],
+    ['2032-07-05', 'Mon', 'Independence Day (Sun 07-04)'],
+    ['2032-09-06', 'Mon', 'Labor Day'],
+    ['2032-10-11', 'Mon', 'Columbus Day'],
+    ['2032-11-11', 'Thu', 'Veterans Day'],
+    ['2032-11-25', 'Thu', 'Thanksgiving Day'],
+    ['2032-12-24', 'Fri', 'Christmas Day (Sat 12-25)'],
+    ['2032-12-31', 'Fri', "New Year's Day 2033 (Sat 2033-01-01)"],
+  ],
+  2033: [
+    ['2033-01-17', 'Mon', 'Birthday of Martin Luther King, Jr.'],
+    ['2033-02-21', 'Mon', "Washington's Birthday"],
+    ['2033-05-30', 'Mon', 'Memorial Day'],
+    ['2033-06-20', 'Mon', 'Juneteenth National Independence Day (Sun 06-19)'],
+    ['2033-07-04', 'Mon', 'Independence Day'],
+    ['2033-09-05', 'Mon', 'Labor Day'],
+    ['2033-10-10', 'Mon', 'Columbus Day'],
+    ['2033-11-11', 'Fri', 'Veterans Day'],
+    ['2033-11-24', 'Thu', 'Thanksgiving Day'],
+    ['2033-12-26', 'Mon', 'Christmas Day (Sun 12-25)'],
+  ],
+  2034: [
+    ['2034-01-02', 'Mon', "New Year's Day (Sun 01-01)"],
+    ['2034-01-16', 'Mon', 'Birthday of Martin Luther King, Jr.'],
+    ['2034-02-20', 'Mon', "Washington's Birthday"],
+    ['2034-05-29', 'Mon', 'Memorial Day'],
+    ['2034-06-19', 'Mon', 'Juneteenth National Independence Day'],
+    ['2034-07-04', 'Tue', 'Independence Day'],
+    ['2034-09-04', 'Mon', 'Labor Day'],
+    ['2034-10-09', 'Mon', 'Columbus Day'],
+    ['2034-11-10', 'Fri', 'Veterans Day (Sat 11-11)'],
+    ['2034-11-23', 'Thu', 'Thanksgiving Day'],
+    ['2034-12-25', 'Mon', 'Christmas Day'],
+  ],
+  2035: [
+    ['2035-01-01', 'Mon', "New Year's Day"],
+    ['2035-01-15', 'Mon', 'Birthday of Martin Luther King, Jr.'],
+    ['2035-02-19', 'Mon', "Washington's Birthday"],
+    ['2035-05-28', 'Mon', 'Memorial Day'],
+    ['2035-06-19', 'Tue', 'Juneteenth National Independence Day'],
+    ['2035-07-04', 'Wed', 'Independence Day'],
+    ['2035-09-03', 'Mon', 'Labor Day'],
+    ['2035-10-08', 'Mon', 'Columbus Day'],
+    ['2035-11-12', 'Mon', 'Veterans Day (Sun 11-11)'],
+    ['2035-11-22', 'Thu', 'Thanksgiving Day'],
+    ['2035-12-25', 'Tue', 'Christmas Day'],
+  ],
+};
+
+const YEARS = Object.keys(OPM_OBSERVED).map(Number);
+
+/** Every local date of a year, 'YYYY-MM-DD'. */
+function datesOf(year: number): string[] {
+  const dates: string[] = [];
+  for (let t = Date.UTC(year, 0, 1); t < Date.UTC(year + 1, 0, 1); t += 86_400_000) dates.push(new Date(t).toISOString().slice(0, 10));
+  return dates;
+}
+
+const WEEKDAY = new Intl.DateTimeFormat('en-US', { weekday: 'short', timeZone: 'UTC' });
+
 describe('the default calendar', () => {
-  it('is Eastern time with the observed US federal holidays of 2026 and 2027', () => {
-    expect(NY.timeZone).toBe('America/New_York');
-    expect(NY.holidays).toEqual(US_FEDERAL_HOLIDAYS_2026_2027);
+  it('is Eastern time with the observed US federal holidays of every year, by rule', () => {
+    expect(NY).toEqual({ timeZone: 'America/New_York', holidays: [], usFederalHolidays: true });
     expect(businessCalendarSchema.safeParse(NY).success).toBe(true);
   });
 
-  it('lists exactly the dates 5 U.S.C. 6103 gives, moved off weekends as OPM observes them', () => {
-    const nth = (year: number, month: number, weekday: number, n: number): number => {
-      const first = new Date(Date.UTC(year, month - 1, 1)).getUTCDay();
-      return 1 + ((weekday - first + 7) % 7) + (n - 1) * 7;
-    };
-    const last = (year: number, month: number, weekday: number): number => {
-      const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
-      const lastWeekday = new Date(Date.UTC(year, month - 1, days)).getUTCDay();
-      return days - ((lastWeekday - weekday + 7) % 7);
-    };
-    const observed = (year: number, month: number, day: number): string => {
-      const date = new Date(Date.UTC(year, month - 1, day));
-      const shift = date.getUTCDay() === 6 ? -1 : date.getUTCDay() === 0 ? 1 : 0;
-      return new Date(date.getTime() + shift * 86_400_000).toISOString().slice(0, 10);
-    };
-    const iso = (year: number, month: number, day: number): string => new Date(Date.UTC(year, month - 1, day)).toISOString().slice(0, 10);
-    const expected: string[] = [];
-    for (const year of [2026, 2027, 2028]) {
-      expected.push(
-        observed(year, 1, 1),
-        iso(year, 1, nth(year, 1, 1, 3)),
-        iso(year, 2, nth(year, 2, 1, 3)),
-        iso(year, 5, last(year, 5, 1)),
-        observed(year, 6, 19),
-        observed(year, 7, 4),
-        iso(year, 9, nth(year, 9, 1, 1)),
-        iso(year, 10, nth(year, 10, 1, 2)),
-        observed(year, 11, 11),
-        iso(year, 11, nth(year, 11, 4, 4)),
-        observed(year, 12, 25),
-      );
+  it('the table itself is consistent: each date is on the weekday it names, a weekday, in its year', () => {
+    for (const year of YEARS) {
+      for (const [date, weekday] of OPM_OBSERVED[year]!) {
+        expect(date.startsWith(`${year}-`), date).toBe(true);
+        expect(WEEKDAY.format(new Date(`${date}T12:00:00Z`)), date).toBe(weekday);
+        expect(['Sat', 'Sun']).not.toContain(weekday);
+      }
     }
-    const in2026And2027 = expected.filter((d) => d >= '2026-01-01' && d <= '2027-12-31').sort();
-    expect([...US_FEDERAL_HOLIDAYS_2026_2027].sort()).toEqual(in2026And2027);
-    expect(US_FEDERAL_HOLIDAYS_2026_2027).toContain('2027-12-31'); // New Year's Day 2028 is a Saturday
-    expect(US_FEDERAL_HOLIDAYS_2026_2027).toHaveLength(23);
+  });
+
+  it.each(YEARS)('gives exactly the dates OPM publishes for %i', (year) => {
+    expect(usFederalHolidaysObservedIn(year)).toEqual(OPM_OBSERVED[year]!.map(([date]) => date));
+  });
+
+  it.each(YEARS)('takes those dates off in %i, and no other weekday', (year) => {
+    const off = new Set(OPM_OBSERVED[year]!.map(([date]) => date));
+    for (const date of datesOf(year)) {
+      const weekday = WEEKDAY.format(new Date(`${date}T12:00:00Z`));
+      expect(isBusinessDay(date, NY), date).toBe(weekday !== 'Sat' && weekday !== 'Sun' && !off.has(date));
+    }
+  });
+
+  it("observes a Saturday New Year's Day on Friday December 31 of the year before", () => {
+    // 2028-01-01 and 2033-01-01 are Saturdays: 2027 and 2032 get 12 holidays, 2028 and 2033 get 10.
+    expect(usFederalHolidaysObservedIn(2027)).toContain('2027-12-31');
+    expect(usFederalHolidaysObservedIn(2032)).toContain('2032-12-31');
+    expect(YEARS.map((year) => usFederalHolidaysObservedIn(year).length)).toEqual([11, 12, 10, 11, 11, 11, 12, 10, 11, 11]);
+    expect(isBusinessDay('2032-12-31', NY)).toBe(false);
+    expect(isBusinessDay('2033-01-03', NY)).toBe(true);
+    // A Sunday New Year's Day moves to Monday January 2 (2034), within its own year.
+    expect(usFederalHolidaysObservedIn(2033)).not.toContain('2034-01-02');
+  });
+
+  it('counts deadlines past 2027 around the observed dates', () => {
+    // Friday 2033-12-23 + 1: Christmas (Sunday) is observed Monday 12-26.
+    expectInstant(addBusinessDays(new Date('2033-12-23T10:00:00-05:00'), 1, NY), '2033-12-27T10:00:00-05:00');
+    // Thursday 2032-12-30 + 1: Friday 12-31 is New Year's Day 2033 observed.
+    expectInstant(addBusinessDays(new Date('2032-12-30T10:00:00-05:00'), 1, NY), '2033-01-03T10:00:00-05:00');
+    // From Monday 2035-11-05: Veterans Day (Sun 11-11) is observed Monday 11-12, then Thanksgiving 11-22.
+    expectInstant(addBusinessDays(new Date('2035-11-05T09:00:00-05:00'), 10, NY), '2035-11-20T09:00:00-05:00');
+    expectInstant(addBusinessDays(new Date('2035-11-05T09:00:00-05:00'), 12, NY), '2035-11-23T09:00:00-05:00');
   });
 
   it('is frozen, so a caller cannot change the default for everyone', () => {
     expect(Object.isFrozen(NY)).toBe(true);
-    expect(Object.isFrozen(US_FEDERAL_HOLIDAYS_2026_2027)).toBe(true);
+    expect(Object.isFrozen(NY.holidays)).toBe(true);
+    expect(Object.isFrozen(usFederalHolidaysObservedIn(2030))).toBe(true);
+  });
+
+  it('refuses something that is not a year', () => {
+    expect(() => usFederalHolidaysObservedIn(2030.5)).toThrow(RangeError);
+  });
+});
+
+describe('a configured calendar', () => {
+  it('replaces the default: only its own dates, unless it asks for the federal holidays too', () => {
+    const own: BusinessCalendar = { timeZone: 'America/New_York', holidays: ['2030-03-15'] };
+    expect(isBusinessDay('2030-03-15', own)).toBe(false);
+    expect(isBusinessDay('2030-07-04', own)).toBe(true); // Independence Day is not in this calendar
+    const both: BusinessCalendar = { ...own, usFederalHolidays: true };
+    expect(isBusinessDay('2030-03-15', both)).toBe(false);
+    expect(isBusinessDay('2030-07-04', both)).toBe(false);
+    expect(isBusinessDay('2030-03-15', NY)).toBe(true);
+  });
+
+  it('comes from BUSINESS_CALENDAR, validated', () => {
+    expect(loadConfig({}).approvalDeadlines.calendar).toBe(NY);
+    const configured = loadConfig({ BUSINESS_CALENDAR: '{"timeZone":"Europe/Paris","holidays":["2030-07-14"]}' }).approvalDeadlines
+      .calendar;
+    expect(configured).toEqual({ timeZone: 'Europe/Paris', holidays: ['2030-07-14'] });
+    expect(isBusinessDay('2030-12-25', configured)).toBe(true);
+    const withFederal = loadConfig({ BUSINESS_CALENDAR: '{"timeZone":"America/Chicago","holidays":[],"usFederalHolidays":true}' });
+    expect(isBusinessDay('2030-12-25', withFederal.approvalDeadlines.calendar)).toBe(false);
+    expect(() => loadConfig({ BUSINESS_CALENDAR: '{"timeZone":"America/Chicago","holidays":[],"usFederalHolidays":"yes"}' })).toThrow();
   });
 });
 

@@ -32,4 +32,9 @@ describe('configuration', () => {
     ).toMatchObject({ caFile: '/tls/ca.pem', certFile: '/tls/c.pem', keyFile: '/tls/k.pem' });
     expect(() => loadConfig({ TEMPORAL_TLS_CERT_FILE: '/tls/c.pem' })).toThrow(/go together/);
   });
+
+  it('loads a workflow bundle built beforehand when WORKFLOW_BUNDLE_PATH names one, else bundles at start', () => {
+    expect(loadConfig({}).worker.workflowBundlePath).toBeUndefined();
+    expect(loadConfig({ WORKFLOW_BUNDLE_PATH: '/srv/bundle.js' }).worker.workflowBundlePath).toBe('/srv/bundle.js');
+  });
 });

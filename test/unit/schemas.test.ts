@@ -9,10 +9,14 @@ import {
   detailsSchemaFor,
   emailCodeSchema,
   fieldErrors,
+  loginSchema,
   newRegistrationSchema,
+  organizationSearchSchema,
   questionAnswersSchema,
   type FieldError,
 } from '../../domain/schemas';
+import { applicationRoleRequestSchema } from '../../domain/application-roles';
+import { TEXT_LIMITS } from '../../domain/text';
 
 /** The field errors of a parse that must fail. */
 function errorsOf(schema: z.ZodType, value: unknown, prefix?: string): FieldError[] {
@@ -555,5 +559,73 @@ describe('passwordProblems', () => {
 
   it('ignores name parts shorter than three characters', () => {
     expect(passwordProblems('AlwaysBoHorse42x', { userId: 'EU0042', firstName: 'Al', lastName: 'Bo' })).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Every text limit counts code points (domain/text.ts)
+// ---------------------------------------------------------------------------------------------
+
+describe('every text limit counts code points, the one measure the tests use too', () => {
+  const endUser = detailsSchemaFor('END_USER');
+  const soDetails = detailsSchemaFor('SECURITY_OFFICIAL');
+  const endUserBase = { ...BASE_DETAILS, organizationId: ORG_ID, userGroupId: GROUP_ID };
+  const address = BASE_DETAILS.contact.address;
+  const cases: [string, z.ZodType, (value: string) => unknown, number][] = [
+    ['identity.firstName', newRegistrationSchema, (v) => withIdentity({ firstName: v }), TEXT_LIMITS.name],
+    ['identity.lastName', newRegistrationSchema, (v) => withIdentity({ lastName: v }), TEXT_LIMITS.name],
+    ['justification', endUser, (v) => ({ ...endUserBase, justification: v }), TEXT_LIMITS.justification],
+    [
+      'contact.address.line1',
+      endUser,
+      (v) => ({ ...endUserBase, contact: { ...BASE_DETAILS.contact, address: { ...address, line1: v } } }),
+      TEXT_LIMITS.name,
+    ],
+    [
+      'contact.address.city',
+      endUser,
+      (v) => ({ ...endUserBase, contact: { ...BASE_DETAILS.contact, address: { ...address, city: v } } }),
+      TEXT_LIMITS.name,
+    ],
+    [
+      'organization.name',
+      soDetails,
+      (v) => ({ ...BASE_DETAILS, organization: { ...FIELD_VALUES.organization, name: v } }),
+      TEXT_LIMITS.organizationName,
+    ],
+    ['reason', decisionSchema, (v) => ({ decision: 'DENY', reason: v }), TEXT_LIMITS.reason],
+    [
+      'answers.0.answer',
+      questionAnswersSchema,
+      (v) => ({
+        answers: [
+          { questionId: 'q1', answer: v },
+          { questionId: 'q2', answer: 'Rex' },
+        ],
+      }),
+      TEXT_LIMITS.answer,
+    ],
+    ['userId', loginSchema, (v) => ({ userId: v, password: 'x' }), TEXT_LIMITS.userId],
+    ['name', organizationSearchSchema, (v) => ({ name: v }), TEXT_LIMITS.organizationName],
+  ];
+
+  it.each(cases)('%s: exactly the limit in emoji (twice as many UTF-16 units) passes, one more is refused', (path, schema, body, limit) => {
+    expect(schema.safeParse(body('😀'.repeat(limit))).success).toBe(true);
+    expect(pathsOf(schema, body('😀'.repeat(limit + 1)))).toEqual([path]);
+    expect(pathsOf(schema, body('a'.repeat(limit + 1)))).toEqual([path]);
+  });
+
+  it('the application id too (letters only, so counted the same either way)', () => {
+    const request = { applicationId: 'A'.repeat(TEXT_LIMITS.applicationId), role: 'APPLICATION_USER', userGroupId: GROUP_ID };
+    expect(applicationRoleRequestSchema.safeParse(request).success).toBe(true);
+    expect(pathsOf(applicationRoleRequestSchema, { ...request, applicationId: 'A'.repeat(TEXT_LIMITS.applicationId + 1) })).toEqual([
+      'applicationId',
+    ]);
+  });
+
+  it('the password policy counts characters the same way: 15 emoji-bearing characters are 15', () => {
+    const account = { userId: 'EU0042', firstName: 'Ann', lastName: 'Lee' };
+    expect(passwordProblems('Aa1😀😀😀😀😀😀😀😀😀😀😀😀', account)).toEqual([]); // 15 code points, 27 UTF-16 units
+    expect(passwordProblems(`Aa1${'😀'.repeat(58)}`, account)).toEqual(['must be 15 to 60 characters']);
   });
 });

@@ -5,22 +5,19 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { temporal as proto } from '@temporalio/proto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config';
 import { dataConverterFor } from '../../infra/temporal-connection';
+import { testWorkflowBundle } from '../support/workflow-bundle';
 
 const FIXTURES = join(__dirname, '../fixtures/histories');
 const fixtures = readdirSync(FIXTURES).filter((name) => name.endsWith('.binpb'));
 const dataConverter = dataConverterFor(loadConfig({}).payloadKeys);
-let workflowBundle: WorkflowBundle;
-
-// The workflow code is bundled once for every replay of this file.
-beforeAll(async () => {
-  workflowBundle = await bundleWorkflowCode({ workflowsPath: join(__dirname, '../../workflows/index.ts') });
-});
+// The run's one bundle of the workflow code (test/support/global-setup.ts).
+const workflowBundle = testWorkflowBundle();
 
 describe('recorded histories replay against the current workflow code', () => {
   it('has fixtures to replay', () => {

@@ -45,6 +45,7 @@ import {
   type RegistrationWorkflowInput,
 } from '../../workflows/messages';
 import { listMessages } from '../support/mailbox';
+import { testWorkflowBundle } from '../support/workflow-bundle';
 
 export type RegistrationHandle = WorkflowHandle<typeof registrationWorkflow>;
 
@@ -130,7 +131,7 @@ export async function startTimeSkippingStack(name: string): Promise<TimeSkipping
     worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
-      workflowsPath: join(__dirname, '../../workflows/index.ts'),
+      workflowBundle: testWorkflowBundle(),
       // Both workflows' activities, as worker.ts registers them on its one task queue.
       activities: {
         ...createRegistrationActivities({ keys, mailer, ssa: createSsaClient(`${ssa.url}/v1/identity-validations`) }),
