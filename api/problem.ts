@@ -66,7 +66,7 @@ export const problemHandler: ErrorRequestHandler = (err: unknown, _req, res, _ne
     );
   const down = unavailableServer(err);
   if (down) {
-    log.warn('request refused: a server is unavailable', { server: down, error: err instanceof Error ? err.message : String(err) });
+    log.info('request refused: a server is unavailable', { server: down, error: err instanceof Error ? err.message : String(err) });
     res.set('retry-after', '5');
     return sendProblem(
       res,
