@@ -78,6 +78,8 @@ const detailsShape = z.strictObject({
   justification: z.string().trim().min(1, 'is required').max(2000),
 });
 export type RegistrationDetails = z.infer<typeof detailsShape>;
+/** The details of any role, as stored and shown back to the applicant (the role's rules are `detailsSchemaFor`). */
+export const registrationDetailsSchema = detailsShape;
 
 type DetailsField = 'organizationId' | 'organization' | 'userGroupId' | 'userGroup';
 /** Which organization/group fields each role supplies (shared/API.md), and which it must not. */

@@ -30,18 +30,15 @@ export function cookieOf(req: Request, name: string): string | undefined {
   return undefined;
 }
 
-export function setCookie(res: Response, deps: ConsoleDeps, name: string, value: string, maxAgeMs: number): void {
-  res.cookie(name, value, {
-    httpOnly: true,
-    sameSite: 'strict',
-    secure: deps.publicBaseUrl.startsWith('https:'),
-    path: '/console',
-    maxAge: maxAgeMs,
-  });
+const cookieOptions = (deps: ConsoleDeps, path: string) =>
+  ({ httpOnly: true, sameSite: 'strict', secure: deps.publicBaseUrl.startsWith('https:'), path }) as const;
+
+export function setCookie(res: Response, deps: ConsoleDeps, name: string, value: string, maxAgeMs: number, path = '/console'): void {
+  res.cookie(name, value, { ...cookieOptions(deps, path), maxAge: maxAgeMs });
 }
 
-export function clearCookie(res: Response, deps: ConsoleDeps, name: string): void {
-  res.clearCookie(name, { httpOnly: true, sameSite: 'strict', secure: deps.publicBaseUrl.startsWith('https:'), path: '/console' });
+export function clearCookie(res: Response, deps: ConsoleDeps, name: string, path = '/console'): void {
+  res.clearCookie(name, cookieOptions(deps, path));
 }
 
 export const csrfTokenFor = (keys: SecretKeys, sessionToken: string) => keyedHash(keys, 'console-csrf', sessionToken);
