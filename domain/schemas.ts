@@ -8,6 +8,9 @@ import { COMMUNITIES, PROVIDER_TYPES, REGISTRATION_ROLES, USER_GROUP_KINDS, type
 
 const name = z.string().trim().min(1, 'is required').max(100, 'is at most 100 characters');
 const isoDate = z.iso.date('must be a date YYYY-MM-DD');
+// Enums name their choice in words: the console shows these messages next to the field.
+const community = z.enum(COMMUNITIES, 'must be one of the user communities');
+const registrationRole = z.enum(REGISTRATION_ROLES, 'must be one of the registration roles');
 const objectId = z.string().regex(/^[a-f0-9]{24}$/, 'must be an identifier returned by the API');
 
 export const identitySchema = z.strictObject({
@@ -19,8 +22,8 @@ export const identitySchema = z.strictObject({
 export type Identity = z.infer<typeof identitySchema>;
 
 export const newRegistrationSchema = z.strictObject({
-  community: z.enum(COMMUNITIES),
-  role: z.enum(REGISTRATION_ROLES),
+  community,
+  role: registrationRole,
   acceptedTerms: z.strictObject({
     privacyAct: z.literal(true, 'the Privacy Act terms must be accepted'),
     role: z.literal(true, "the role's terms must be accepted"),
@@ -32,8 +35,8 @@ export type NewRegistration = z.infer<typeof newRegistrationSchema>;
 
 /** A person with an account asks for another role: the role's terms again, no identity, no email. */
 export const roleRequestSchema = z.strictObject({
-  community: z.enum(COMMUNITIES),
-  role: z.enum(REGISTRATION_ROLES),
+  community,
+  role: registrationRole,
   acceptedTerms: z.strictObject({ role: z.literal(true, "the role's terms must be accepted") }),
 });
 export type RoleRequest = z.infer<typeof roleRequestSchema>;
@@ -56,11 +59,14 @@ export const newOrganizationSchema = z.strictObject({
   name: name.max(200),
   country: z.string().trim().length(2, 'must be a 2-letter country code').toUpperCase(),
   state: z.string().trim().min(2).max(40),
-  providerType: z.enum(PROVIDER_TYPES),
+  providerType: z.enum(PROVIDER_TYPES, 'must be one of the provider types'),
 });
 export type NewOrganization = z.infer<typeof newOrganizationSchema>;
 
-export const newUserGroupSchema = z.strictObject({ name: name.max(200), kind: z.enum(USER_GROUP_KINDS) });
+export const newUserGroupSchema = z.strictObject({
+  name: name.max(200),
+  kind: z.enum(USER_GROUP_KINDS, 'must be one of the user group kinds'),
+});
 export type NewUserGroup = z.infer<typeof newUserGroupSchema>;
 
 const detailsShape = z.strictObject({
