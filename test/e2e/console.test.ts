@@ -53,7 +53,13 @@ async function enter(page: Page): Promise<void> {
 /** The page's main text, its white space collapsed. */
 const mainText = async (page: Page) => ((await page.locator('main').textContent()) ?? '').replace(/\s+/g, ' ');
 
-const focusedName = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('name') ?? '');
+/** The name of the field a page gives the focus to (autofocus comes with the page's first rendering, maybe just after its load). */
+async function focusedName(page: Page): Promise<string> {
+  await page.waitForFunction(() => document.activeElement !== null && document.activeElement !== document.body, undefined, {
+    timeout: 5_000,
+  });
+  return page.evaluate(() => document.activeElement?.getAttribute('name') ?? '');
+}
 
 describe('the console', () => {
   let organizationId: string;
@@ -290,6 +296,7 @@ describe('the console', () => {
     // A link to a request (as in an email) leads through sign-in to that request.
     await page.goto(`${stack.apiUrl}/console/requests/registration/${toApprove.id}`);
     expect(page.url()).toContain('/console/sign-in?next=');
+    expect(await focusedName(page)).toBe('userId');
     await page.keyboard.type(stack.config.helpDesk.userId);
     await page.keyboard.press('Tab');
     await page.keyboard.type(stack.config.helpDesk.password);
