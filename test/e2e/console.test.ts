@@ -167,6 +167,8 @@ describe('the console', () => {
     approveTrackingNumber = ((await page.locator('#tracking-number').textContent()) ?? '').trim();
     expect(approveTrackingNumber).toMatch(/^IACS-\d{4}-\d{6}$/);
     await screenshot(page, 'console-a6-acknowledgement');
+    // For another browser: the request ID and the access key (the applicant token), on the page, not in a URL.
+    expect(await page.locator('#access-key').textContent()).toBe(token);
     const submitted = await journey.view(toApprove);
     expect(submitted.body).toMatchObject({ status: 'AWAITING_APPROVAL', trackingNumber: approveTrackingNumber });
     const details = await api.call<{ organizationId: string; justification: string }>('GET', `/registrations/${id}/details`, { token });
@@ -288,6 +290,19 @@ describe('the console', () => {
     expect(await mainText(page)).toContain(approveTrackingNumber);
     await screenshot(page, 'console-a7-status');
     await applicantContext.close();
+
+    // Another browser opens the request with its tracking number and access key; a wrong key opens nothing.
+    const elsewhere = await browser.newContext();
+    const other = await elsewhere.newPage();
+    await other.goto(`${stack.apiUrl}/console/apply/status`);
+    await other.getByLabel('Tracking number or request ID').fill(approveTrackingNumber);
+    await other.getByLabel('Access key').fill(toDeny.token);
+    await Promise.all([other.waitForNavigation(), other.getByRole('button', { name: 'Show the status' }).click()]);
+    expect(await other.locator('#f-accessKey-error').textContent()).toContain('does not open');
+    await other.getByLabel('Access key').fill(toApprove.token);
+    await Promise.all([other.waitForNavigation(), other.getByRole('button', { name: 'Show the status' }).click()]);
+    expect(await other.locator('#status').textContent()).toBe('Provisioned');
+    await elsewhere.close();
   });
 
   it('the Help Desk lands on the request its link named, and finds another by its tracking number and resends its acknowledgement', async () => {
@@ -347,6 +362,24 @@ describe('the console', () => {
       redirect: 'manual',
     });
     expect(noToken.status).toBe(403);
+    // The applicant's forms too: a POST with the applicant cookie but no CSRF token changes nothing.
+    const noApplicantToken = await fetch(`${stack.apiUrl}/console/apply/cancel`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `iacs_applicant=${toDeny.id}.${toDeny.token}` },
+      body: '',
+      redirect: 'manual',
+    });
+    expect(noApplicantToken.status).toBe(403);
+    expect((await journey.view(toDeny)).body.status).toBe('DENIED');
+    const noFormCookie = await fetch(`${stack.apiUrl}/console/apply`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'community=PROVIDER_SUPPLIER&role=END_USER',
+      redirect: 'manual',
+    });
+    expect(noFormCookie.status).toBe(403);
+    const apply = await fetch(`${stack.apiUrl}/console/apply`);
+    expect(apply.headers.get('content-security-policy')).toContain("default-src 'none'");
     const signIn = await fetch(`${stack.apiUrl}/console/sign-in`);
     expect(signIn.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(signIn.headers.get('content-security-policy')).toContain("form-action 'self'");
