@@ -3,7 +3,7 @@
  * control per field named by its API path, errors next to their fields, the focus on the first
  * field. No secret is written back into a form: SSN and date of birth are typed again.
  */
-import { COMMUNITIES, PROVIDER_TYPES, REGISTRATION_ROLES, USER_GROUP_KINDS } from '../../domain/roles';
+import { COMMUNITIES, PROVIDER_TYPES, REGISTRATION_ROLES, USER_GROUP_KINDS, type RegistrationRole } from '../../domain/roles';
 import type { RegistrationDetails } from '../../domain/schemas';
 import type { RegistrationView } from '../../workflows/messages';
 import type { FoundOrganization } from '../organization-routes';
@@ -121,6 +121,16 @@ export function identityPage(
   );
 }
 
+/** Who applies, as SSA checked it: no longer changed once checked. */
+function personFacts(person: { applicantName: string; email: string } | undefined, role: RegistrationRole): Html {
+  return html`<dt>Name</dt>
+    <dd>${person?.applicantName ?? ''}</dd>
+    <dt>Email</dt>
+    <dd>${person?.email ?? ''}</dd>
+    <dt>Role</dt>
+    <dd>${ROLE_TEXT[role].label}</dd>`;
+}
+
 /** Step 6: the emailed code, with its window (when it expires), the attempts and the resends left. */
 export function codePage(
   o: { csrf: string; view: RegistrationView; email: string; codeTtlMs: number },
@@ -216,14 +226,7 @@ export function detailsPage(
     html`${errorSummary(state.detail, errors)}
       <h2>User information</h2>
       <p class="hint">Checked with the Social Security Administration; it can no longer be changed.</p>
-      <dl>
-        <dt>Name</dt>
-        <dd>${person?.applicantName ?? ''}</dd>
-        <dt>Email</dt>
-        <dd>${person?.email ?? ''}</dd>
-        <dt>Role</dt>
-        <dd>${ROLE_TEXT[view.role].label}</dd>
-      </dl>
+      <dl>${personFacts(person, view.role)}</dl>
       <form method="post" action="${APPLY}/details" novalidate>
         ${csrfField(o.csrf)}
         <fieldset>
@@ -339,12 +342,7 @@ export function reviewPage(o: {
     'Review registration details',
     html`<p>Check what you entered, then submit it, edit it, or cancel your registration.</p>
       <dl>
-        <dt>Name</dt>
-        <dd>${person?.applicantName ?? ''}</dd>
-        <dt>Email</dt>
-        <dd>${person?.email ?? ''}</dd>
-        <dt>Role</dt>
-        <dd>${ROLE_TEXT[view.role].label}</dd>
+        ${personFacts(person, view.role)}
         <dt>Work phone</dt>
         <dd>${details.contact.phone}</dd>
         <dt>Address</dt>

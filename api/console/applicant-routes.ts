@@ -82,6 +82,9 @@ interface Applicant {
   stored?: { view?: unknown };
 }
 
+/** A step the registration has moved past (409), or an expired code (410): the status page says where it stands. */
+const movedOn = (err: unknown) => err instanceof HttpProblem && (err.status === 409 || err.status === 410);
+
 export function applicantConsoleRoutes(deps: ApplicantConsoleDeps): Router {
   const router = Router();
   const applicants = new WeakMap<Request, Applicant>();
@@ -255,7 +258,7 @@ export function applicantConsoleRoutes(deps: ApplicantConsoleDeps): Router {
         seeOther(res, stepFor(status));
       } catch (err) {
         // An expired code, or a registration that has moved on: its status page says what happened.
-        if (err instanceof HttpProblem && (err.status === 409 || err.status === 410)) return seeOther(res, `${APPLY}/status`);
+        if (movedOn(err)) return seeOther(res, `${APPLY}/status`);
         const problem = fieldProblem(err);
         const view = await registrationViewOf(deps, applicant.registrationId);
         sendPage(
@@ -284,7 +287,7 @@ export function applicantConsoleRoutes(deps: ApplicantConsoleDeps): Router {
         await resendEmailCode(deps, applicant.registrationId);
         seeOther(res, `${APPLY}/email?resent=1`);
       } catch (err) {
-        if (err instanceof HttpProblem && (err.status === 409 || err.status === 410)) return seeOther(res, `${APPLY}/status`);
+        if (movedOn(err)) return seeOther(res, `${APPLY}/status`);
         throw err;
       }
     },
@@ -371,7 +374,7 @@ export function applicantConsoleRoutes(deps: ApplicantConsoleDeps): Router {
       await submitRegistration(deps, applicant.registrationId);
       seeOther(res, `${APPLY}/acknowledgement`);
     } catch (err) {
-      if (err instanceof HttpProblem && err.status === 409) return seeOther(res, `${APPLY}/status`);
+      if (movedOn(err)) return seeOther(res, `${APPLY}/status`);
       throw err;
     }
   });
@@ -381,7 +384,7 @@ export function applicantConsoleRoutes(deps: ApplicantConsoleDeps): Router {
     try {
       await cancelRegistration(deps, applicant.registrationId);
     } catch (err) {
-      if (!(err instanceof HttpProblem && err.status === 409)) throw err;
+      if (!movedOn(err)) throw err;
     }
     seeOther(res, `${APPLY}/status`);
   });
