@@ -47,6 +47,12 @@ async function applicantTokenHashOf(req: Request, registrationId: string, tempor
     });
 }
 
+/** Whether a token is the applicant token of this registration (JSON routes and console alike); false for an unknown registration. */
+export async function isApplicantToken(req: Request, registrationId: string, token: string, deps: GuardDeps): Promise<boolean> {
+  const expected = await applicantTokenHashOf(req, registrationId, deps.temporal);
+  return expected !== undefined && sameHash(expected, tokenHash(deps.keys, token));
+}
+
 /** Where a route finds the caller's token: the Authorization header, unless the route says otherwise. */
 export type TokenSource = (req: Request) => string | undefined;
 
@@ -57,8 +63,7 @@ async function resolveCaller(req: Request, action: Action, deps: GuardDeps, toke
   if (action === 'registration:follow' && req.params.id !== undefined) {
     const registrationId = parse(registrationIdSchema, req.params.id, 'registration id', 'id');
     // A token for a registration that does not exist opens nothing: 401, as for a wrong token.
-    const expected = await applicantTokenHashOf(req, registrationId, deps.temporal);
-    if (expected !== undefined && sameHash(expected, tokenHash(deps.keys, token))) return { kind: 'APPLICANT', registrationId };
+    if (await isApplicantToken(req, registrationId, token, deps)) return { kind: 'APPLICANT', registrationId };
   }
   const session = await deps.accounts.sessionFor(token);
   if (session) return { kind: 'ACCOUNT', ...session };

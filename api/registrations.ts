@@ -3,7 +3,7 @@ import { sealCode, sealIdentity } from '../security/sealed-identity';
 import { randomUUID } from 'node:crypto';
 import { Router, type Request } from 'express';
 import type { WorkflowHandle } from '@temporalio/client';
-import { detailsSchemaFor, emailCodeSchema, newRegistrationSchema, roleRequestSchema } from '../domain/schemas';
+import { detailsSchemaFor, emailCodeSchema, newRegistrationSchema, roleRequestSchema, type RegistrationDetails } from '../domain/schemas';
 import { AccountModel, PersonModel } from '../models/account';
 import { RegistrationModel } from '../models/registration';
 import type { RegistrationPolicy } from '../machines/registration';
@@ -12,6 +12,7 @@ import {
   cancelUpdate,
   provideDetailsUpdate,
   REGISTRATION_WORKFLOW,
+  registrationDetailsQuery,
   registrationViewQuery,
   resendEmailCodeUpdate,
   submitUpdate,
@@ -19,6 +20,7 @@ import {
   workflowIdFor,
   type RegistrationView,
   type RegistrationWorkflowInput,
+  type StatusResult,
 } from '../workflows/messages';
 import type { RateRuleName, RateRules } from '../domain/abuse-limits';
 import { addLogContext } from '../infra/logger';
@@ -30,42 +32,127 @@ import { byAddress, byBodyField, byPathId, rateLimit } from './rate-limit';
 import { HttpProblem, parse } from './problem';
 import { refusalsAsProblems, sendUpdate } from './temporal-refusals';
 
-export function registrationRoutes(
-  deps: GuardDeps & { taskQueue: string; policy: RegistrationPolicy; rateRules: RateRules; approvalDeadlines: ApprovalDeadlines },
-): Router {
+/** What the applicant's use cases need: Temporal, the keys, and the policies a new registration starts with. */
+export type RegistrationDeps = GuardDeps & { taskQueue: string; policy: RegistrationPolicy; approvalDeadlines: ApprovalDeadlines };
+
+/** Starts one registration workflow; the applicant token that follows it is returned once, never stored in clear. */
+async function startRegistration(
+  deps: RegistrationDeps,
+  request: Omit<RegistrationWorkflowInput, 'registrationId' | 'applicantTokenHash' | 'policy'>,
+): Promise<{ registrationId: string; applicantToken: string }> {
+  const registrationId = randomUUID();
+  const applicantToken = randomToken();
+  const input: RegistrationWorkflowInput = {
+    ...request,
+    registrationId,
+    applicantTokenHash: tokenHash(deps.keys, applicantToken),
+    policy: deps.policy,
+    approvalDeadlines: await currentApprovalDeadlines(deps.approvalDeadlines),
+  };
+  const workflowId = workflowIdFor(registrationId);
+  addLogContext({ workflowId });
+  await deps.temporal.workflow.start(REGISTRATION_WORKFLOW, {
+    taskQueue: deps.taskQueue,
+    workflowId,
+    args: [input],
+    // What the Web UI shows of the workflow without decoding: its kind and role, no personal data.
+    staticSummary: `Registration · ${request.role}`,
+  });
+  return { registrationId, applicantToken };
+}
+
+/**
+ * A new person registers (JSON route and console alike): the body checked with
+ * `newRegistrationSchema`, one person one account, then the workflow starts.
+ */
+export async function registerNewPerson(
+  deps: RegistrationDeps,
+  body: unknown,
+): Promise<{ registrationId: string; applicantToken: string }> {
+  const registration = parse(newRegistrationSchema, body, 'registration');
+  // One person, one account for life: a second self-registration is pointed to "add a role".
+  if (await PersonModel.exists({ _id: keyedHash(deps.keys, 'ssn', registration.identity.ssn) }))
+    throw new HttpProblem(409, 'this person already has an account: log in and request another role with POST /me/role-requests', [
+      { path: 'identity.ssn', message: 'already belongs to an account' },
+    ]);
+  return startRegistration(deps, {
+    community: registration.community,
+    role: registration.role,
+    sealedIdentity: sealIdentity(deps.keys, registration.identity),
+    email: registration.email,
+  });
+}
+
+/** The workflow of a registration whose applicant token has already been checked. */
+function handleOf(deps: RegistrationDeps, registrationId: string): WorkflowHandle {
+  const workflowId = workflowIdFor(registrationId);
+  addLogContext({ workflowId });
+  return deps.temporal.workflow.getHandle(workflowId);
+}
+
+/**
+ * The public view from the read model (one read by `_id`, or what the token check already read);
+ * the workflow itself until it has written one.
+ */
+export async function registrationViewOf(
+  deps: RegistrationDeps,
+  registrationId: string,
+  stored?: { view?: unknown },
+): Promise<RegistrationView> {
+  const found = stored ?? (await RegistrationModel.findById(registrationId, { view: 1 }).lean());
+  if (found?.view) return registrationViewSchema.parse(found.view);
+  return refusalsAsProblems(() => handleOf(deps, registrationId).query(registrationViewQuery));
+}
+
+/** The emailed code (`emailCodeSchema`); a wrong one is 422 naming `code`, with the attempts left. */
+export async function verifyEmailCode(deps: RegistrationDeps, registrationId: string, body: unknown): Promise<StatusResult> {
+  const { code } = parse(emailCodeSchema, body, 'verification');
+  const result = await sendUpdate(handleOf(deps, registrationId), (h) =>
+    h.executeUpdate(verifyEmailCodeUpdate, { args: [sealCode(deps.keys, code)] }),
+  );
+  if (!result.accepted)
+    throw new HttpProblem(422, 'the code is not correct', [{ path: 'code', message: 'is not correct' }], {
+      attemptsLeft: result.attemptsLeft,
+      registrationStatus: result.status,
+    });
+  return { status: result.status };
+}
+
+export function resendEmailCode(deps: RegistrationDeps, registrationId: string): Promise<StatusResult> {
+  return sendUpdate(handleOf(deps, registrationId), (h) => h.executeUpdate(resendEmailCodeUpdate));
+}
+
+/** Professional details, checked with the schema of the registration's role (`detailsSchemaFor`), then assessed by the workflow. */
+export async function provideDetails(
+  deps: RegistrationDeps,
+  registrationId: string,
+  body: unknown,
+  stored?: { view?: unknown },
+): Promise<StatusResult & { reason?: string }> {
+  const { role } = await registrationViewOf(deps, registrationId, stored);
+  const details = parse(detailsSchemaFor(role), body, 'details');
+  return sendUpdate(handleOf(deps, registrationId), (h) => h.executeUpdate(provideDetailsUpdate, { args: [details] }));
+}
+
+/** The details the workflow last accepted (for the review before submission), if any. */
+export async function registrationDetailsOf(deps: RegistrationDeps, registrationId: string): Promise<RegistrationDetails | undefined> {
+  const details = await refusalsAsProblems(() => handleOf(deps, registrationId).query(registrationDetailsQuery));
+  return details ?? undefined;
+}
+
+export function submitRegistration(deps: RegistrationDeps, registrationId: string): Promise<StatusResult & { trackingNumber: string }> {
+  return sendUpdate(handleOf(deps, registrationId), (h) => h.executeUpdate(submitUpdate));
+}
+
+export function cancelRegistration(deps: RegistrationDeps, registrationId: string): Promise<StatusResult> {
+  return sendUpdate(handleOf(deps, registrationId), (h) => h.executeUpdate(cancelUpdate));
+}
+
+export function registrationRoutes(deps: RegistrationDeps & { rateRules: RateRules }): Router {
   const router = Router();
   const limit = (name: RateRuleName, subjectOf: Parameters<typeof rateLimit>[2]) => rateLimit(deps.rateRules, name, subjectOf);
-
-  /** Starts one registration workflow; the applicant token that follows it is returned once, never stored in clear. */
-  async function startRegistration(request: Omit<RegistrationWorkflowInput, 'registrationId' | 'applicantTokenHash' | 'policy'>) {
-    const registrationId = randomUUID();
-    const applicantToken = randomToken();
-    const input: RegistrationWorkflowInput = {
-      ...request,
-      registrationId,
-      applicantTokenHash: tokenHash(deps.keys, applicantToken),
-      policy: deps.policy,
-      approvalDeadlines: await currentApprovalDeadlines(deps.approvalDeadlines),
-    };
-    const workflowId = workflowIdFor(registrationId);
-    addLogContext({ workflowId });
-    await deps.temporal.workflow.start(REGISTRATION_WORKFLOW, {
-      taskQueue: deps.taskQueue,
-      workflowId,
-      args: [input],
-      // What the Web UI shows of the workflow without decoding: its kind and role, no personal data.
-      staticSummary: `Registration · ${request.role}`,
-    });
-    return { registrationId, applicantToken };
-  }
-
   const follow = guard('registration:follow', deps);
-  /** The workflow of `:id`; `follow` has already checked the applicant token. */
-  const handleOf = (req: Request): WorkflowHandle => {
-    const workflowId = workflowIdFor(String(req.params.id));
-    addLogContext({ workflowId });
-    return deps.temporal.workflow.getHandle(workflowId);
-  };
+  const idOf = (req: Request) => String(req.params.id);
 
   router.post(
     '/registrations',
@@ -73,18 +160,7 @@ export function registrationRoutes(
     limit('registrationsPerEmail', byBodyField('email')),
     guard('registration:start', deps),
     async (req, res) => {
-      const body = parse(newRegistrationSchema, req.body, 'registration');
-      // One person, one account for life: a second self-registration is pointed to "add a role".
-      if (await PersonModel.exists({ _id: keyedHash(deps.keys, 'ssn', body.identity.ssn) }))
-        throw new HttpProblem(409, 'this person already has an account: log in and request another role with POST /me/role-requests', [
-          { path: 'identity.ssn', message: 'already belongs to an account' },
-        ]);
-      const { registrationId, applicantToken } = await startRegistration({
-        community: body.community,
-        role: body.role,
-        sealedIdentity: sealIdentity(deps.keys, body.identity),
-        email: body.email,
-      });
+      const { registrationId, applicantToken } = await registerNewPerson(deps, req.body);
       res
         .status(202)
         .location(`/registrations/${registrationId}`)
@@ -96,7 +172,7 @@ export function registrationRoutes(
     const body = parse(roleRequestSchema, req.body, 'role request');
     const account = await AccountModel.findById(accountOf(res).userId).lean();
     if (!account) throw new HttpProblem(401, 'the account is gone');
-    const { registrationId, applicantToken } = await startRegistration({
+    const { registrationId, applicantToken } = await startRegistration(deps, {
       community: body.community,
       role: body.role,
       applicantUserId: account.userId,
@@ -105,15 +181,8 @@ export function registrationRoutes(
     res.status(202).location(`/registrations/${registrationId}`).json({ id: registrationId, applicantToken, status: 'AWAITING_DETAILS' });
   });
 
-  /** The public view from the read model (one read by `_id`); the workflow itself until it has written one. */
-  async function viewOf(req: Request): Promise<RegistrationView> {
-    const stored = storedRegistrationOf(req) ?? (await RegistrationModel.findById(String(req.params.id), { view: 1 }).lean());
-    if (stored?.view) return registrationViewSchema.parse(stored.view);
-    return refusalsAsProblems(() => handleOf(req).query(registrationViewQuery));
-  }
-
   router.get('/registrations/:id', follow, async (req, res) => {
-    res.json(await viewOf(req));
+    res.json(await registrationViewOf(deps, idOf(req), storedRegistrationOf(req)));
   });
 
   router.post(
@@ -123,15 +192,7 @@ export function registrationRoutes(
     // Counted only for the applicant: others must not spend the applicant's attempts.
     limit('codeAttemptsPerRegistration', byPathId),
     async (req, res) => {
-      const handle = handleOf(req);
-      const { code } = parse(emailCodeSchema, req.body, 'verification');
-      const result = await sendUpdate(handle, (h) => h.executeUpdate(verifyEmailCodeUpdate, { args: [sealCode(deps.keys, code)] }));
-      if (!result.accepted)
-        throw new HttpProblem(422, 'the code is not correct', [{ path: 'code', message: 'is not correct' }], {
-          attemptsLeft: result.attemptsLeft,
-          registrationStatus: result.status,
-        });
-      res.json({ status: result.status });
+      res.json(await verifyEmailCode(deps, idOf(req), req.body));
     },
   );
 
@@ -142,26 +203,26 @@ export function registrationRoutes(
     limit('resendsPerRegistration', byPathId),
     noBody,
     async (req, res) => {
-      const handle = handleOf(req);
-      res.status(202).json(await sendUpdate(handle, (h) => h.executeUpdate(resendEmailCodeUpdate)));
+      res.status(202).json(await resendEmailCode(deps, idOf(req)));
     },
   );
 
   router.put('/registrations/:id/details', follow, async (req, res) => {
-    const handle = handleOf(req);
-    const { role } = await viewOf(req);
-    const details = parse(detailsSchemaFor(role), req.body, 'details');
-    res.json(await sendUpdate(handle, (h) => h.executeUpdate(provideDetailsUpdate, { args: [details] })));
+    res.json(await provideDetails(deps, idOf(req), req.body, storedRegistrationOf(req)));
+  });
+
+  router.get('/registrations/:id/details', follow, async (req, res) => {
+    const details = await registrationDetailsOf(deps, idOf(req));
+    if (!details) throw new HttpProblem(404, 'no details have been given for this registration yet');
+    res.json(details);
   });
 
   router.post('/registrations/:id/submit', follow, noBody, async (req, res) => {
-    const handle = handleOf(req);
-    res.json(await sendUpdate(handle, (h) => h.executeUpdate(submitUpdate)));
+    res.json(await submitRegistration(deps, idOf(req)));
   });
 
   router.post('/registrations/:id/cancel', follow, noBody, async (req, res) => {
-    const handle = handleOf(req);
-    res.json(await sendUpdate(handle, (h) => h.executeUpdate(cancelUpdate)));
+    res.json(await cancelRegistration(deps, idOf(req)));
   });
 
   return router;

@@ -15,6 +15,7 @@ import {
   organizationSearchSchema,
   passwordChangeSchema,
   questionAnswersSchema,
+  registrationDetailsSchema,
   registrationIdSchema,
   roleRequestSchema,
 } from '../domain/schemas';
@@ -193,6 +194,17 @@ export const ROUTES: readonly RouteDoc[] = [
     body: detailsSchemaFor('INDIVIDUAL_PRACTITIONER'),
     answers: { 200: json('recorded', answers.detailsAnswerSchema) },
     refusals: [...FOLLOW_REFUSALS, 409, 422],
+  },
+  {
+    method: 'get',
+    path: '/registrations/:id/details',
+    tag: 'registrations',
+    summary: 'The details last accepted, for the review before submitting',
+    description: '404 until details have been given.',
+    audience: 'applicant or account',
+    params: registrationId,
+    answers: { 200: json('the details', registrationDetailsSchema) },
+    refusals: FOLLOW_REFUSALS,
   },
   {
     method: 'post',

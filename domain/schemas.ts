@@ -11,6 +11,9 @@ import { text, TEXT_LIMITS } from './text';
 const name = text(TEXT_LIMITS.name);
 const state = text(TEXT_LIMITS.state, { min: 2 });
 const isoDate = z.iso.date('must be a date YYYY-MM-DD');
+// Enums name their choice in words: the console shows these messages next to the field.
+const community = z.enum(COMMUNITIES, 'must be one of the user communities');
+const registrationRole = z.enum(REGISTRATION_ROLES, 'must be one of the registration roles');
 const objectId = z.string().regex(/^[a-f0-9]{24}$/, 'must be an identifier returned by the API');
 
 export const identitySchema = z.strictObject({
@@ -22,8 +25,8 @@ export const identitySchema = z.strictObject({
 export type Identity = z.infer<typeof identitySchema>;
 
 export const newRegistrationSchema = z.strictObject({
-  community: z.enum(COMMUNITIES),
-  role: z.enum(REGISTRATION_ROLES),
+  community,
+  role: registrationRole,
   acceptedTerms: z.strictObject({
     privacyAct: z.literal(true, 'the Privacy Act terms must be accepted'),
     role: z.literal(true, "the role's terms must be accepted"),
@@ -35,8 +38,8 @@ export type NewRegistration = z.infer<typeof newRegistrationSchema>;
 
 /** A person with an account asks for another role: the role's terms again, no identity, no email. */
 export const roleRequestSchema = z.strictObject({
-  community: z.enum(COMMUNITIES),
-  role: z.enum(REGISTRATION_ROLES),
+  community,
+  role: registrationRole,
   acceptedTerms: z.strictObject({ role: z.literal(true, "the role's terms must be accepted") }),
 });
 export type RoleRequest = z.infer<typeof roleRequestSchema>;
@@ -59,11 +62,14 @@ export const newOrganizationSchema = z.strictObject({
   name: text(TEXT_LIMITS.organizationName),
   country: z.string().trim().length(2, 'must be a 2-letter country code').toUpperCase(),
   state,
-  providerType: z.enum(PROVIDER_TYPES),
+  providerType: z.enum(PROVIDER_TYPES, 'must be one of the provider types'),
 });
 export type NewOrganization = z.infer<typeof newOrganizationSchema>;
 
-export const newUserGroupSchema = z.strictObject({ name: text(TEXT_LIMITS.organizationName), kind: z.enum(USER_GROUP_KINDS) });
+export const newUserGroupSchema = z.strictObject({
+  name: text(TEXT_LIMITS.organizationName),
+  kind: z.enum(USER_GROUP_KINDS, 'must be one of the user group kinds'),
+});
 export type NewUserGroup = z.infer<typeof newUserGroupSchema>;
 
 const detailsShape = z.strictObject({
@@ -81,6 +87,8 @@ const detailsShape = z.strictObject({
   justification: text(TEXT_LIMITS.justification),
 });
 export type RegistrationDetails = z.infer<typeof detailsShape>;
+/** The details of any role, as stored and shown back to the applicant (the role's rules are `detailsSchemaFor`). */
+export const registrationDetailsSchema = detailsShape;
 
 type DetailsField = 'organizationId' | 'organization' | 'userGroupId' | 'userGroup';
 /** Which organization/group fields each role supplies (shared/API.md), and which it must not. */

@@ -66,6 +66,8 @@ export interface DecisionInput {
 
 export const registrationViewQuery = defineQuery<RegistrationView>('registrationView');
 export const applicantTokenHashQuery = defineQuery<string>('applicantTokenHash');
+/** The professional details the workflow last accepted (null before any): what the applicant reviews before submitting. */
+export const registrationDetailsQuery = defineQuery<RegistrationDetails | null>('registrationDetails');
 
 /** The code as the applicant typed it, sealed by the API (security/sealed-identity.ts `sealCode`). */
 export const verifyEmailCodeUpdate = defineUpdate<EmailCodeResult, [string]>('verifyEmailCode');

@@ -16,6 +16,7 @@ import {
   decideUpdate,
   provideDetailsUpdate,
   REFUSALS,
+  registrationDetailsQuery,
   registrationViewQuery,
   rerouteUpdate,
   resendEmailCodeUpdate,
@@ -238,6 +239,8 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
   );
   setHandler(registrationViewQuery, view);
   setHandler(applicantTokenHashQuery, () => input.applicantTokenHash);
+  // A query adds nothing to the history: no patch needed.
+  setHandler(registrationDetailsQuery, () => chart.snapshot.context.details ?? null);
 
   const answer = async (event: RegistrationEvent) => {
     await chart.step(event);

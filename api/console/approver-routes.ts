@@ -13,14 +13,14 @@ import { authorize } from '../../domain/access-policy';
 import type { Application } from '../../domain/application-roles';
 import type { RateRules } from '../../domain/abuse-limits';
 import { applicationRoleRequestIdSchema } from '../../domain/application-roles';
-import { loginSchema, passwordChangeSchema, questionAnswersSchema, registrationIdSchema, type FieldError } from '../../domain/schemas';
+import { loginSchema, passwordChangeSchema, questionAnswersSchema, registrationIdSchema } from '../../domain/schemas';
 import { decideApplicationRole } from '../application-role-routes';
 import { approvalQueueOf, decideRegistration, queuePageSchema } from '../approval-routes';
 import type { ApprovalDeadlines } from '../deadline-routes';
 import { HttpProblem, parse } from '../problem';
 import { byAddress, byBodyField, rateLimit } from '../rate-limit';
 import type { Client } from '@temporalio/client';
-import { formOf, seeOther, sendPage } from './forms';
+import { fieldProblem, formOf, seeOther, sendPage } from './forms';
 import { html, type Html } from './html';
 import {
   csrfField,
@@ -42,8 +42,10 @@ import {
   checkOrigin,
   clearCookie,
   landingFor,
+  safeNext,
   setCookie,
   signedInOf,
+  withNext,
   type ConsoleDeps,
   type SignedIn,
 } from './session';
@@ -61,17 +63,9 @@ export const signedOf = (s: SignedIn): Signed => ({
   helpDesk: authorize(s.caller, 'request:look-up').allowed,
 });
 
-/** A refusal of the API with field errors is shown on the form; any other goes to the error page. */
-function fieldProblem(err: unknown): { detail: string; errors: FieldError[] } {
-  if (err instanceof AccountError) {
-    if (err.kind === 'UNAUTHORIZED') return { detail: err.message, errors: [] };
-    return { detail: err.message, errors: err.errors };
-  }
-  if (err instanceof HttpProblem && err.status !== 401 && err.status !== 403 && err.status !== 429 && err.status < 500)
-    return { detail: err.detail, errors: err.errors };
-  if (err instanceof HttpProblem && err.status === 401) return { detail: err.detail, errors: [] };
-  throw err;
-}
+/** The page to land on after sign-in, carried through the sign-in and first-login forms. */
+const nextQuerySchema = z.strictObject({ next: z.string().max(500).optional() });
+const nextField = (next: string | undefined) => (next ? html`<input type="hidden" name="next" value="${next}" />` : '');
 
 const KINDS = { registration: 'REGISTRATION', 'application-role': 'APPLICATION_ROLE' } as const;
 const kindSchema = z.enum(['registration', 'application-role']);
@@ -92,11 +86,12 @@ export function approverConsoleRoutes(deps: ApproverConsoleDeps): Router {
   }
 
   // ---- sign in ---------------------------------------------------------------------------
-  function signInPage(opts: { userId?: string; detail?: string; errors?: ErrorsByField; notice?: string } = {}): Html {
+  function signInPage(opts: { userId?: string; detail?: string; errors?: ErrorsByField; notice?: string; next?: string } = {}): Html {
     return page(
       'Sign in',
       html`${opts.notice ? html`<p class="notice" role="status">${opts.notice}</p>` : ''} ${errorSummary(opts.detail, opts.errors)}
         <form method="post" action="/console/sign-in" novalidate>
+          ${nextField(opts.next)}
           ${field({ path: 'userId', label: 'User ID', value: opts.userId, errors: opts.errors, autocomplete: 'username', required: true, autofocus: true })}
           ${field({ path: 'password', label: 'Password', type: 'password', errors: opts.errors, autocomplete: 'current-password', required: true })}
           <button type="submit">Sign in</button>
@@ -111,8 +106,8 @@ export function approverConsoleRoutes(deps: ApproverConsoleDeps): Router {
   });
 
   router.get('/console/sign-in', (req, res) => {
-    const { signedOut } = parse(z.strictObject({ signedOut: z.literal('1').optional() }), req.query, 'query', 'query');
-    sendPage(res, signInPage({ notice: signedOut ? 'You are signed out.' : undefined }));
+    const { signedOut, next } = parse(nextQuerySchema.extend({ signedOut: z.literal('1').optional() }), req.query, 'query', 'query');
+    sendPage(res, signInPage({ notice: signedOut ? 'You are signed out.' : undefined, next: safeNext(next) }));
   });
 
   router.post(
@@ -125,17 +120,21 @@ export function approverConsoleRoutes(deps: ApproverConsoleDeps): Router {
     rateLimit(deps.rateRules, 'loginsPerAddress', byAddress),
     async (req, res) => {
       const form = formOf(req);
+      const next = safeNext(form.next);
       try {
         const { userId, password } = parse(loginSchema, { userId: form.userId ?? '', password: form.password ?? '' }, 'login');
         const session = await accounts.login(userId, password);
         setCookie(res, deps, ACCOUNT_COOKIE, session.token, deps.sessionTtlMs);
-        // `/console` sends each account to where it starts (landingFor).
-        seeOther(res, session.mustChangePassword || session.mustAnswerQuestions ? '/console/first-login' : '/console');
+        // `/console` sends each account to where it starts (landingFor), unless a link asked for a page.
+        seeOther(
+          res,
+          session.mustChangePassword || session.mustAnswerQuestions ? withNext('/console/first-login', next) : (next ?? '/console'),
+        );
       } catch (err) {
         const problem = fieldProblem(err);
         sendPage(
           res,
-          signInPage({ userId: form.userId, detail: problem.detail, errors: errorsByField(problem.errors, ['userId', 'password']) }),
+          signInPage({ userId: form.userId, detail: problem.detail, errors: errorsByField(problem.errors, ['userId', 'password']), next }),
           {
             status: err instanceof AccountError && err.kind === 'UNAUTHORIZED' ? 401 : 400,
           },
@@ -160,13 +159,13 @@ export function approverConsoleRoutes(deps: ApproverConsoleDeps): Router {
     ...AUTHENTICATION_QUESTIONS.map((q) => ({ value: q.id, label: q.text })),
   ];
 
-  function passwordPage(signed: SignedIn, opts: { detail?: string; errors?: ErrorsByField } = {}): Html {
+  function passwordPage(signed: SignedIn, opts: { detail?: string; errors?: ErrorsByField; next?: string } = {}): Html {
     return page(
       'Change your temporary password',
       html`<p>Before you use the console, choose your own password, then answer two authentication questions.</p>
         ${errorSummary(opts.detail, opts.errors)}
         <form method="post" action="/console/first-login/password" novalidate>
-          ${csrfField(signed.csrf)}
+          ${csrfField(signed.csrf)} ${nextField(opts.next)}
           ${field({ path: 'currentPassword', label: 'Temporary password (from the email)', type: 'password', errors: opts.errors, autocomplete: 'current-password', required: true, autofocus: true })}
           ${field({
             path: 'newPassword',
@@ -184,7 +183,10 @@ export function approverConsoleRoutes(deps: ApproverConsoleDeps): Router {
     );
   }
 
-  function questionsPage(signed: SignedIn, opts: { form?: Record<string, string>; detail?: string; errors?: ErrorsByField } = {}): Html {
+  function questionsPage(
+    signed: SignedIn,
+    opts: { form?: Record<string, string>; detail?: string; errors?: ErrorsByField; next?: string } = {},
+  ): Html {
     const f = opts.form ?? {};
     const pair = (n: 0 | 1) =>
       html`<fieldset>
@@ -197,7 +199,7 @@ export function approverConsoleRoutes(deps: ApproverConsoleDeps): Router {
       html`<p>The Help Desk uses these answers to recognise you if you forget your password.</p>
         ${errorSummary(opts.detail, opts.errors)}
         <form method="post" action="/console/first-login/questions" novalidate>
-          ${csrfField(signed.csrf)} ${pair(0)} ${pair(1)}
+          ${csrfField(signed.csrf)} ${nextField(opts.next)} ${pair(0)} ${pair(1)}
           <button type="submit">Save answers</button>
         </form>`,
       signedOf(signed),
@@ -207,15 +209,17 @@ export function approverConsoleRoutes(deps: ApproverConsoleDeps): Router {
   router.get('/console/first-login', async (req, res) => {
     const signed = await admitted(req, res, 'account:first-login');
     if (!signed) return;
-    if (signed.caller.mustChangePassword) return sendPage(res, passwordPage(signed));
-    if (signed.caller.mustAnswerQuestions) return sendPage(res, questionsPage(signed));
-    seeOther(res, '/console/queue');
+    const next = safeNext(parse(nextQuerySchema, req.query, 'query', 'query').next);
+    if (signed.caller.mustChangePassword) return sendPage(res, passwordPage(signed, { next }));
+    if (signed.caller.mustAnswerQuestions) return sendPage(res, questionsPage(signed, { next }));
+    seeOther(res, next ?? '/console/queue');
   });
 
   router.post('/console/first-login/password', async (req, res) => {
     const signed = await admitted(req, res, 'account:first-login');
     if (!signed) return;
     const form = formOf(req);
+    const next = safeNext(form.next);
     try {
       const body = parse(
         passwordChangeSchema,
@@ -227,10 +231,10 @@ export function approverConsoleRoutes(deps: ApproverConsoleDeps): Router {
           { path: 'confirmPassword', message: 'must be the same as the new password' },
         ]);
       await accounts.changePassword(signed.caller.userId, body.currentPassword, body.newPassword);
-      seeOther(res, '/console/first-login');
+      seeOther(res, withNext('/console/first-login', next));
     } catch (err) {
       const problem = fieldProblem(err);
-      sendPage(res, passwordPage(signed, { detail: problem.detail, errors: errorsByField(problem.errors, PASSWORD_FIELDS) }), {
+      sendPage(res, passwordPage(signed, { detail: problem.detail, errors: errorsByField(problem.errors, PASSWORD_FIELDS), next }), {
         status: 400,
       });
     }
@@ -239,18 +243,19 @@ export function approverConsoleRoutes(deps: ApproverConsoleDeps): Router {
   router.post('/console/first-login/questions', async (req, res) => {
     const signed = await admitted(req, res, 'account:first-login');
     if (!signed) return;
-    if (signed.caller.mustChangePassword) return seeOther(res, '/console/first-login');
     const form = formOf(req);
+    const next = safeNext(form.next);
+    if (signed.caller.mustChangePassword) return seeOther(res, withNext('/console/first-login', next));
     try {
       const answers = [0, 1].map((n) => ({ questionId: form[`answers.${n}.questionId`] ?? '', answer: form[`answers.${n}.answer`] ?? '' }));
       const body = parse(questionAnswersSchema, { answers }, 'answers');
       await accounts.answerQuestions(signed.caller.userId, body.answers);
-      seeOther(res, '/console/queue');
+      seeOther(res, next ?? '/console/queue');
     } catch (err) {
       const problem = fieldProblem(err);
       // "each question may be answered once" names the list: it belongs next to the second question.
       const errors = problem.errors.map((e) => (e.path === 'answers' ? { ...e, path: 'answers.1.questionId' } : e));
-      sendPage(res, questionsPage(signed, { form, detail: problem.detail, errors: errorsByField(errors, QUESTION_FIELDS) }), {
+      sendPage(res, questionsPage(signed, { form, detail: problem.detail, errors: errorsByField(errors, QUESTION_FIELDS), next }), {
         status: 400,
       });
     }

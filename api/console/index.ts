@@ -6,6 +6,7 @@
 import express, { Router, type ErrorRequestHandler } from 'express';
 import { log } from '../../infra/logger';
 import { HttpProblem } from '../problem';
+import { applicantConsoleRoutes, type ApplicantConsoleDeps } from './applicant-routes';
 import { approverConsoleRoutes, type ApproverConsoleDeps } from './approver-routes';
 import { helpDeskConsoleRoutes } from './help-desk-routes';
 import { operatorConsoleRoutes, type OperatorConsoleDeps } from './operator-routes';
@@ -15,7 +16,7 @@ import { checkOrigin } from './session';
 import { html } from './html';
 import { CONSOLE_CSS, page } from './layout';
 
-export type ConsoleRouteDeps = ApproverConsoleDeps & OperatorConsoleDeps & { mailer?: Mailer };
+export type ConsoleRouteDeps = ApproverConsoleDeps & ApplicantConsoleDeps & OperatorConsoleDeps & { mailer?: Mailer };
 
 const consoleErrors: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
   const problem =
@@ -59,6 +60,7 @@ export function consoleRoutes(deps: ConsoleRouteDeps): Router {
   router.use(approverConsoleRoutes(deps));
   router.use(helpDeskConsoleRoutes(deps));
   router.use(operatorConsoleRoutes(deps));
+  router.use(applicantConsoleRoutes(deps));
   router.use('/console', (req, _res, next) => next(new HttpProblem(404, `no page ${req.path}`)));
   router.use('/console', consoleErrors);
   return router;

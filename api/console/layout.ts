@@ -24,6 +24,13 @@ main { max-width: 60rem; margin: 0 auto; padding: 1rem; }
 .field label, fieldset legend { display: block; font-weight: 600; }
 .field input, .field select, .field textarea { font: inherit; padding: .35rem; border: 1px solid #565c65; border-radius: 2px; min-width: 18rem; max-width: 100%; }
 .field textarea { width: 100%; min-height: 5rem; }
+fieldset { border: 1px solid #dfe1e2; padding: .5rem 1rem; margin: 0 0 1rem; }
+.choice { display: grid; grid-template-columns: auto 1fr; gap: 0 .5rem; align-items: start; margin: .25rem 0; }
+.choice input { margin-top: .35rem; min-width: 0; }
+.choice .hint, .choice .error { grid-column: 2; }
+.terms { border: 1px solid #dfe1e2; background: #f7f9fa; padding: .5rem 1rem; max-height: 16rem; overflow: auto; }
+.tracking { font-size: 1.5rem; font-weight: 700; letter-spacing: .05em; }
+code.key { word-break: break-all; background: #f7f9fa; padding: .1rem .25rem; }
 .hint { color: #565c65; margin: 0; font-size: .9rem; }
 .error { color: #b50909; font-weight: 600; margin: .25rem 0 0; }
 [aria-invalid="true"] { border-color: #b50909 !important; border-width: 2px !important; }
@@ -42,12 +49,14 @@ dd { margin: 0; }
 section.decision { border-top: 1px solid #dfe1e2; margin-top: 1.5rem; }
 `;
 
-export function page(title: string, body: Html, signed?: Signed): Html {
+/** A page; `refreshSeconds` reloads it (a page waiting for something, with no script). */
+export function page(title: string, body: Html, signed?: Signed, opts: { refreshSeconds?: number } = {}): Html {
   return html`<!doctype html>
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        ${opts.refreshSeconds ? html`<meta http-equiv="refresh" content="${opts.refreshSeconds}" />` : ''}
         <title>${title} – IACS console</title>
         <link rel="stylesheet" href="/console/assets/console.css" />
       </head>
@@ -65,7 +74,9 @@ export function page(title: string, body: Html, signed?: Signed): Html {
                     <input type="hidden" name="_csrf" value="${signed.csrf}" /><button type="submit">Sign out</button>
                   </form>
                 </nav>`
-              : html`<nav aria-label="Console"><a href="/console/apply">Register</a><a href="/console/sign-in">Sign in</a></nav>`
+              : html`<nav aria-label="Console">
+                  <a href="/console/apply">Register</a><a href="/console/apply/status">My request</a><a href="/console/sign-in">Sign in</a>
+                </nav>`
           }
         </header>
         <main id="main" tabindex="-1">
@@ -190,6 +201,58 @@ export function select(
       ${o.options.map((opt) => html`<option value="${opt.value}" ${opt.value === o.value ? html` selected` : ''}>${opt.label}</option>`)}
     </select>
     ${fieldErrorsHtml(o.path, errs)}
+  </div>`;
+}
+
+/** A group of radio buttons in a fieldset; the first button carries the field's id (error summaries link to it). */
+export function radios(
+  o: Omit<FieldOptions, 'type' | 'autocomplete' | 'inputmode' | 'label'> & {
+    legend: string;
+    options: readonly { value: string; label: string; hint?: string }[];
+  },
+): Html {
+  const id = fieldId(o.path);
+  const errs = o.errors?.get(o.path);
+  const describedBy = described(o.path, o.hint, errs);
+  return html`<fieldset class="field radios" ${describedBy ? html` aria-describedby="${describedBy}"` : ''}>
+    <legend>${o.legend}</legend>
+    ${o.hint ? html`<p class="hint" id="${id}-hint">${o.hint}</p>` : ''} ${fieldErrorsHtml(o.path, errs)}
+    ${o.options.map((opt, n) => {
+      const optionId = n === 0 ? id : `${id}-${n}`;
+      return html`<div class="choice">
+        <input
+          type="radio"
+          id="${optionId}"
+          name="${o.path}"
+          value="${opt.value}"
+          ${opt.value === o.value ? html` checked` : ''}${o.required ? html` required` : ''}${
+            o.autofocus && n === 0 ? html` autofocus` : ''
+          }${errs ? html` aria-invalid="true"` : ''}${opt.hint ? html` aria-describedby="${optionId}-hint"` : ''}
+        />
+        <label for="${optionId}">${opt.label}</label>
+        ${opt.hint ? html`<p class="hint" id="${optionId}-hint">${opt.hint}</p>` : ''}
+      </div>`;
+    })}
+  </fieldset>`;
+}
+
+/** One checkbox that sends `true` when ticked (an acceptance). */
+export function checkbox(o: Omit<FieldOptions, 'type' | 'autocomplete' | 'inputmode' | 'value'> & { checked?: boolean }): Html {
+  const id = fieldId(o.path);
+  const errs = o.errors?.get(o.path);
+  const describedBy = described(o.path, o.hint, errs);
+  return html`<div class="field choice">
+    <input
+      type="checkbox"
+      id="${id}"
+      name="${o.path}"
+      value="true"
+      ${o.checked ? html` checked` : ''}${o.required ? html` required` : ''}${o.autofocus ? html` autofocus` : ''}${
+        errs ? html` aria-invalid="true"` : ''
+      }${describedBy ? html` aria-describedby="${describedBy}"` : ''}
+    />
+    <label for="${id}">${o.label}</label>
+    ${o.hint ? html`<p class="hint" id="${id}-hint">${o.hint}</p>` : ''} ${fieldErrorsHtml(o.path, errs)}
   </div>`;
 }
 

@@ -94,10 +94,37 @@ export async function admit(req: Request, deps: ConsoleDeps, action: Action): Pr
     if (req.method === 'POST') checkCsrf(req, deps.keys, signed.token);
     return { admitted: signed };
   }
-  if (!signed || (!verdict.allowed && verdict.status === 401)) return { redirect: '/console/sign-in' };
-  if (signed.caller.mustChangePassword || signed.caller.mustAnswerQuestions) return { redirect: '/console/first-login' };
+  // A page asked for (a link to a request, say) is where the account lands once signed in.
+  const next = req.method === 'GET' ? safeNext(req.originalUrl) : undefined;
+  if (!signed || (!verdict.allowed && verdict.status === 401)) return { redirect: withNext('/console/sign-in', next) };
+  if (signed.caller.mustChangePassword || signed.caller.mustAnswerQuestions) return { redirect: withNext('/console/first-login', next) };
   throw new HttpProblem(403, verdict.allowed ? 'not allowed' : verdict.reason);
 }
+
+const SOMEWHERE_ELSE = 'http://console.invalid';
+/** Pages that are no place to land after signing in. */
+const NOT_A_LANDING = ['/console/sign-in', '/console/sign-out', '/console/first-login'];
+
+/**
+ * A `next` page that is safe to send a browser to after sign-in: a path of this console on this
+ * origin (no scheme, no host, no `//` or backslash tricks), or nothing.
+ */
+export function safeNext(raw: unknown): string | undefined {
+  if (typeof raw !== 'string' || raw.length > 500 || !raw.startsWith('/console/')) return undefined;
+  if (raw.includes('\\') || [...raw].some((c) => c.charCodeAt(0) < 0x20)) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw, SOMEWHERE_ELSE);
+  } catch {
+    return undefined;
+  }
+  if (url.origin !== SOMEWHERE_ELSE || !url.pathname.startsWith('/console/') || NOT_A_LANDING.some((p) => url.pathname.startsWith(p)))
+    return undefined;
+  return url.pathname + url.search;
+}
+
+/** `path?next=…` when there is a next page to carry. */
+export const withNext = (path: string, next: string | undefined) => (next ? `${path}?next=${encodeURIComponent(next)}` : path);
 
 export function isSafeToken(token: string): boolean {
   return TOKEN.test(token);

@@ -106,6 +106,9 @@ describe('every documented route, answered once and checked against the document
     });
     expect(verified.status).toBe(200);
     await journey.submitWith(applicant, {});
+    const details = await api.call<{ justification: string }>('GET', `/registrations/${applicant.id}/details`, { token: applicant.token });
+    expect(details.status).toBe(200);
+    expect(details.body.justification).toContain('Medicare');
     const other = await journey.register('INDIVIDUAL_PRACTITIONER', 'ops-cancel@example.test');
     expect((await api.call('POST', `/registrations/${other.id}/cancel`, { token: other.token })).status).toBe(200);
   });
