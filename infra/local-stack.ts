@@ -63,10 +63,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   try {
     if (!env.TEMPORAL_ADDRESS) {
-      const uiPort = ports.temporalUi ?? (await freePort());
       const temporal = await startTemporalDevServer({
         port: ports.temporal,
-        uiPort,
+        uiPort: ports.temporalUi,
         logDir,
         dbFile: options.persistTemporal ? join(options.dataDir, 'temporal.sqlite') : undefined,
         searchAttributes: searchAttributeSpecs(),
@@ -76,6 +75,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       env.TEMPORAL_ADDRESS = temporal.address;
       // Operators open the UI under the console's host name, so that the browser sends the codec
       // its cookie (a cookie belongs to a host name: localhost and 127.0.0.1 are two sites).
+      const uiPort = new URL(temporal.uiUrl ?? 'http://127.0.0.1:0').port;
       const uiUrl = `http://${new URL(publicBaseUrl).hostname}:${uiPort}`;
       env.TEMPORAL_UI_URL ??= uiUrl;
       env.TEMPORAL_UI_ORIGINS ??= [uiUrl, `http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`].join(',');

@@ -39,8 +39,23 @@ function searchAttributeArgs(attributes: readonly string[]): string[] {
   return attributes.flatMap((attribute) => ['--search-attribute', attribute.includes('=') ? attribute : `${attribute}=Keyword`]);
 }
 
-/** Starts `temporal server start-dev` and resolves once its gRPC frontend answers. */
+/**
+ * Starts `temporal server start-dev` and resolves once its gRPC frontend answers. Ports left to
+ * it are picked free; when another process takes one between the pick and the bind (two test
+ * runs on one machine), it starts again on others, up to three times.
+ */
 export async function startTemporalDevServer(options: StartTemporalDevServerOptions): Promise<RunningTemporalDevServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (err) {
+      const portTaken = err instanceof Error && err.message.includes('address already in use');
+      if (!portTaken || attempt >= 3 || (options.port !== undefined && (options.headless || options.uiPort !== undefined))) throw err;
+    }
+  }
+}
+
+async function startOnce(options: StartTemporalDevServerOptions): Promise<RunningTemporalDevServer> {
   assertBinaries('temporalCli');
   const port = options.port ?? (await freePort());
   const uiPort = options.headless ? undefined : (options.uiPort ?? (await freePort()));

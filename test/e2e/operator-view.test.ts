@@ -138,8 +138,8 @@ describe('the Temporal Web UI, as an operator uses it', () => {
       // Not signed in: the codec refuses, and the input stays sealed.
       await ui.getByRole('link', { name: workflowId }).first().click();
       const sealedEncoding = Buffer.from('binary/encrypted').toString('base64');
-      await ui.getByText(sealedEncoding).first().waitFor();
-      await expect.poll(() => codecAnswers).toContain(401);
+      await expect.poll(() => codecAnswers, { timeout: 60_000 }).toContain(401);
+      await expect.poll(() => ui.locator('body').innerText(), { timeout: 60_000 }).toContain(sealedEncoding);
       const sealed = await ui.locator('body').innerText();
       expect(sealed).not.toContain('ssnLast4');
       await screenshot(ui, 'web-ui-input-sealed-before-sign-in');
@@ -155,7 +155,7 @@ describe('the Temporal Web UI, as an operator uses it', () => {
 
       // Decoded now: the input names the request, and the identity shows only the SSN's last four digits.
       await ui.reload();
-      await ui.getByText('"ssnLast4"').first().waitFor();
+      await expect.poll(() => ui.locator('body').innerText(), { timeout: 60_000 }).toContain('"ssnLast4"');
       expect(codecAnswers).toContain(200);
       const decoded = await ui.locator('body').innerText();
       expect(decoded).toContain(`"registrationId": "${request.id}"`);
@@ -167,5 +167,5 @@ describe('the Temporal Web UI, as an operator uses it', () => {
     } finally {
       await browser.close();
     }
-  });
+  }, 180_000);
 });
