@@ -45,6 +45,25 @@ async function expectOneAccountAndOneOfEachEmail(stack: LocalStack, request: Sta
   expect(count(SUBJECTS.password)).toBe(1);
 }
 
+/** Takes requests waiting for a code, for details and for a decision to the end (the Help Desk approves), then checks each and those already approved. */
+async function finishWaiting(
+  stack: LocalStack,
+  journey: Journey,
+  waiting: { awaitingCode: Started; awaitingDetails: Started; awaitingDecision: Started },
+  alreadyApproved: Started[] = [],
+): Promise<void> {
+  await journey.verifyEmail(waiting.awaitingCode);
+  await journey.submitWith(waiting.awaitingCode, {});
+  await journey.submitWith(waiting.awaitingDetails, {});
+  const helpDesk = await journey.login(stack.config.helpDesk.userId, stack.config.helpDesk.password);
+  const toApprove = [waiting.awaitingCode, waiting.awaitingDetails, waiting.awaitingDecision];
+  for (const request of toApprove) expect((await journey.decide(request.id, helpDesk.body.token, 'APPROVE')).status).toBe(200);
+  for (const request of [...toApprove, ...alreadyApproved]) {
+    await journey.waitForStatus(request, 'PROVISIONED', 90_000);
+    await expectOneAccountAndOneOfEachEmail(stack, request);
+  }
+}
+
 describe('the worker killed in the middle of provisioning', () => {
   it('SIGKILL after the account exists and before the password email: started again, one account, one of each email, and the emailed password works', async () => {
     const stack = await startTestStack({}, { workerProcess: true });
@@ -132,16 +151,7 @@ describe('the database stopped for 30 seconds mid-flight', () => {
     }
 
     // Nothing accepted before the outage is lost: every request goes on to the end.
-    await journey.verifyEmail(awaitingCode);
-    await journey.submitWith(awaitingCode, {});
-    await journey.submitWith(awaitingDetails, {});
-    const approver = await journey.login(stack.config.helpDesk.userId, stack.config.helpDesk.password);
-    for (const request of [awaitingCode, awaitingDetails, awaitingDecision])
-      expect((await journey.decide(request.id, approver.body.token, 'APPROVE')).status).toBe(200);
-    for (const request of [awaitingCode, awaitingDetails, awaitingDecision, approved]) {
-      await journey.waitForStatus(request, 'PROVISIONED', 90_000);
-      await expectOneAccountAndOneOfEachEmail(stack, request);
-    }
+    await finishWaiting(stack, journey, { awaitingCode, awaitingDetails, awaitingDecision }, [approved]);
     // The registration refused with 503 was not started: no code was ever sent for it.
     expect(await listMessages(stack.mailCatcherUrl!, 'db.down.new@example.test')).toEqual([]);
     say('all four registrations are PROVISIONED');
@@ -178,16 +188,7 @@ describe('the Temporal dev server stopped and started again on its database file
     temporals.push(temporal);
     say('the Temporal dev server is back on the same file');
 
-    await journey.verifyEmail(awaitingCode);
-    await journey.submitWith(awaitingCode, {});
-    await journey.submitWith(awaitingDetails, {});
-    const helpDesk = await journey.login(stack.config.helpDesk.userId, stack.config.helpDesk.password);
-    for (const request of [awaitingCode, awaitingDetails, awaitingDecision])
-      expect((await journey.decide(request.id, helpDesk.body.token, 'APPROVE')).status).toBe(200);
-    for (const request of [awaitingCode, awaitingDetails, awaitingDecision]) {
-      await journey.waitForStatus(request, 'PROVISIONED', 90_000);
-      await expectOneAccountAndOneOfEachEmail(stack, request);
-    }
+    await finishWaiting(stack, journey, { awaitingCode, awaitingDetails, awaitingDecision });
     say('all three registrations are PROVISIONED');
   }, 240_000);
 });
