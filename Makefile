@@ -10,9 +10,7 @@ start: setup
 	npx tsx scripts/start.ts
 
 check: setup
-	npx tsc -p .
-	npx eslint .
-	npx prettier --check "**/*.{ts,mts,mjs}"
+	bash scripts/check.sh
 
 test: check
 	mkdir -p .data

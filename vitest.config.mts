@@ -6,7 +6,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 180_000,
     pool: 'forks',
-    fileParallelism: false,
+    fileParallelism: true,
+    // Two test files at a time on two cores: most of a file's time is spent waiting on its own servers.
+    maxWorkers: 2,
     // Once per run: the fast-check seed (printed, installed in every test file) and the workflow bundle every worker loads.
     globalSetup: ['test/support/global-setup.ts'],
     setupFiles: ['test/support/property-setup.ts'],

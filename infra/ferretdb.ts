@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { assertBinaries, ferretDbPath } from './binaries';
-import { freePort } from './ports';
+import { freePort, retryOnPortTaken } from './ports';
 import { spawnLogged } from './processes';
 
 export interface StartFerretDbOptions {
@@ -23,8 +23,15 @@ export interface RunningFerretDb {
   stop(): Promise<void>;
 }
 
-/** Starts the embedded FerretDB binary (MongoDB wire protocol on SQLite). */
+/**
+ * Starts the embedded FerretDB binary (MongoDB wire protocol on SQLite); on a port picked free
+ * and taken before the bind, it starts again on another.
+ */
 export async function startFerretDb(options: StartFerretDbOptions): Promise<RunningFerretDb> {
+  return retryOnPortTaken(() => startOnce(options), options.port !== undefined);
+}
+
+async function startOnce(options: StartFerretDbOptions): Promise<RunningFerretDb> {
   assertBinaries('ferretDb');
   const port = options.port ?? (await freePort());
   const dataDir = resolve(options.dataDir);

@@ -1,7 +1,7 @@
 import { Connection } from '@temporalio/client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { assertBinaries, temporalCliPath } from './binaries';
-import { freePort } from './ports';
+import { freePort, retryOnPortTaken } from './ports';
 import { spawnLogged } from './processes';
 
 export interface StartTemporalDevServerOptions {
@@ -45,14 +45,8 @@ function searchAttributeArgs(attributes: readonly string[]): string[] {
  * runs on one machine), it starts again on others, up to three times.
  */
 export async function startTemporalDevServer(options: StartTemporalDevServerOptions): Promise<RunningTemporalDevServer> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startOnce(options);
-    } catch (err) {
-      const portTaken = err instanceof Error && err.message.includes('address already in use');
-      if (!portTaken || attempt >= 3 || (options.port !== undefined && (options.headless || options.uiPort !== undefined))) throw err;
-    }
-  }
+  const pinned = options.port !== undefined && (options.headless === true || options.uiPort !== undefined);
+  return retryOnPortTaken(() => startOnce(options), pinned);
 }
 
 async function startOnce(options: StartTemporalDevServerOptions): Promise<RunningTemporalDevServer> {
