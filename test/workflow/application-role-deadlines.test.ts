@@ -35,6 +35,7 @@ import {
   applyApplicationRoleDeadlinePolicyUpdate,
   cancelApplicationRoleUpdate,
   decideApplicationRoleUpdate,
+  rerouteApplicationRoleUpdate,
   type ApplicationRoleView,
   type ApplicationRoleWorkflowInput,
 } from '../../workflows/application-role-messages';
@@ -490,6 +491,48 @@ describe('application-role approval deadlines (business days, time-skipping)', (
     await waitForMessage(stack.mail.httpUrl, { to: scene.requester.email, subject: SUBJECT.cancelled });
     expect(await subjectsTo(scene.requester.email)).toEqual([SUBJECT.cancelled]);
     expect((await ApplicationRoleRequestModel.findById(input.requestId).lean())?.status).toBe('CANCELLED');
+  }, 120_000);
+
+  it("re-routing by the chain of trust (the group's Approver deactivated) hands the request to the SO: the Approver no longer decides, the SO grants", async () => {
+    const scene = await createScene('reroute');
+    const { handle, input, submittedAt } = await startRequest(scene, { policy: FAST_POLICY, calendar: CALENDAR });
+    const due = deadlinesFor(submittedAt, FAST_POLICY, CALENDAR);
+
+    // The route the chain of trust gives once the group has no Approver left: the organization's officials.
+    const officials = applicationRoleRouteFor({ ...input, groupHasApprover: false });
+    expect(officials.heldBy).toEqual(expect.arrayContaining(['SECURITY_OFFICIAL']));
+    expect(officials.heldBy).not.toContain('APPLICATION_APPROVER');
+    expect(await handle.executeUpdate(rerouteApplicationRoleUpdate, { args: [officials] })).toEqual({ status: 'AWAITING_APPROVAL' });
+    expect(await handle.query(applicationRoleAudienceQuery)).toMatchObject({ route: officials });
+    expect((await ApplicationRoleRequestModel.findById(input.requestId).lean())?.route).toEqual(officials);
+    expect(await view(handle)).toMatchObject({ status: 'AWAITING_APPROVAL', heldBy: officials.heldBy, nextDeadline: 'REMIND' });
+
+    // The Approver is off the route: refused, and nothing changes; the SO may decide.
+    await expectRefused(
+      handle.executeUpdate(decideApplicationRoleUpdate, { args: [{ decision: 'APPROVE', approver: scene.approver.principal }] }),
+      APPLICATION_ROLE_REFUSALS.NOT_ROUTED,
+    );
+    expect(await mayDecideNow(handle, scene.approver)).toBe(false);
+    expect(await mayDecideNow(handle, scene.so)).toBe(true);
+
+    // The clock runs on for the new route: the reminder goes to the SO, not to the Approver.
+    await idleOnTimer(handle);
+    await sleepUntil(stack.env, due.remindAt.getTime() + MARGIN);
+    await waitForMessage(stack.mail.httpUrl, { to: scene.so.email, subject: SUBJECT.reminder });
+    await waitForView(handle, (v) => v.nextDeadline === 'ESCALATE');
+    expect(await subjectsTo(scene.approver.email)).toEqual([]);
+
+    expect(
+      await handle.executeUpdate(decideApplicationRoleUpdate, { args: [{ decision: 'APPROVE', approver: scene.so.principal }] }),
+    ).toEqual({
+      status: 'APPROVED',
+    });
+    const result = await handle.result();
+    expect(result.status).toBe('GRANTED');
+    expect(result.decidedBy).toBe(scene.so.userId);
+    const requester = await AccountModel.findOne({ userId: scene.requester.userId }).lean();
+    expect(requester?.applicationRoles).toEqual([expect.objectContaining({ role: 'APPLICATION_USER', requestId: input.requestId })]);
+    await waitForMessage(stack.mail.httpUrl, { to: scene.requester.email, subject: SUBJECT.granted });
   }, 120_000);
 
   describe('the request key of a finished request (api/application-role-claims.ts)', () => {
