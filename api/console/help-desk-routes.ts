@@ -8,12 +8,11 @@ import type { Mailer } from '../../activities/mailer';
 import { registrationIdSchema } from '../../domain/schemas';
 import { HttpProblem, parse } from '../problem';
 import { resendAcknowledgement } from './acknowledgement';
-import { signedOf, requestPath } from './approver-routes';
 import { seeOther, sendPage } from './forms';
 import { html } from './html';
 import { errorsByField, errorSummary, field, page, type ErrorsByField } from './layout';
-import { registrationDetail, requestByTrackingNumber } from './requests';
-import { admit, type ConsoleDeps, type SignedIn } from './session';
+import { registrationDetail, requestByTrackingNumber, requestPath } from './requests';
+import { admitted, signedOf, type ConsoleDeps, type SignedIn } from './session';
 
 const TRACKING_NUMBER = /^IACS-\d{4}-\d{6}$/;
 const lookUpQuerySchema = z.strictObject({
@@ -37,9 +36,8 @@ export function helpDeskConsoleRoutes(deps: ConsoleDeps & { mailer?: Mailer }): 
   }
 
   router.get('/console/help-desk', async (req, res) => {
-    const admission = await admit(req, deps, 'request:look-up');
-    if ('redirect' in admission) return seeOther(res, admission.redirect);
-    const signed = admission.admitted;
+    const signed = await admitted(req, res, deps, 'request:look-up');
+    if (!signed) return;
     const raw = typeof req.query.trackingNumber === 'string' ? req.query.trackingNumber : undefined;
     const query = lookUpQuerySchema.safeParse(req.query);
     if (!query.success) {
@@ -69,8 +67,8 @@ export function helpDeskConsoleRoutes(deps: ConsoleDeps & { mailer?: Mailer }): 
   });
 
   router.post('/console/requests/registration/:id/acknowledgement', async (req, res) => {
-    const admission = await admit(req, deps, 'acknowledgement:resend');
-    if ('redirect' in admission) return seeOther(res, admission.redirect);
+    const signed = await admitted(req, res, deps, 'acknowledgement:resend');
+    if (!signed) return;
     const id = parse(registrationIdSchema, req.params.id, 'registration id', 'id');
     const request = await registrationDetail(id);
     if (!request) throw new HttpProblem(404, 'no such request');
@@ -79,7 +77,7 @@ export function helpDeskConsoleRoutes(deps: ConsoleDeps & { mailer?: Mailer }): 
     await resendAcknowledgement(
       deps.mailer,
       { registrationId: id, email: request.email, trackingNumber: request.trackingNumber },
-      admission.admitted.caller.userId,
+      signed.caller.userId,
     );
     seeOther(res, `${requestPath('REGISTRATION', id)}?done=resent`);
   });

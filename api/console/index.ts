@@ -7,6 +7,7 @@ import express, { Router, type ErrorRequestHandler } from 'express';
 import { log } from '../../infra/logger';
 import { HttpProblem } from '../problem';
 import { applicantConsoleRoutes, type ApplicantConsoleDeps } from './applicant-routes';
+import { accountConsoleRoutes, type AccountConsoleDeps } from './account-routes';
 import { approverConsoleRoutes, type ApproverConsoleDeps } from './approver-routes';
 import { helpDeskConsoleRoutes } from './help-desk-routes';
 import { operatorConsoleRoutes, type OperatorConsoleDeps } from './operator-routes';
@@ -16,7 +17,7 @@ import { checkOrigin } from './session';
 import { html } from './html';
 import { CONSOLE_CSS, page } from './layout';
 
-export type ConsoleRouteDeps = ApproverConsoleDeps & ApplicantConsoleDeps & OperatorConsoleDeps & { mailer?: Mailer };
+export type ConsoleRouteDeps = AccountConsoleDeps & ApproverConsoleDeps & ApplicantConsoleDeps & OperatorConsoleDeps & { mailer?: Mailer };
 
 const consoleErrors: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
   const problem =
@@ -57,6 +58,7 @@ export function consoleRoutes(deps: ConsoleRouteDeps): Router {
   router.get('/console/assets/console.css', (_req, res) => {
     res.set('cache-control', 'public, max-age=3600').type('text/css').send(CONSOLE_CSS);
   });
+  router.use(accountConsoleRoutes(deps));
   router.use(approverConsoleRoutes(deps));
   router.use(helpDeskConsoleRoutes(deps));
   router.use(operatorConsoleRoutes(deps));

@@ -5,11 +5,11 @@
  * decoded. Without it (or once the session ends) the codec answers 401 and the UI shows them sealed.
  */
 import { Router } from 'express';
-import { signedOf } from './approver-routes';
-import { seeOther, sendPage } from './forms';
+
+import { sendPage } from './forms';
 import { html } from './html';
 import { page } from './layout';
-import { admit, CODEC_COOKIE, OPERATOR_PAGE, setCookie, type ConsoleDeps } from './session';
+import { admitted, CODEC_COOKIE, OPERATOR_PAGE, setCookie, signedOf, type ConsoleDeps } from './session';
 
 export interface OperatorConsoleDeps extends ConsoleDeps {
   /** Where operators open the Temporal Web UI (config TEMPORAL_UI_URL), for the link. */
@@ -19,9 +19,8 @@ export interface OperatorConsoleDeps extends ConsoleDeps {
 export function operatorConsoleRoutes(deps: OperatorConsoleDeps): Router {
   const router = Router();
   router.get(OPERATOR_PAGE, async (req, res) => {
-    const admission = await admit(req, deps, 'payload:decode');
-    if ('redirect' in admission) return seeOther(res, admission.redirect);
-    const signed = admission.admitted;
+    const signed = await admitted(req, res, deps, 'payload:decode');
+    if (!signed) return;
     setCookie(res, deps, CODEC_COOKIE, signed.token, deps.sessionTtlMs, '/codec');
     const codec = `${deps.publicBaseUrl}/codec`;
     sendPage(

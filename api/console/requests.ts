@@ -194,3 +194,7 @@ export async function requestByTrackingNumber(
   if (!entry?.kind || !entry.requestId) return undefined;
   return { kind: entry.kind, requestId: entry.requestId };
 }
+
+/** The console page of one request. */
+export const requestPath = (kind: 'REGISTRATION' | 'APPLICATION_ROLE', id: string) =>
+  `/console/requests/${kind === 'REGISTRATION' ? 'registration' : 'application-role'}/${id}`;

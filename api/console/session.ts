@@ -9,6 +9,8 @@ import type { AccountService } from '../../accounts/account-service';
 import { authorize, type Action, type Caller } from '../../domain/access-policy';
 import { keyedHash, sameHash, type SecretKeys } from '../../security/secrets';
 import { HttpProblem } from '../problem';
+import { seeOther } from './forms';
+import type { Signed } from './layout';
 
 export const ACCOUNT_COOKIE = 'iacs_console';
 export const APPLICANT_COOKIE = 'iacs_applicant';
@@ -128,4 +130,21 @@ export const withNext = (path: string, next: string | undefined) => (next ? `${p
 
 export function isSafeToken(token: string): boolean {
   return TOKEN.test(token);
+}
+
+/** What the page layout shows of a signed-in account: its user ID, the CSRF token of its forms, the Help Desk's links. */
+export const signedOf = (s: SignedIn): Signed => ({
+  userId: s.caller.userId,
+  csrf: s.csrf,
+  helpDesk: authorize(s.caller, 'request:look-up').allowed,
+});
+
+/** The signed-in account allowed `action`, or undefined once the answer redirected (to sign in, or to first login). */
+export async function admitted(req: Request, res: Response, deps: ConsoleDeps, action: Action): Promise<SignedIn | undefined> {
+  const admission = await admit(req, deps, action);
+  if ('redirect' in admission) {
+    seeOther(res, admission.redirect);
+    return undefined;
+  }
+  return admission.admitted;
 }
