@@ -39,8 +39,13 @@ const nextField = (next: string | undefined) => (next ? html`<input type="hidden
 
 export function accountConsoleRoutes(deps: AccountConsoleDeps): Router {
   const router = Router();
-  const { accounts } = deps;
+  signInRoutes(router, deps);
+  firstLoginRoutes(router, deps);
+  return router;
+}
 
+function signInRoutes(router: Router, deps: AccountConsoleDeps): void {
+  const { accounts } = deps;
   // ---- sign in ---------------------------------------------------------------------------
   function signInPage(opts: { userId?: string; detail?: string; errors?: ErrorsByField; notice?: string; next?: string } = {}): Html {
     return page(
@@ -106,62 +111,65 @@ export function accountConsoleRoutes(deps: AccountConsoleDeps): Router {
     clearCookie(res, deps, ACCOUNT_COOKIE);
     seeOther(res, '/console/sign-in?signedOut=1');
   });
+}
 
+const PASSWORD_FIELDS = ['currentPassword', 'newPassword', 'confirmPassword'];
+const QUESTION_FIELDS = ['answers.0.questionId', 'answers.0.answer', 'answers.1.questionId', 'answers.1.answer'];
+const questionOptions = [
+  { value: '', label: 'Choose a question' },
+  ...AUTHENTICATION_QUESTIONS.map((q) => ({ value: q.id, label: q.text })),
+];
+
+function passwordPage(signed: SignedIn, opts: { detail?: string; errors?: ErrorsByField; next?: string } = {}): Html {
+  return page(
+    'Change your temporary password',
+    html`<p>Before you use the console, choose your own password, then answer two authentication questions.</p>
+      ${errorSummary(opts.detail, opts.errors)}
+      <form method="post" action="/console/first-login/password" novalidate>
+        ${csrfField(signed.csrf)} ${nextField(opts.next)}
+        ${field({ path: 'currentPassword', label: 'Temporary password (from the email)', type: 'password', errors: opts.errors, autocomplete: 'current-password', required: true, autofocus: true })}
+        ${field({
+          path: 'newPassword',
+          label: 'New password',
+          type: 'password',
+          errors: opts.errors,
+          autocomplete: 'new-password',
+          required: true,
+          hint: '15 to 60 characters, with an upper-case and a lower-case letter and a digit; no part of your user ID or name; none of your last 6 passwords.',
+        })}
+        ${field({ path: 'confirmPassword', label: 'New password again', type: 'password', errors: opts.errors, autocomplete: 'new-password', required: true })}
+        <button type="submit">Change password</button>
+      </form>`,
+    signedOf(signed),
+  );
+}
+
+function questionsPage(
+  signed: SignedIn,
+  opts: { form?: Record<string, string>; detail?: string; errors?: ErrorsByField; next?: string } = {},
+): Html {
+  const f = opts.form ?? {};
+  const pair = (n: 0 | 1) =>
+    html`<fieldset>
+      <legend>Question ${n + 1}</legend>
+      ${select({ path: `answers.${n}.questionId`, label: 'Question', options: questionOptions, value: f[`answers.${n}.questionId`], errors: opts.errors, required: true, autofocus: n === 0 })}
+      ${field({ path: `answers.${n}.answer`, label: 'Your answer', value: f[`answers.${n}.answer`], errors: opts.errors, autocomplete: 'off', required: true })}
+    </fieldset>`;
+  return page(
+    'Answer two authentication questions',
+    html`<p>The Help Desk uses these answers to recognise you if you forget your password.</p>
+      ${errorSummary(opts.detail, opts.errors)}
+      <form method="post" action="/console/first-login/questions" novalidate>
+        ${csrfField(signed.csrf)} ${nextField(opts.next)} ${pair(0)} ${pair(1)}
+        <button type="submit">Save answers</button>
+      </form>`,
+    signedOf(signed),
+  );
+}
+
+function firstLoginRoutes(router: Router, deps: AccountConsoleDeps): void {
+  const { accounts } = deps;
   // ---- first login -----------------------------------------------------------------------
-  const PASSWORD_FIELDS = ['currentPassword', 'newPassword', 'confirmPassword'];
-  const QUESTION_FIELDS = ['answers.0.questionId', 'answers.0.answer', 'answers.1.questionId', 'answers.1.answer'];
-  const questionOptions = [
-    { value: '', label: 'Choose a question' },
-    ...AUTHENTICATION_QUESTIONS.map((q) => ({ value: q.id, label: q.text })),
-  ];
-
-  function passwordPage(signed: SignedIn, opts: { detail?: string; errors?: ErrorsByField; next?: string } = {}): Html {
-    return page(
-      'Change your temporary password',
-      html`<p>Before you use the console, choose your own password, then answer two authentication questions.</p>
-        ${errorSummary(opts.detail, opts.errors)}
-        <form method="post" action="/console/first-login/password" novalidate>
-          ${csrfField(signed.csrf)} ${nextField(opts.next)}
-          ${field({ path: 'currentPassword', label: 'Temporary password (from the email)', type: 'password', errors: opts.errors, autocomplete: 'current-password', required: true, autofocus: true })}
-          ${field({
-            path: 'newPassword',
-            label: 'New password',
-            type: 'password',
-            errors: opts.errors,
-            autocomplete: 'new-password',
-            required: true,
-            hint: '15 to 60 characters, with an upper-case and a lower-case letter and a digit; no part of your user ID or name; none of your last 6 passwords.',
-          })}
-          ${field({ path: 'confirmPassword', label: 'New password again', type: 'password', errors: opts.errors, autocomplete: 'new-password', required: true })}
-          <button type="submit">Change password</button>
-        </form>`,
-      signedOf(signed),
-    );
-  }
-
-  function questionsPage(
-    signed: SignedIn,
-    opts: { form?: Record<string, string>; detail?: string; errors?: ErrorsByField; next?: string } = {},
-  ): Html {
-    const f = opts.form ?? {};
-    const pair = (n: 0 | 1) =>
-      html`<fieldset>
-        <legend>Question ${n + 1}</legend>
-        ${select({ path: `answers.${n}.questionId`, label: 'Question', options: questionOptions, value: f[`answers.${n}.questionId`], errors: opts.errors, required: true, autofocus: n === 0 })}
-        ${field({ path: `answers.${n}.answer`, label: 'Your answer', value: f[`answers.${n}.answer`], errors: opts.errors, autocomplete: 'off', required: true })}
-      </fieldset>`;
-    return page(
-      'Answer two authentication questions',
-      html`<p>The Help Desk uses these answers to recognise you if you forget your password.</p>
-        ${errorSummary(opts.detail, opts.errors)}
-        <form method="post" action="/console/first-login/questions" novalidate>
-          ${csrfField(signed.csrf)} ${nextField(opts.next)} ${pair(0)} ${pair(1)}
-          <button type="submit">Save answers</button>
-        </form>`,
-      signedOf(signed),
-    );
-  }
-
   router.get('/console/first-login', async (req, res) => {
     const signed = await admitted(req, res, deps, 'account:first-login');
     if (!signed) return;
@@ -216,6 +224,4 @@ export function accountConsoleRoutes(deps: AccountConsoleDeps): Router {
       });
     }
   });
-
-  return router;
 }

@@ -12,7 +12,8 @@ import { isApplicantToken } from '../guard';
 import { approvedOrganization, searchOrganizations, type FoundOrganization } from '../organization-routes';
 import { HttpProblem, parse } from '../problem';
 import { cancelRegistration, provideDetails, registrationDetailsOf, registrationViewOf, submitRegistration } from '../registrations';
-import { acknowledgementPage, detailsPage, followPage, reviewPage, statusPage } from './applicant-pages';
+import { detailsPage } from './applicant-details-page';
+import { acknowledgementPage, followPage, reviewPage, statusPage } from './applicant-request-pages';
 import { APPLY, detailsBodyOf, detailsShapeOf, formValuesOf, MEMBERSHIP, onDetailsFields, searchInputOf, stepFor } from './applicant-forms';
 import { fieldProblem, formOf, seeOther, sendPage } from './forms';
 import { errorsByField } from './layout';
@@ -29,8 +30,14 @@ import {
 
 export function applicantRequestRoutes(deps: ApplicantConsoleDeps, session: ApplicantSession): Router {
   const router = Router();
-  const { applicantOf, withApplicant, applicantIn, keepApplicant, formCsrf, checkFormCsrf } = session;
+  detailsStep(router, deps, session);
+  reviewSteps(router, deps, session);
+  statusSteps(router, deps, session);
+  return router;
+}
 
+function detailsStep(router: Router, deps: ApplicantConsoleDeps, session: ApplicantSession): void {
+  const { withApplicant, applicantIn } = session;
   // ---- 5. professional contact, organization, user group, justification ------------------------------
 
   async function detailsPageData(applicant: Applicant, view: RegistrationView) {
@@ -92,7 +99,10 @@ export function applicantRequestRoutes(deps: ApplicantConsoleDeps, session: Appl
       );
     }
   });
+}
 
+function reviewSteps(router: Router, deps: ApplicantConsoleDeps, session: ApplicantSession): void {
+  const { withApplicant, applicantIn } = session;
   // ---- 6. review: submit, edit or cancel -------------------------------------------------------------
   router.get(`${APPLY}/review`, withApplicant, async (req, res) => {
     const applicant = applicantIn(req);
@@ -144,7 +154,10 @@ export function applicantRequestRoutes(deps: ApplicantConsoleDeps, session: Appl
       }),
     );
   });
+}
 
+function statusSteps(router: Router, deps: ApplicantConsoleDeps, session: ApplicantSession): void {
+  const { applicantOf, withApplicant, keepApplicant, formCsrf, checkFormCsrf } = session;
   // ---- 8. the status, later ----------------------------------------------------------------------------
 
   router.get(`${APPLY}/status`, async (req, res) => {
@@ -188,6 +201,4 @@ export function applicantRequestRoutes(deps: ApplicantConsoleDeps, session: Appl
     clearCookie(res, deps, APPLICANT_COOKIE, APPLY);
     seeOther(res, `${APPLY}/status?forgotten=1`);
   });
-
-  return router;
 }

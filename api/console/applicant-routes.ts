@@ -21,7 +21,7 @@ import { APPLY, choicesOf, communityStepSchema, IDENTITY_FIELDS, registrationBod
 import { fieldProblem, formOf, queryOf, seeOther, sendPage } from './forms';
 import { errorsByField } from './layout';
 import { applicantRequestRoutes } from './applicant-request-routes';
-import { applicantSession, emailOf, movedOn, type ApplicantConsoleDeps } from './applicant-session';
+import { applicantSession, emailOf, movedOn, type ApplicantConsoleDeps, type ApplicantSession } from './applicant-session';
 
 export type { ApplicantConsoleDeps } from './applicant-session';
 
@@ -31,8 +31,14 @@ const IDENTITY_WAIT_MS = 2_000;
 export function applicantConsoleRoutes(deps: ApplicantConsoleDeps): Router {
   const router = Router();
   const session = applicantSession(deps);
-  const { applicantOf, withApplicant, applicantIn, keepApplicant, formCsrf, checkFormCsrf, byApplicant, limit } = session;
+  choiceSteps(router, deps, session);
+  codeStep(router, deps, session);
+  router.use(applicantRequestRoutes(deps, session));
+  return router;
+}
 
+function choiceSteps(router: Router, deps: ApplicantConsoleDeps, session: ApplicantSession): void {
+  const { applicantOf, withApplicant, applicantIn, keepApplicant, formCsrf, checkFormCsrf, limit } = session;
   // ---- 1. community and the Privacy Act ------------------------------------------------------------
 
   router.get(APPLY, async (req, res) => {
@@ -107,7 +113,10 @@ export function applicantConsoleRoutes(deps: ApplicantConsoleDeps): Router {
     const applicant = applicantIn(req);
     seeOther(res, stepFor((await registrationViewOf(deps, applicant.registrationId, applicant.stored)).status));
   });
+}
 
+function codeStep(router: Router, deps: ApplicantConsoleDeps, session: ApplicantSession): void {
+  const { withApplicant, applicantIn, byApplicant, limit } = session;
   // ---- 4. the emailed code -------------------------------------------------------------------------
   /** The view once SSA has answered (the identity check takes a moment), or still validating after a short wait. */
   async function viewAfterIdentityCheck(applicant: ReturnType<typeof applicantIn>): Promise<RegistrationView> {
@@ -182,7 +191,4 @@ export function applicantConsoleRoutes(deps: ApplicantConsoleDeps): Router {
       }
     },
   );
-
-  router.use(applicantRequestRoutes(deps, session));
-  return router;
 }

@@ -40,7 +40,12 @@ const kindSchema = z.enum(['registration', 'application-role']);
 
 export function approverConsoleRoutes(deps: ApproverConsoleDeps): Router {
   const router = Router();
+  queueRoutes(router, deps);
+  requestRoutes(router, deps);
+  return router;
+}
 
+function queueRoutes(router: Router, deps: ApproverConsoleDeps): void {
   // ---- the queue -------------------------------------------------------------------------
   router.get('/console/queue', async (req, res) => {
     const signed = await admitted(req, res, deps, 'approval:list');
@@ -96,7 +101,9 @@ export function approverConsoleRoutes(deps: ApproverConsoleDeps): Router {
       ),
     );
   });
+}
 
+function requestRoutes(router: Router, deps: ApproverConsoleDeps): void {
   // ---- one request -----------------------------------------------------------------------
   async function requestOf(kindParam: unknown, idParam: unknown): Promise<RegistrationDetail | ApplicationRoleDetail> {
     const kind = KINDS[parse(kindSchema, kindParam, 'request kind', 'kind')];
@@ -160,6 +167,4 @@ export function approverConsoleRoutes(deps: ApproverConsoleDeps): Router {
       );
     }
   });
-
-  return router;
 }

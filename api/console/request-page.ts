@@ -14,54 +14,7 @@ export function requestPage(
   opts: { notice?: string; detail?: string; errors?: ErrorsByField; reason?: string } = {},
 ): Html {
   const base = requestPath(request.kind, request.id);
-  const facts =
-    request.kind === 'REGISTRATION'
-      ? html`<dt>Applicant</dt>
-          <dd>${request.applicantName}</dd>
-          <dt>Email</dt>
-          <dd>${request.email}</dd>
-          <dt>Role</dt>
-          <dd>${words(request.role)}</dd>
-          ${
-            request.organization
-              ? html`<dt>Organization</dt>
-                  <dd>
-                    ${request.organization}${request.newOrganization ? html` (new: ${request.newOrganization.state}, ${request.newOrganization.country}; ${words(request.newOrganization.providerType)})` : ''}
-                  </dd>`
-              : ''
-          }
-          ${
-            request.userGroup
-              ? html`<dt>User group</dt>
-                  <dd>${request.userGroup}${request.newUserGroup ? html` (new ${words(request.newUserGroup.kind)} group)` : ''}</dd>`
-              : ''
-          }
-          ${
-            request.contact
-              ? html`<dt>Phone</dt>
-                  <dd>${request.contact.phone}</dd>
-                  <dt>Address</dt>
-                  <dd>${request.contact.address}</dd>`
-              : ''
-          }
-          ${
-            request.justification
-              ? html`<dt>Justification</dt>
-                  <dd>${request.justification}</dd>`
-              : ''
-          }
-          <dt>Submitted</dt>
-          <dd>${when(request.submittedAt)}</dd>`
-      : html`<dt>Requester</dt>
-          <dd>${request.requesterName ?? ''} (${request.requesterUserId})</dd>
-          <dt>Application</dt>
-          <dd>${request.application}</dd>
-          <dt>Role</dt>
-          <dd>${words(request.role)}</dd>
-          <dt>Organization</dt>
-          <dd>${request.organization}</dd>
-          <dt>User group</dt>
-          <dd>${request.userGroup}</dd>`;
+  const facts = request.kind === 'REGISTRATION' ? registrationFacts(request) : applicationRoleFacts(request);
   const waiting = request.status === 'AWAITING_APPROVAL';
   const decision =
     waiting && may.routed
@@ -136,4 +89,56 @@ export function requestPage(
       ${decision} ${resend}`,
     signedOf(signed),
   );
+}
+
+function registrationFacts(request: RegistrationDetail): Html {
+  return html`<dt>Applicant</dt>
+    <dd>${request.applicantName}</dd>
+    <dt>Email</dt>
+    <dd>${request.email}</dd>
+    <dt>Role</dt>
+    <dd>${words(request.role)}</dd>
+    ${
+      request.organization
+        ? html`<dt>Organization</dt>
+            <dd>
+              ${request.organization}${request.newOrganization ? html` (new: ${request.newOrganization.state}, ${request.newOrganization.country}; ${words(request.newOrganization.providerType)})` : ''}
+            </dd>`
+        : ''
+    }
+    ${
+      request.userGroup
+        ? html`<dt>User group</dt>
+            <dd>${request.userGroup}${request.newUserGroup ? html` (new ${words(request.newUserGroup.kind)} group)` : ''}</dd>`
+        : ''
+    }
+    ${
+      request.contact
+        ? html`<dt>Phone</dt>
+            <dd>${request.contact.phone}</dd>
+            <dt>Address</dt>
+            <dd>${request.contact.address}</dd>`
+        : ''
+    }
+    ${
+      request.justification
+        ? html`<dt>Justification</dt>
+            <dd>${request.justification}</dd>`
+        : ''
+    }
+    <dt>Submitted</dt>
+    <dd>${when(request.submittedAt)}</dd>`;
+}
+
+function applicationRoleFacts(request: ApplicationRoleDetail): Html {
+  return html`<dt>Requester</dt>
+    <dd>${request.requesterName ?? ''} (${request.requesterUserId})</dd>
+    <dt>Application</dt>
+    <dd>${request.application}</dd>
+    <dt>Role</dt>
+    <dd>${words(request.role)}</dd>
+    <dt>Organization</dt>
+    <dd>${request.organization}</dd>
+    <dt>User group</dt>
+    <dd>${request.userGroup}</dd>`;
 }
