@@ -46,7 +46,6 @@ export function accountConsoleRoutes(deps: AccountConsoleDeps): Router {
 
 function signInRoutes(router: Router, deps: AccountConsoleDeps): void {
   const { accounts } = deps;
-  // ---- sign in ---------------------------------------------------------------------------
   function signInPage(opts: { userId?: string; detail?: string; errors?: ErrorsByField; notice?: string; next?: string } = {}): Html {
     return page(
       'Sign in',
@@ -169,7 +168,6 @@ function questionsPage(
 
 function firstLoginRoutes(router: Router, deps: AccountConsoleDeps): void {
   const { accounts } = deps;
-  // ---- first login -----------------------------------------------------------------------
   router.get('/console/first-login', async (req, res) => {
     const signed = await admitted(req, res, deps, 'account:first-login');
     if (!signed) return;

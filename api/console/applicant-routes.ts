@@ -21,7 +21,7 @@ import { APPLY, choicesOf, communityStepSchema, IDENTITY_FIELDS, registrationBod
 import { fieldProblem, formOf, queryOf, seeOther, sendPage } from './forms';
 import { errorsByField } from './layout';
 import { applicantRequestRoutes } from './applicant-request-routes';
-import { applicantSession, emailOf, movedOn, type ApplicantConsoleDeps, type ApplicantSession } from './applicant-session';
+import { applicantSession, emailOf, movedOn, type Applicant, type ApplicantConsoleDeps, type ApplicantSession } from './applicant-session';
 
 export type { ApplicantConsoleDeps } from './applicant-session';
 
@@ -119,7 +119,7 @@ function codeStep(router: Router, deps: ApplicantConsoleDeps, session: Applicant
   const { withApplicant, applicantIn, byApplicant, limit } = session;
   // ---- 4. the emailed code -------------------------------------------------------------------------
   /** The view once SSA has answered (the identity check takes a moment), or still validating after a short wait. */
-  async function viewAfterIdentityCheck(applicant: ReturnType<typeof applicantIn>): Promise<RegistrationView> {
+  async function viewAfterIdentityCheck(applicant: Applicant): Promise<RegistrationView> {
     let view = await registrationViewOf(deps, applicant.registrationId, applicant.stored);
     for (let waited = 0; view.status === 'VALIDATING_IDENTITY' && waited < IDENTITY_WAIT_MS; waited += 200) {
       await sleep(200);

@@ -46,7 +46,6 @@ export function approverConsoleRoutes(deps: ApproverConsoleDeps): Router {
 }
 
 function queueRoutes(router: Router, deps: ApproverConsoleDeps): void {
-  // ---- the queue -------------------------------------------------------------------------
   router.get('/console/queue', async (req, res) => {
     const signed = await admitted(req, res, deps, 'approval:list');
     if (!signed) return;
@@ -104,7 +103,6 @@ function queueRoutes(router: Router, deps: ApproverConsoleDeps): void {
 }
 
 function requestRoutes(router: Router, deps: ApproverConsoleDeps): void {
-  // ---- one request -----------------------------------------------------------------------
   async function requestOf(kindParam: unknown, idParam: unknown): Promise<RegistrationDetail | ApplicationRoleDetail> {
     const kind = KINDS[parse(kindSchema, kindParam, 'request kind', 'kind')];
     const request =

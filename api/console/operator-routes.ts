@@ -5,7 +5,6 @@
  * decoded. Without it (or once the session ends) the codec answers 401 and the UI shows them sealed.
  */
 import { Router } from 'express';
-
 import { sendPage } from './forms';
 import { html } from './html';
 import { page } from './layout';
