@@ -26,10 +26,12 @@
  *   elapsed from a to b, i.e. the largest n with `addBusinessDays(a, n) <= b`; 0 when b is
  *   not after a.
  *
- * Holidays: the US federal holidays computed by rule for any year (`usFederalHolidays`), and
+ * Holidays: the US federal holidays computed by rule for any year (`usFederalHolidays`, see domain/federal-holidays.ts), and
  * any dates listed in `holidays`. A configured calendar replaces the default entirely.
  */
 import { z } from 'zod';
+import { dayOf, localDateOfDay, MS_PER_DAY, weekdayOf } from './day-numbers';
+import { isUsFederalHoliday } from './federal-holidays';
 
 export interface BusinessCalendar {
   /** IANA time zone in which dates and times of day are read, e.g. 'America/New_York'. */
@@ -76,106 +78,12 @@ export const businessCalendarSchema = z.strictObject({
   usFederalHolidays: z.boolean().optional(),
 });
 
-// ---------------------------------------------------------------------------------------------
-// Local dates as day numbers (days since 1970-01-01), so calendar arithmetic never touches a zone.
-
-const MS_PER_DAY = 86_400_000;
-
+/** The day number of a local date ('YYYY-MM-DD'). */
 function dayNumber(localDate: string): number {
-  if (!isValidLocalDate(localDate)) throw new RangeError(`not a local date YYYY-MM-DD: ${localDate}`);
-  const [y, m, d] = localDate.split('-').map(Number) as [number, number, number];
-  return Date.UTC(y, m - 1, d) / MS_PER_DAY;
+  const parts = LOCAL_DATE.exec(localDate);
+  if (parts === null || !isValidLocalDate(localDate)) throw new RangeError(`not a local date YYYY-MM-DD: ${localDate}`);
+  return dayOf(Number(parts[1]), Number(parts[2]), Number(parts[3]));
 }
-
-function localDateOfDay(day: number): string {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
-}
-
-// ---------------------------------------------------------------------------------------------
-// US federal holidays by rule: 5 U.S.C. 6103(a), observed as Executive Order 11582 and OPM say for
-// a Monday-to-Friday week: a holiday on a Saturday is observed the Friday before (New Year's Day
-// on a Saturday: Friday December 31 of the year before), one on a Sunday the Monday after.
-// Inauguration Day (January 20 after a presidential election) is a holiday only around
-// Washington, D.C., and is not included.
-
-type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6; // Sunday … Saturday
-const MONDAY: Weekday = 1;
-const THURSDAY: Weekday = 4;
-
-function dayOf(year: number, month: number, date: number): number {
-  return Date.UTC(year, month - 1, date) / MS_PER_DAY;
-}
-
-function weekdayOf(day: number): number {
-  return new Date(day * MS_PER_DAY).getUTCDay();
-}
-
-/** The n-th given weekday of a month (n = 1 … 4). */
-function nthWeekday(year: number, month: number, weekday: Weekday, n: number): number {
-  const first = dayOf(year, month, 1);
-  return first + ((weekday - weekdayOf(first) + 7) % 7) + (n - 1) * 7;
-}
-
-/** The last given weekday of a month. */
-function lastWeekday(year: number, month: number, weekday: Weekday): number {
-  const last = dayOf(year, month + 1, 0);
-  return last - ((weekdayOf(last) - weekday + 7) % 7);
-}
-
-/** A fixed-date holiday moved off the weekend. */
-function observed(year: number, month: number, date: number): number {
-  const day = dayOf(year, month, date);
-  const weekday = weekdayOf(day);
-  return weekday === 6 ? day - 1 : weekday === 0 ? day + 1 : day;
-}
-
-/** The federal holidays of a year's law, as observed (one of them may fall on December 31 of the year before). */
-function federalHolidaysOfYear(year: number): number[] {
-  return [
-    observed(year, 1, 1), // New Year's Day
-    nthWeekday(year, 1, MONDAY, 3), // Birthday of Martin Luther King, Jr.
-    nthWeekday(year, 2, MONDAY, 3), // Washington's Birthday
-    lastWeekday(year, 5, MONDAY), // Memorial Day
-    observed(year, 6, 19), // Juneteenth National Independence Day
-    observed(year, 7, 4), // Independence Day
-    nthWeekday(year, 9, MONDAY, 1), // Labor Day
-    nthWeekday(year, 10, MONDAY, 2), // Columbus Day
-    observed(year, 11, 11), // Veterans Day
-    nthWeekday(year, 11, THURSDAY, 4), // Thanksgiving Day
-    observed(year, 12, 25), // Christmas Day
-  ];
-}
-
-const federalByYear = new Map<number, readonly string[]>();
-
-/**
- * The observed US federal holidays that fall in a calendar year, in date order: 11 in most years,
- * 10 when the next New Year's Day is observed on December 31 of the year before, 12 in a year
- * that gets it.
- */
-export function usFederalHolidaysObservedIn(year: number): readonly string[] {
-  if (!Number.isSafeInteger(year)) throw new RangeError(`not a year: ${year}`);
-  let dates = federalByYear.get(year);
-  if (dates === undefined) {
-    const first = dayOf(year, 1, 1);
-    const last = dayOf(year, 12, 31);
-    dates = Object.freeze(
-      [...federalHolidaysOfYear(year), ...federalHolidaysOfYear(year + 1)]
-        .filter((day) => day >= first && day <= last)
-        .sort((a, b) => a - b)
-        .map(localDateOfDay),
-    );
-    federalByYear.set(year, dates);
-  }
-  return dates;
-}
-
-function isUsFederalHoliday(day: number): boolean {
-  const localDate = localDateOfDay(day);
-  return usFederalHolidaysObservedIn(Number(localDate.slice(0, 4))).includes(localDate);
-}
-
-// ---------------------------------------------------------------------------------------------
 
 /** Which local dates a calendar takes off, besides weekends. */
 type Holidays = (day: number) => boolean;

@@ -8,9 +8,9 @@ import {
   DEFAULT_BUSINESS_CALENDAR,
   isBusinessDay,
   localDateOf,
-  usFederalHolidaysObservedIn,
   type BusinessCalendar,
 } from '../../domain/business-days';
+import { usFederalHolidaysObservedIn } from '../../domain/federal-holidays';
 import { loadConfig } from '../../config';
 
 const NY = DEFAULT_BUSINESS_CALENDAR;
