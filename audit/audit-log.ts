@@ -15,16 +15,14 @@
  * collection, recompute every later hash and move the head can forge a consistent log. Against
  * that, export the chain (or just note the head's hash) regularly and keep it elsewhere.
  */
-import { createHash, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AuditEventModel, AuditHeadModel, type AuditEntry } from '../models/audit-event';
 import { isDuplicateKey } from '../models/errors';
 import { oneAtATime } from '../infra/one-at-a-time';
+import { auditEntryHash, canonicalJson, GENESIS_HASH } from './audit-hash';
 
 export type { AuditEntry } from '../models/audit-event';
-
-/** The `prevHash` of the first entry. */
-export const GENESIS_HASH = '0'.repeat(64);
 
 /** How many times an appender re-reads the end of the chain after losing a race for `seq`. */
 const MAX_APPEND_ATTEMPTS = 50;
@@ -36,72 +34,6 @@ export interface AuditEventInput {
   actor?: string;
   /** Context for the reader. Never passwords, tokens, codes, answers, SSNs or dates of birth. */
   data?: Record<string, unknown>;
-}
-
-export interface AuditProblem {
-  seq: number;
-  problem: string;
-}
-
-export interface AuditVerification {
-  ok: boolean;
-  entries: number;
-  problems: AuditProblem[];
-}
-
-/**
- * JSON with object keys sorted at every level and dates as ISO strings, so that the hash
- * computed at append time is recomputed exactly from what MongoDB gives back. Like
- * `JSON.stringify`, it drops `undefined` (and functions) from objects and writes them as
- * `null` in arrays; non-finite numbers become `null`.
- */
-export function canonicalJson(value: unknown): string {
-  return canonical(value) ?? 'null';
-}
-
-function canonical(value: unknown): string | undefined {
-  if (value === null) return 'null';
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  switch (typeof value) {
-    case 'undefined':
-    case 'function':
-    case 'symbol':
-      return undefined;
-    case 'string':
-    case 'boolean':
-      return JSON.stringify(value);
-    case 'number':
-      return Number.isFinite(value) ? JSON.stringify(value) : 'null';
-    case 'bigint':
-      throw new TypeError('canonicalJson: a bigint has no JSON form');
-    default:
-      break;
-  }
-  if (Array.isArray(value)) return `[${value.map((item: unknown) => canonical(item) ?? 'null').join(',')}]`;
-  const withToJson = value as { toJSON?: () => unknown };
-  if (typeof withToJson.toJSON === 'function') return canonical(withToJson.toJSON());
-  const record = value as Record<string, unknown>;
-  const members: string[] = [];
-  for (const name of Object.keys(record).sort()) {
-    const member = canonical(record[name]);
-    if (member !== undefined) members.push(`${JSON.stringify(name)}:${member}`);
-  }
-  return `{${members.join(',')}}`;
-}
-
-/** The hash of an entry: every field but `hash` itself, absent optional fields as `null`. */
-export function auditEntryHash(entry: Omit<AuditEntry, 'hash'>): string {
-  const content = {
-    seq: entry.seq,
-    key: entry.key,
-    at: entry.at,
-    kind: entry.kind,
-    registrationId: entry.registrationId ?? null,
-    actor: entry.actor ?? null,
-    data: entry.data ?? null,
-    prevHash: entry.prevHash,
-  };
-  return createHash('sha256').update(canonicalJson(content)).digest('hex');
 }
 
 async function entryWithKey(key: string): Promise<AuditEntry | null> {
@@ -176,7 +108,7 @@ async function appendNow(key: string, event: AuditEventInput): Promise<AuditEntr
   // The unique index on `seq` is what keeps the chain from forking: make sure it exists (once).
   await AuditEventModel.init();
   // Stored exactly as it is hashed: plain JSON values, keys in canonical order.
-  const data = event.data === undefined ? undefined : (JSON.parse(canonicalJson(event.data)) as unknown);
+  const data: unknown = event.data === undefined ? undefined : JSON.parse(canonicalJson(event.data));
   let stuckAt: number | undefined;
   let collisions = 0;
   for (let attempt = 1; ; attempt++) {
@@ -219,83 +151,4 @@ async function appendNow(key: string, event: AuditEventInput): Promise<AuditEntr
       await sleep(randomInt(1, 5 + 2 * Math.min(attempt, 20)));
     }
   }
-}
-
-function entriesInSeqOrder() {
-  return AuditEventModel.find({}, { _id: 0 }).sort({ seq: 1 }).lean<AuditEntry[]>().cursor();
-}
-
-function range(from: number, to: number): string {
-  return from === to ? `entry ${from} is` : `entries ${from}..${to} are`;
-}
-
-/**
- * Walks the chain by seq and reports, by seq: an entry whose content no longer matches its
- * hash (edited), a `prevHash` that is not the previous entry's hash (edited or re-chained),
- * missing seqs (deleted), and, through the head, a deleted tail.
- */
-export async function verifyAuditChain(): Promise<AuditVerification> {
-  // Read the head first: entries appended during the walk then only make the chain longer.
-  const head = await AuditHeadModel.findById('head').lean<{ seq: number; hash: string }>();
-  const problems: AuditProblem[] = [];
-  let entries = 0;
-  let previous: { seq: number; hash: string } | undefined;
-  for await (const entry of entriesInSeqOrder()) {
-    entries++;
-    if (typeof entry.seq !== 'number' || !Number.isInteger(entry.seq) || entry.seq < 1) {
-      problems.push({ seq: Number(entry.seq) || 0, problem: `seq ${JSON.stringify(entry.seq)} is not a positive integer (edited)` });
-      continue;
-    }
-    const expected = (previous?.seq ?? 0) + 1;
-    if (previous && entry.seq === previous.seq) {
-      problems.push({ seq: entry.seq, problem: 'a second entry with the same seq (the chain forks)' });
-    } else if (entry.seq > expected) {
-      problems.push({ seq: expected, problem: `${range(expected, entry.seq - 1)} missing (deleted)` });
-    } else if (entry.prevHash !== (previous?.hash ?? GENESIS_HASH)) {
-      problems.push({
-        seq: entry.seq,
-        problem: previous
-          ? `prevHash is not the hash of entry ${previous.seq} (edited or re-chained)`
-          : 'prevHash of the first entry is not the genesis hash (edited)',
-      });
-    }
-    if (auditEntryHash(entry) !== entry.hash) problems.push({ seq: entry.seq, problem: 'content does not match its hash (edited)' });
-    if (head && entry.seq === head.seq && entry.hash !== head.hash)
-      problems.push({ seq: entry.seq, problem: 'hash differs from the one the head recorded (edited)' });
-    previous = { seq: entry.seq, hash: entry.hash };
-  }
-  const lastSeq = previous?.seq ?? 0;
-  if (head && head.seq > lastSeq) {
-    problems.push({
-      seq: lastSeq + 1,
-      problem: `${range(lastSeq + 1, head.seq)} missing: the head records seq ${head.seq} (tail deleted)`,
-    });
-  } else if (!head && entries > 0) {
-    problems.push({ seq: 0, problem: 'the audit head is missing (deleted?), so a deleted tail cannot be ruled out' });
-  }
-  return { ok: problems.length === 0, entries, problems };
-}
-
-/**
- * Writes the chain as JSON lines (`line` has no trailing newline), one per entry, in seq
- * order; awaits `write` when it returns a promise (back-pressure). Returns the entry count.
- */
-export async function exportAuditChain(write: (line: string) => void | Promise<void>): Promise<number> {
-  let count = 0;
-  for await (const entry of entriesInSeqOrder()) {
-    const line = JSON.stringify({
-      seq: entry.seq,
-      key: entry.key,
-      at: entry.at,
-      kind: entry.kind,
-      registrationId: entry.registrationId ?? undefined,
-      actor: entry.actor ?? undefined,
-      data: entry.data,
-      prevHash: entry.prevHash,
-      hash: entry.hash,
-    });
-    await write(line);
-    count++;
-  }
-  return count;
 }

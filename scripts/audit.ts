@@ -9,7 +9,7 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { exportAuditChain, verifyAuditChain } from '../audit/audit-log';
+import { exportAuditChain, verifyAuditChain } from '../audit/audit-verification';
 import { loadConfig } from '../config';
 import { connectDatabase, disconnectDatabase } from '../models/connect';
 

@@ -9,15 +9,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAccountService } from '../../accounts/account-service';
-import {
-  GENESIS_HASH,
-  appendAudit,
-  auditEntryHash,
-  forgetKnownChainEnd,
-  canonicalJson,
-  verifyAuditChain,
-  type AuditEntry,
-} from '../../audit/audit-log';
+import { appendAudit, forgetKnownChainEnd, type AuditEntry } from '../../audit/audit-log';
+import { auditEntryHash, canonicalJson, GENESIS_HASH } from '../../audit/audit-hash';
+import { verifyAuditChain } from '../../audit/audit-verification';
 import { startFerretDb, type RunningFerretDb } from '../../infra/ferretdb';
 import { AccountModel, SessionModel } from '../../models/account';
 import { AuditEventModel, AuditHeadModel } from '../../models/audit-event';
