@@ -4,7 +4,7 @@
  * account reads its credentials and completes the first login.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { SsaIdentity } from '../services/ssa-fixtures';
+import type { SsaIdentity } from '../simulators/ssa-fixtures';
 import { contact, registrationBody, type Role, type Started } from '../test/support/api-client';
 import type { Http, Mailbox } from './http';
 import { now } from './stats';

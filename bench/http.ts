@@ -38,7 +38,7 @@ function parseJson<T>(text: string, what: string): T {
   }
 }
 
-/** One message held by the mail catcher (services/mail-catcher.ts). */
+/** One message held by the mail catcher (simulators/mail-catcher.ts). */
 export interface Mail {
   subject: string;
   text: string;

@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { temporal as proto } from '@temporalio/proto';
 import { connectTemporalClient } from '../infra/temporal-connection';
-import { startLocalStack } from '../infra/local-stack';
+import { startLocalStack } from '../local-stack';
 import { ApiClient, Journey } from '../test/support/api-client';
-import { generatedIdentity, SSA_NON_MATCHING_EXAMPLES } from '../services/ssa-fixtures';
+import { generatedIdentity, SSA_NON_MATCHING_EXAMPLES } from '../simulators/ssa-fixtures';
 import { ownServersEnv } from '../test/support/stack';
 import { workflowIdFor } from '../workflows/messages';
 

@@ -5,7 +5,7 @@
  * `.data/`, so a restart loses nothing.
  */
 import { join } from 'node:path';
-import { startLocalStack } from '../infra/local-stack';
+import { startLocalStack } from '../local-stack';
 import { log } from '../infra/logger';
 
 async function main(): Promise<void> {

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Worker } from '@temporalio/worker';
 import { APPLICATION_ROLE_SUBJECTS } from '../../activities/application-role-emails';
-import type { LocalStack } from '../../infra/local-stack';
+import type { LocalStack } from '../../local-stack';
 import { connectTemporalClient, dataConverterFor } from '../../infra/temporal-connection';
 import { applicationRoleWorkflowIdFor } from '../../workflows/application-role-messages';
 import { ApiClient, Journey, type Role, type Started } from '../support/api-client';

@@ -3,7 +3,7 @@
  * approver the table names succeeds, and every other kind of principal gets 403.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalStack } from '../../infra/local-stack';
+import type { LocalStack } from '../../local-stack';
 import { ApiClient, Journey, type Role, type Started } from '../support/api-client';
 import { startTestStack } from '../support/stack';
 

@@ -25,8 +25,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
-import type { LocalStack } from '../../infra/local-stack';
-import type { SsaIdentity } from '../../services/ssa-fixtures';
+import type { LocalStack } from '../../local-stack';
+import type { SsaIdentity } from '../../simulators/ssa-fixtures';
 import { workflowIdFor } from '../../workflows/messages';
 import { ApiClient, contact, Journey, rawRequest, registrationBody, type RawAnswer, type Started } from '../support/api-client';
 import { startTestStack } from '../support/stack';

@@ -4,7 +4,7 @@
  * deadline policy reaches requests already waiting.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalStack } from '../../infra/local-stack';
+import type { LocalStack } from '../../local-stack';
 import { ApiClient, Journey, type Role, type Started } from '../support/api-client';
 import { waitForMessage } from '../support/mailbox';
 import { startTestStack } from '../support/stack';

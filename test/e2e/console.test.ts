@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { LocalStack } from '../../infra/local-stack';
+import type { LocalStack } from '../../local-stack';
 import { when } from '../../api/console/layout';
 import { ApiClient, Journey, nextIdentity, type Started } from '../support/api-client';
 import { launchBrowser, screenshot } from '../support/browser';

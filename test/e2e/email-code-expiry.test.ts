@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalStack } from '../../infra/local-stack';
+import type { LocalStack } from '../../local-stack';
 import { workflowIdFor } from '../../workflows/messages';
 import { ApiClient, Journey, type Started } from '../support/api-client';
 import { listMessages, waitForMessage } from '../support/mailbox';

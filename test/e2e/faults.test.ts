@@ -14,7 +14,7 @@ import { SUBJECTS } from '../../activities/emails';
 import { startFerretDb, type RunningFerretDb } from '../../infra/ferretdb';
 import { startTemporalDevServer, type RunningTemporalDevServer } from '../../infra/temporal';
 import { searchAttributeSpecs } from '../../domain/search-attributes';
-import type { LocalStack } from '../../infra/local-stack';
+import type { LocalStack } from '../../local-stack';
 import { freePort } from '../../infra/ports';
 import { AccountModel } from '../../models/account';
 import { ApiClient, Journey, nextIdentity, rawRequest, registrationBody, type Started } from '../support/api-client';

@@ -20,7 +20,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import mongoose from 'mongoose';
-import type { LocalStack } from '../../infra/local-stack';
+import type { LocalStack } from '../../local-stack';
 import { ApiClient, contact, Journey, rawRequest, registrationBody, type RawAnswer, type Started } from '../support/api-client';
 import { startTestStack } from '../support/stack';
 import { LONGEST_TEXT, textLength } from '../../domain/text';

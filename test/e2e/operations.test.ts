@@ -15,7 +15,7 @@ import { ROUTES } from '../../api/route-table';
 import { openApiPath } from '../../api/openapi';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
 import { startFerretDb, type RunningFerretDb } from '../../infra/ferretdb';
-import type { LocalStack } from '../../infra/local-stack';
+import type { LocalStack } from '../../local-stack';
 import { freePort } from '../../infra/ports';
 import { connectTemporalClient } from '../../infra/temporal-connection';
 import { ApiClient, Journey, type Started } from '../support/api-client';

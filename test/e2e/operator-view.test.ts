@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@temporalio/client';
-import type { LocalStack } from '../../infra/local-stack';
+import type { LocalStack } from '../../local-stack';
 import { connectTemporalClient } from '../../infra/temporal-connection';
 import { registrationViewQuery, workflowIdFor } from '../../workflows/messages';
 import { ApiClient, Journey, nextIdentity } from '../support/api-client';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import mongoose from 'mongoose';
-import type { LocalStack } from '../../infra/local-stack';
+import type { LocalStack } from '../../local-stack';
 import { ApiClient, Journey, rawRequest, registrationBody, nextIdentity, type RawAnswer } from '../support/api-client';
 import { listMessages } from '../support/mailbox';
 import { startTestStack } from '../support/stack';

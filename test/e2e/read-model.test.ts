@@ -3,7 +3,7 @@
  * message: a read right after any update's answer already shows the status that answer gave.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalStack } from '../../infra/local-stack';
+import type { LocalStack } from '../../local-stack';
 import { RegistrationModel } from '../../models/registration';
 import { ApiClient, contact, Journey, rawRequest, type Started } from '../support/api-client';
 import { startTestStack } from '../support/stack';

@@ -4,9 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Worker } from '@temporalio/worker';
-import type { LocalStack } from '../../infra/local-stack';
+import type { LocalStack } from '../../local-stack';
 import { connectTemporalClient, dataConverterFor } from '../../infra/temporal-connection';
-import { SSA_FIXTURES } from '../../services/ssa-fixtures';
+import { SSA_FIXTURES } from '../../simulators/ssa-fixtures';
 import { workflowIdFor } from '../../workflows/messages';
 import { EncryptionCodec, parseCodecKeys } from '../../security/payload-codec';
 import type { Payload } from '@temporalio/common';

@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '../../infra/local-stack';
+import { startLocalStack, type LocalStack } from '../../local-stack';
 import { ApiClient, Journey, contact } from '../support/api-client';
 import { testStackEnv } from '../support/stack';
 

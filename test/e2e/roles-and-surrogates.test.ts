@@ -5,7 +5,7 @@
  * XYZ and QRS, with two surrogate user groups under one user ID.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalStack } from '../../infra/local-stack';
+import type { LocalStack } from '../../local-stack';
 import { SUBJECTS } from '../../activities/emails';
 import { ApiClient, Journey, contact, nextIdentity, registrationBody, type Started } from '../support/api-client';
 import { listMessages } from '../support/mailbox';

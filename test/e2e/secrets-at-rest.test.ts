@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import mongoose from 'mongoose';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { LocalStack } from '../../infra/local-stack';
+import type { LocalStack } from '../../local-stack';
 import { ApiClient, Journey, nextIdentity } from '../support/api-client';
 import { waitForMessage } from '../support/mailbox';
 import { startTestStack } from '../support/stack';

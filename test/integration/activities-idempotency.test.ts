@@ -19,8 +19,8 @@ import { connectDatabase, disconnectDatabase } from '../../models/connect';
 import { OrganizationModel } from '../../models/organization';
 import { RegistrationModel } from '../../models/registration';
 import { keysFromBase64, tokenHash } from '../../security/secrets';
-import { startMailCatcher, type RunningMailCatcher } from '../../services/mail-catcher';
-import { SSA_FIXTURES } from '../../services/ssa-fixtures';
+import { startMailCatcher, type RunningMailCatcher } from '../../simulators/mail-catcher';
+import { SSA_FIXTURES } from '../../simulators/ssa-fixtures';
 import { listMessages } from '../support/mailbox';
 
 let ferret: RunningFerretDb;

@@ -16,7 +16,7 @@ import { startFerretDb, type RunningFerretDb } from '../../infra/ferretdb';
 import { AccountModel } from '../../models/account';
 import { ApplicationRoleClaimModel, ApplicationRoleRequestModel } from '../../models/application-role';
 import { connectDatabase, disconnectDatabase } from '../../models/connect';
-import { startMailCatcher, type RunningMailCatcher } from '../../services/mail-catcher';
+import { startMailCatcher, type RunningMailCatcher } from '../../simulators/mail-catcher';
 import type { ApplicationRoleWorkflowInput } from '../../workflows/application-role-messages';
 import { listMessages } from '../support/mailbox';
 

@@ -118,7 +118,8 @@ describe('the image', () => {
   });
 
   it('node runs what tsc emits: the API and the worker load every module and answer --help', () => {
-    for (const entry of ['api/main.js', 'worker.js', 'services/ssa-simulator.js']) expect(existsSync(join(dist, entry)), entry).toBe(true);
+    for (const entry of ['api/main.js', 'worker.js', 'simulators/ssa-simulator.js'])
+      expect(existsSync(join(dist, entry)), entry).toBe(true);
     for (const entry of ['api/main.js', 'worker.js']) {
       const result = spawnSync(process.execPath, [join(dist, entry), '--help'], { encoding: 'utf8' });
       expect(result.status, result.stderr).toBe(0);

@@ -2,7 +2,7 @@
 import nodemailer from 'nodemailer';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { escapeHtml, startMailCatcher, type RunningMailCatcher } from '../../services/mail-catcher';
+import { escapeHtml, startMailCatcher, type RunningMailCatcher } from '../../simulators/mail-catcher';
 import { launchBrowser, screenshot } from '../support/browser';
 import { waitForMessage } from '../support/mailbox';
 

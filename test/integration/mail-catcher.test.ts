@@ -1,6 +1,6 @@
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMailCatcher, type RunningMailCatcher } from '../../services/mail-catcher';
+import { startMailCatcher, type RunningMailCatcher } from '../../simulators/mail-catcher';
 import { clearMessages, listMessages, waitForMessage } from '../support/mailbox';
 
 describe('mail catcher', () => {

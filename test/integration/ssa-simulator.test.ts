@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SSA_FIXTURES, SSA_NON_MATCHING_EXAMPLES } from '../../services/ssa-fixtures';
-import { startSsaSimulator, type RunningSsaSimulator } from '../../services/ssa-simulator';
+import { SSA_FIXTURES, SSA_NON_MATCHING_EXAMPLES } from '../../simulators/ssa-fixtures';
+import { startSsaSimulator, type RunningSsaSimulator } from '../../simulators/ssa-simulator';
 
 describe('SSA simulator', () => {
   let ssa: RunningSsaSimulator;

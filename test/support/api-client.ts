@@ -1,5 +1,5 @@
 /** A small typed HTTP client for the API, as an applicant or approver would use it. */
-import { SSA_VALID_IDENTITIES, type SsaIdentity } from '../../services/ssa-fixtures';
+import { SSA_VALID_IDENTITIES, type SsaIdentity } from '../../simulators/ssa-fixtures';
 import { waitForMessage } from './mailbox';
 import { assertMatchesDocument } from './openapi-check';
 

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CaughtMessage } from '../../services/mail-catcher';
+import type { CaughtMessage } from '../../simulators/mail-catcher';
 
 export type { CaughtMessage };
 

@@ -2,7 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../infra/local-stack';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local-stack';
 import { testWorkflowBundle } from './workflow-bundle';
 
 /** The environment for a stack of our own servers: addresses the developer's shell may have set are dropped. */

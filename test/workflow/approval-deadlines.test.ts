@@ -21,7 +21,7 @@ import type { RegistrationDetails } from '../../domain/schemas';
 import { AccountModel } from '../../models/account';
 import { OrganizationModel, UserGroupModel } from '../../models/organization';
 import { RegistrationModel } from '../../models/registration';
-import { generatedIdentity } from '../../services/ssa-fixtures';
+import { generatedIdentity } from '../../simulators/ssa-fixtures';
 import {
   applyDeadlinePolicyUpdate,
   cancelUpdate,

@@ -7,7 +7,7 @@ import { sealCode } from '../../security/sealed-identity';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY, EMAIL_CODE_TTL_MS } from '../../machines/registration';
 import { EmailCodeModel, RegistrationModel } from '../../models/registration';
-import { SSA_FIXTURES } from '../../services/ssa-fixtures';
+import { SSA_FIXTURES } from '../../simulators/ssa-fixtures';
 import { cancelUpdate, registrationViewQuery, verifyEmailCodeUpdate } from '../../workflows/messages';
 import { listMessages } from '../support/mailbox';
 import {

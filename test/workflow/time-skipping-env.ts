@@ -33,9 +33,9 @@ import { dataConverterFor } from '../../infra/temporal-connection';
 import { DEFAULT_POLICY } from '../../machines/registration';
 import { connectDatabase, disconnectDatabase } from '../../models/connect';
 import { keysFromBase64, randomToken, tokenHash, type SecretKeys } from '../../security/secrets';
-import { startMailCatcher, type RunningMailCatcher } from '../../services/mail-catcher';
-import type { SsaIdentity } from '../../services/ssa-fixtures';
-import { startSsaSimulator, type RunningSsaSimulator } from '../../services/ssa-simulator';
+import { startMailCatcher, type RunningMailCatcher } from '../../simulators/mail-catcher';
+import type { SsaIdentity } from '../../simulators/ssa-fixtures';
+import { startSsaSimulator, type RunningSsaSimulator } from '../../simulators/ssa-simulator';
 import type { registrationWorkflow } from '../../workflows/registration';
 import {
   REGISTRATION_WORKFLOW,

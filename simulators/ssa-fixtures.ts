@@ -1,5 +1,5 @@
 /**
- * Identities our SSA simulator (services/ssa-simulator.ts) accepts.
+ * Identities our SSA simulator (simulators/ssa-simulator.ts) accepts.
  *
  * All people are fictional. Every SSN uses an area number in 900–999, a range
  * the SSA never issues as a Social Security number, so none of these can

@@ -8,7 +8,7 @@
  *   GET    /[?to=addr]          → an HTML inbox (newest first), for people
  *   GET    /inbox/:id           → one message as HTML (its HTML part sandboxed, no scripts)
  *
- * Run alone: `tsx services/mail-catcher.ts` (MAIL_CATCHER_SMTP_PORT=1025,
+ * Run alone: `tsx simulators/mail-catcher.ts` (MAIL_CATCHER_SMTP_PORT=1025,
  * MAIL_CATCHER_HTTP_PORT=1080, MAIL_CATCHER_HOST=127.0.0.1).
  */
 import express, { type NextFunction, type Request, type Response } from 'express';

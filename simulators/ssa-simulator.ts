@@ -8,8 +8,8 @@
  *   GET  /control/requests/count   → 200 { count } (validation requests received, any outcome)
  *   POST /control/reset            → 204 (available again, count back to 0)
  *
- * Identities are in services/ssa-fixtures.ts. Never logs SSNs or dates of birth.
- * Run alone: `tsx services/ssa-simulator.ts` (SSA_SIMULATOR_PORT=7070, SSA_SIMULATOR_HOST=127.0.0.1).
+ * Identities are in simulators/ssa-fixtures.ts. Never logs SSNs or dates of birth.
+ * Run alone: `tsx simulators/ssa-simulator.ts` (SSA_SIMULATOR_PORT=7070, SSA_SIMULATOR_HOST=127.0.0.1).
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { createServer } from 'node:http';

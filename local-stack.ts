@@ -5,19 +5,19 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startApi } from '../api/main';
-import { loadConfig, type Config } from '../config';
-import { connectDatabase, disconnectDatabase } from '../models/connect';
-import { startMailCatcher, type RunningMailCatcher } from '../services/mail-catcher';
-import { startSsaSimulator, type RunningSsaSimulator } from '../services/ssa-simulator';
-import { createWorker } from '../worker';
-import { startFerretDb } from './ferretdb';
-import { log } from './logger';
-import { freePort } from './ports';
-import { installTemporalRuntime } from './temporal-runtime';
-import { startTemporalDevServer } from './temporal';
-import { workerProcess, type WorkerProcess } from './worker-process';
-import { searchAttributeSpecs } from '../domain/search-attributes';
+import { startApi } from './api/main';
+import { loadConfig, type Config } from './config';
+import { connectDatabase, disconnectDatabase } from './models/connect';
+import { startMailCatcher, type RunningMailCatcher } from './simulators/mail-catcher';
+import { startSsaSimulator, type RunningSsaSimulator } from './simulators/ssa-simulator';
+import { createWorker } from './worker';
+import { startFerretDb } from './infra/ferretdb';
+import { log } from './infra/logger';
+import { freePort } from './infra/ports';
+import { installTemporalRuntime } from './infra/temporal-runtime';
+import { startTemporalDevServer } from './infra/temporal';
+import { workerProcess, type WorkerProcess } from './infra/worker-process';
+import { searchAttributeSpecs } from './domain/search-attributes';
 
 export interface LocalStackOptions {
   /** Where embedded servers keep data and logs. */
