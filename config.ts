@@ -7,7 +7,7 @@ import { rateRulesFrom } from './domain/abuse-limits';
 import { DEFAULT_DEADLINE_POLICY, deadlinePolicySchema } from './domain/approval-deadlines';
 import { DEFAULT_BUSINESS_CALENDAR, businessCalendarSchema } from './domain/business-days';
 import { applicationCatalogFrom } from './domain/application-roles';
-import { DEFAULT_POLICY } from './machines/registration';
+import { DEFAULT_POLICY } from './domain/registration-policy';
 
 const DEV_PAYLOAD_KEYS = 'dev-1:ZGV2LW9ubHktcGF5bG9hZC1rZXktZG8tbm90LXVzZSE=';
 const DEV_HASH_KEY = 'ZGV2LW9ubHktaGFzaC1rZXktZm9yLWxvY2FsLXJ1bnMtb25seSE=';

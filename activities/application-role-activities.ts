@@ -11,7 +11,7 @@ import {
 } from '../domain/application-roles';
 import { applicationRoleRouteFor, type ApplicationRoleRoute } from '../domain/approval-routing';
 import { log } from '../infra/logger';
-import type { ApplicationRoleApproverNotice, RequesterNotice } from '../machines/application-role';
+import type { ApproverNotice, RequesterNotice } from '../domain/notices';
 import { AccountModel } from '../models/account';
 import { ApplicationRoleClaimModel, ApplicationRoleRequestModel } from '../models/application-role';
 import type { ApplicationRoleView, ApplicationRoleWorkflowInput } from '../workflows/application-role-messages';
@@ -110,7 +110,7 @@ export function createApplicationRoleActivities({ mailer, approvalsUrl }: Applic
       requesterUserId,
     }: {
       requestId: string;
-      notice: ApplicationRoleApproverNotice;
+      notice: ApproverNotice;
       route: ApplicationRoleRoute;
       requesterUserId: string;
     }): Promise<void> {

@@ -1,6 +1,6 @@
 /** The emails of an application-role request (Table 2): the outcome, to the requester. */
 import type { ApplicationRole } from '../domain/application-roles';
-import type { ApplicationRoleApproverNotice, RequesterNotice } from '../machines/application-role';
+import type { ApproverNotice, RequesterNotice } from '../domain/notices';
 import { approvalsLink } from './emails';
 import type { OutgoingEmail } from './mailer';
 
@@ -35,7 +35,7 @@ export function applicationRoleOutcome(
   return { to, subject: APPLICATION_ROLE_SUBJECTS[request.notice], text: lines.filter(Boolean).join('\n\n') };
 }
 
-const APPROVER_SUBJECTS: Record<ApplicationRoleApproverNotice, string> = {
+const APPROVER_SUBJECTS: Record<ApproverNotice, string> = {
   ARRIVAL: 'IACS – An Application Role Request Awaits Your Decision',
   REMINDER: 'IACS Reminder – An Application Role Request Awaits Your Decision',
   ESCALATION: 'IACS Escalation – An Application Role Request Now Awaits Your Decision',
@@ -43,7 +43,7 @@ const APPROVER_SUBJECTS: Record<ApplicationRoleApproverNotice, string> = {
 
 export function applicationRoleApproverNotice(
   to: string,
-  notice: ApplicationRoleApproverNotice,
+  notice: ApproverNotice,
   trackingNumber: string,
   consoleUrl?: string,
 ): OutgoingEmail {

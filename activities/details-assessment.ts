@@ -6,7 +6,7 @@ import { isValidObjectId } from 'mongoose';
 import type { RegistrationRole } from '../domain/roles';
 import type { FieldError, RegistrationDetails } from '../domain/schemas';
 import { AccountModel } from '../models/account';
-import type { DetailsVerdict } from '../machines/registration';
+import type { DetailsVerdict } from '../domain/schemas';
 import { OrganizationModel, UserGroupModel } from '../models/organization';
 
 export type DetailsAssessment = DetailsVerdict | { outcome: 'INVALID'; errors: { path: string; message: string }[] };

@@ -1,5 +1,5 @@
 /** The texts of the emails the IACS guides describe; subjects exactly as DOMAIN.md gives them. */
-import type { ApplicantNotice, ApproverNotice } from '../machines/registration';
+import type { ApplicantNotice, ApproverNotice } from '../domain/notices';
 import type { OutgoingEmail } from './mailer';
 
 export const SUBJECTS = {

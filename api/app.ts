@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { AccountService } from '../accounts/account-service';
 import { applicationCatalogFrom, type Application } from '../domain/application-roles';
 import type { RateRules } from '../domain/abuse-limits';
-import type { RegistrationPolicy } from '../machines/registration';
+import type { RegistrationPolicy } from '../domain/registration-policy';
 import type { EncryptionCodec } from '../security/payload-codec';
 import type { SecretKeys } from '../security/secrets';
 import { accountAdminRoutes } from './account-admin-routes';

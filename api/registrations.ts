@@ -6,7 +6,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { detailsSchemaFor, emailCodeSchema, newRegistrationSchema, roleRequestSchema, type RegistrationDetails } from '../domain/schemas';
 import { AccountModel, PersonModel } from '../models/account';
 import { RegistrationModel } from '../models/registration';
-import type { RegistrationPolicy } from '../machines/registration';
+import type { RegistrationPolicy } from '../domain/registration-policy';
 import { keyedHash, randomToken, tokenHash } from '../security/secrets';
 import {
   cancelUpdate,

@@ -87,6 +87,9 @@ const detailsShape = z.strictObject({
   justification: text(TEXT_LIMITS.justification),
 });
 export type RegistrationDetails = z.infer<typeof detailsShape>;
+
+/** What the details step settled: accepted details (with resolved ids), or a rule refusal. */
+export type DetailsVerdict = { outcome: 'ACCEPTED'; details: RegistrationDetails } | { outcome: 'REFUSED'; reason: string };
 /** The details of any role, as stored and shown back to the applicant (the role's rules are `detailsSchemaFor`). */
 export const registrationDetailsSchema = detailsShape;
 

@@ -12,13 +12,9 @@ import {
   type ApplicationRolePrincipal,
   type ApplicationRoleRoute,
 } from '../domain/approval-routing';
+import type { ApproverNotice, RequesterNotice } from '../domain/notices';
 
 export type ApplicationRoleInput = ApplicationRoleGrant & { requesterUserId: string };
-
-export type RequesterNotice = 'GRANTED' | 'DENIED' | 'CANCELLED' | 'EXPIRED';
-
-/** What the approvers are told: a request arrived for them, a reminder, or that the request now reaches them too. */
-export type ApplicationRoleApproverNotice = 'ARRIVAL' | 'REMINDER' | 'ESCALATION';
 
 export interface ApplicationRoleContext extends ApplicationRoleInput {
   trackingNumber?: string;
@@ -46,7 +42,7 @@ export type ApplicationRoleEffect =
   | { type: 'grantRole' }
   | { type: 'releaseRequestKey' }
   | { type: 'notifyRequester'; params: { notice: RequesterNotice; reason?: string } }
-  | { type: 'notifyApprovers'; params: { notice: ApplicationRoleApproverNotice; route: ApplicationRoleRoute } };
+  | { type: 'notifyApprovers'; params: { notice: ApproverNotice; route: ApplicationRoleRoute } };
 
 // Implementations are empty on purpose: the chart names effects, the workflow performs them.
 const effect = () => undefined;
@@ -63,7 +59,7 @@ export const applicationRoleMachine = setup({
     grantRole: effect,
     releaseRequestKey: effect,
     notifyRequester: (_, _params: { notice: RequesterNotice; reason?: string }) => undefined,
-    notifyApprovers: (_, _params: { notice: ApplicationRoleApproverNotice; route: ApplicationRoleRoute }) => undefined,
+    notifyApprovers: (_, _params: { notice: ApproverNotice; route: ApplicationRoleRoute }) => undefined,
   },
   guards: {
     isRoutedApprover: ({ context, event }) =>

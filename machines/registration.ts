@@ -7,23 +7,10 @@ import { and, assign, setup, type SnapshotFrom } from 'xstate';
 import { mayDecide, type ApprovalRoute, type Principal, type RoutableRequest } from '../domain/approval-routing';
 import { escalationFor } from '../domain/escalation';
 import type { RegistrationRole } from '../domain/roles';
-import type { RegistrationDetails } from '../domain/schemas';
+import type { ApplicantNotice, ApproverNotice } from '../domain/notices';
+import type { RegistrationPolicy } from '../domain/registration-policy';
+import type { DetailsVerdict, RegistrationDetails } from '../domain/schemas';
 import { REGISTRATION_STATUSES, type RegistrationStatus } from '../domain/status';
-
-export const EMAIL_CODE_TTL_MS = 30 * 60 * 1000;
-export const MAX_WRONG_CODE_ATTEMPTS = 5;
-export const MAX_CODE_RESENDS = 3;
-
-export interface RegistrationPolicy {
-  emailCodeTtlMs: number;
-  maxWrongCodeAttempts: number;
-  maxCodeResends: number;
-}
-export const DEFAULT_POLICY: RegistrationPolicy = {
-  emailCodeTtlMs: EMAIL_CODE_TTL_MS,
-  maxWrongCodeAttempts: MAX_WRONG_CODE_ATTEMPTS,
-  maxCodeResends: MAX_CODE_RESENDS,
-};
 
 export interface RegistrationInput {
   role: RegistrationRole;
@@ -31,14 +18,6 @@ export interface RegistrationInput {
   /** Set when a person who already has an account asks for another role: identity and email are known. */
   applicantUserId?: string;
 }
-
-/** What the details step settled: accepted details (with resolved ids), or a rule refusal. */
-export type DetailsVerdict = { outcome: 'ACCEPTED'; details: RegistrationDetails } | { outcome: 'REFUSED'; reason: string };
-
-export type ApplicantNotice = 'IDENTITY_REJECTED' | 'EMAIL_VERIFICATION_EXPIRED' | 'DENIED' | 'REJECTED' | 'CANCELLED' | 'EXPIRED';
-
-/** What the approvers are told: a request arrived for them, a reminder, or that the request now reaches them too. */
-export type ApproverNotice = 'ARRIVAL' | 'REMINDER' | 'ESCALATION';
 
 export interface RegistrationContext {
   role: RegistrationRole;

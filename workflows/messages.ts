@@ -10,7 +10,7 @@ import type { Community, RegistrationRole } from '../domain/roles';
 import type { Identity, RegistrationDetails } from '../domain/schemas';
 import type { SealedIdentity } from '../security/sealed-identity';
 import type { RegistrationStatus, StatusChange } from '../domain/status';
-import type { RegistrationPolicy } from '../machines/registration';
+import type { RegistrationPolicy } from '../domain/registration-policy';
 
 export const REGISTRATION_WORKFLOW = 'registrationWorkflow';
 export const workflowIdFor = (registrationId: string) => `registration-${registrationId}`;

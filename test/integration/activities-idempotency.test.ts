@@ -13,7 +13,7 @@ import { createSsaClient } from '../../activities/ssa-client';
 import { SUBJECTS } from '../../activities/emails';
 import { loadConfig } from '../../config';
 import { startFerretDb, type RunningFerretDb } from '../../infra/ferretdb';
-import { DEFAULT_POLICY } from '../../machines/registration';
+import { DEFAULT_POLICY } from '../../domain/registration-policy';
 import { AccountModel } from '../../models/account';
 import { connectDatabase, disconnectDatabase } from '../../models/connect';
 import { OrganizationModel } from '../../models/organization';

@@ -12,17 +12,19 @@ import type { RegistrationDetails } from '../../domain/schemas';
 import { REGISTRATION_STATUSES, type RegistrationStatus } from '../../domain/status';
 import {
   codeAttemptsLeft,
-  DEFAULT_POLICY,
-  EMAIL_CODE_TTL_MS,
-  MAX_CODE_RESENDS,
-  MAX_WRONG_CODE_ATTEMPTS,
   registrationMachine,
   statusOf,
   type RegistrationContext,
   type RegistrationEvent,
-  type RegistrationPolicy,
   type RegistrationSnapshot,
 } from '../../machines/registration';
+import {
+  DEFAULT_POLICY,
+  EMAIL_CODE_TTL_MS,
+  MAX_CODE_RESENDS,
+  MAX_WRONG_CODE_ATTEMPTS,
+  type RegistrationPolicy,
+} from '../../domain/registration-policy';
 
 // ---------------------------------------------------------------------------------------------
 // Recording harness

@@ -5,7 +5,7 @@
  */
 import { sealCode } from '../../security/sealed-identity';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY, EMAIL_CODE_TTL_MS } from '../../machines/registration';
+import { DEFAULT_POLICY, EMAIL_CODE_TTL_MS } from '../../domain/registration-policy';
 import { EmailCodeModel, RegistrationModel } from '../../models/registration';
 import { SSA_FIXTURES } from '../../simulators/ssa-fixtures';
 import { cancelUpdate, registrationViewQuery, verifyEmailCodeUpdate } from '../../workflows/messages';

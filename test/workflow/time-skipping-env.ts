@@ -30,7 +30,7 @@ import type { RegistrationStatus } from '../../domain/status';
 import { assertBinaries, temporalTestServerPath } from '../../infra/binaries';
 import { startFerretDb, type RunningFerretDb } from '../../infra/ferretdb';
 import { dataConverterFor } from '../../infra/temporal-connection';
-import { DEFAULT_POLICY } from '../../machines/registration';
+import { DEFAULT_POLICY } from '../../domain/registration-policy';
 import { connectDatabase, disconnectDatabase } from '../../models/connect';
 import { keysFromBase64, randomToken, tokenHash, type SecretKeys } from '../../security/secrets';
 import { startMailCatcher, type RunningMailCatcher } from '../../simulators/mail-catcher';
