@@ -2,6 +2,46 @@
 import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const ROOMS = [
+  'accounts',
+  'activities',
+  'api',
+  'approvals',
+  'audit',
+  'domain',
+  'infra',
+  'machines',
+  'models',
+  'security',
+  'simulators',
+  'workflows',
+];
+const ENTRY_POINTS = ['worker', 'local-stack', 'config'];
+/** What "workflow messages" lets a room import from workflows/: the message definitions and their types, nothing else. */
+const WORKFLOW_MESSAGES = ['!**/workflows/messages', '!**/workflows/application-role-messages'];
+
+/** One lint block per room, refusing imports of the rooms (and entry points) it may not use. */
+function fences(rooms) {
+  return Object.entries(rooms).map(([room, { may, also = [], typeImports = false }]) => {
+    const refused = ROOMS.filter((other) => other !== room && !may.includes(other)).map((other) =>
+      other === 'workflows' && may.includes('workflow messages') ? ['**/workflows/**', ...WORKFLOW_MESSAGES] : [`**/${other}/**`],
+    );
+    const entryPoints = ENTRY_POINTS.filter((name) => !may.includes(name)).map((name) => [`../${name}`, `../../${name}`]);
+    const patterns = [...refused, ...entryPoints].map((group) => ({
+      group,
+      message: `${room}/ may import only ${may.length ? may.join(', ') : 'packages'} (see the room map in README.md)`,
+    }));
+    if (also.length) patterns.push({ group: also, message: `${room}/ is pure: no ${also.join(', ')}` });
+    return {
+      files: [`${room}/**/*.ts`],
+      rules: {
+        'no-restricted-imports': ['error', { patterns }],
+        ...(typeImports && { '@typescript-eslint/consistent-type-imports': 'error' }),
+      },
+    };
+  });
+}
+
 export default tseslint.config(
   { ignores: ['node_modules/**', '.data/**', 'coverage/**'] },
   eslint.configs.recommended,
@@ -24,22 +64,22 @@ export default tseslint.config(
       '@typescript-eslint/no-unnecessary-type-assertion': 'error',
     },
   },
-  {
-    // The pure chart may import nothing but xstate and the domain vocabulary.
-    files: ['machines/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        { patterns: ['../activities/*', '../api/*', '../workflows/*', '../models/*', 'mongoose', '@temporalio/*', 'node:*'] },
-      ],
-    },
-  },
-  {
+  // The fences between rooms: data flows one way, from the entry points at the top (worker.ts,
+  // api/main.ts, local-stack.ts) down to the vocabulary in domain/. Each room lists the rooms it
+  // may import; every other room, and the top-level entry points, are refused.
+  ...fences({
+    domain: { may: [] },
+    machines: { may: ['domain'], also: ['mongoose', '@temporalio/*', 'node:*'] },
+    security: { may: ['domain'] },
+    models: { may: ['domain', 'infra'] },
+    infra: { may: ['security', 'config'] },
+    simulators: { may: ['domain', 'infra'] },
+    audit: { may: ['infra', 'models'] },
+    approvals: { may: ['domain', 'models'] },
+    accounts: { may: ['audit', 'domain', 'infra', 'models', 'security'] },
+    activities: { may: ['accounts', 'approvals', 'audit', 'domain', 'infra', 'models', 'security', 'workflow messages'] },
     // Workflows run in Temporal's deterministic sandbox: activities by type only, no I/O.
-    files: ['workflows/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', { patterns: ['mongoose', 'node:*', '../models/*', '../api/*'] }],
-      '@typescript-eslint/consistent-type-imports': 'error',
-    },
-  },
+    workflows: { may: ['activities', 'domain', 'machines', 'security'], also: ['mongoose', 'node:*'], typeImports: true },
+    api: { may: ['accounts', 'activities', 'approvals', 'audit', 'config', 'domain', 'infra', 'models', 'security', 'workflow messages'] },
+  }),
 );
