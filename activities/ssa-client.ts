@@ -1,6 +1,10 @@
 /** The SSA identity-validation client: HTTP to a configurable endpoint (our simulator in development). */
 import { ApplicationFailure } from '@temporalio/activity';
+import { z } from 'zod';
 import type { Identity } from '../domain/schemas';
+
+/** What the SSA answers (see simulators/ssa-simulator.ts). */
+const ssaAnswerSchema = z.object({ result: z.enum(['MATCH', 'NO_MATCH']) });
 
 export interface SsaClient {
   validate(identity: Identity): Promise<{ matches: boolean }>;
@@ -19,9 +23,9 @@ export function createSsaClient(endpoint: string, timeoutMs = 10_000): SsaClient
       if (response.status >= 400 && response.status < 500)
         throw ApplicationFailure.nonRetryable(`SSA refused the validation request (${response.status})`, 'InvalidIdentityRequest');
       if (!response.ok) throw new Error(`SSA identity validation unavailable (${response.status})`);
-      const body = (await response.json()) as { result?: unknown };
-      if (body.result !== 'MATCH' && body.result !== 'NO_MATCH') throw new Error('SSA answered with an unknown result');
-      return { matches: body.result === 'MATCH' };
+      const answer = ssaAnswerSchema.safeParse(await response.json());
+      if (!answer.success) throw new Error('SSA answered with an unknown result');
+      return { matches: answer.data.result === 'MATCH' };
     },
   };
 }

@@ -53,6 +53,9 @@ export async function isApplicantToken(req: Request, registrationId: string, tok
   return expected !== undefined && sameHash(expected, tokenHash(deps.keys, token));
 }
 
+/** The caller each guarded response was authorized for (kept beside the response, not in its untyped `locals`). */
+const callers = new WeakMap<Response, Caller>();
+
 /** Where a route finds the caller's token: the Authorization header, unless the route says otherwise. */
 export type TokenSource = (req: Request) => string | undefined;
 
@@ -75,13 +78,15 @@ export function guard(action: Action, deps: GuardDeps, tokenOf: TokenSource = pr
     const caller = await resolveCaller(req, action, deps, tokenOf);
     const verdict = authorize(caller, action, { registrationId: typeof req.params.id === 'string' ? req.params.id : undefined });
     if (!verdict.allowed) throw new HttpProblem(verdict.status, verdict.reason);
-    res.locals.caller = caller;
+    callers.set(res, caller);
     next();
   };
 }
 
 export function callerOf(res: Response): Caller {
-  return res.locals.caller as Caller;
+  const caller = callers.get(res);
+  if (caller === undefined) throw new Error('a guarded route was reached without its guard');
+  return caller;
 }
 
 /** The account behind a route guarded by an account action. */

@@ -1,6 +1,6 @@
 /** RFC 9457 problem+json answers; every refusal the API gives goes through here. */
 import type { ErrorRequestHandler, Response } from 'express';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { fieldErrors, type FieldError } from '../domain/schemas';
 import { log } from '../infra/logger';
 import { unavailableServer } from '../infra/unavailable';
@@ -52,9 +52,18 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, where: str
   return result.data;
 }
 
+/** What express's body parser puts on the errors it throws (http-errors). */
+const bodyParserErrorSchema = z.object({
+  status: z.number().optional(),
+  type: z.string().optional(),
+  expose: z.boolean().optional(),
+  message: z.string().optional(),
+});
+
 export const problemHandler: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
   if (err instanceof HttpProblem) return sendProblem(res, err);
-  const { status, type, expose, message } = err as { status?: number; type?: string; expose?: boolean; message?: string };
+  const parsed = bodyParserErrorSchema.safeParse(err);
+  const { status, type, expose, message } = parsed.success ? parsed.data : {};
   if (status === 413) return sendProblem(res, new HttpProblem(413, 'the body is too large'));
   if (status === 400 && type === 'entity.parse.failed')
     return sendProblem(res, new HttpProblem(400, 'the body is not valid JSON', [{ path: '(body)', message: 'must be JSON' }]));

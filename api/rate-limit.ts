@@ -19,7 +19,8 @@ export const byPathId: SubjectOf = (req) => (typeof req.params.id === 'string' ?
 export const byBodyField =
   (field: string): SubjectOf =>
   (req) => {
-    const value = (req.body as Record<string, unknown> | undefined)?.[field];
+    const body: unknown = req.body;
+    const value: unknown = typeof body === 'object' && body !== null ? Reflect.get(body, field) : undefined;
     return typeof value === 'string' ? value.trim().toLowerCase() : undefined;
   };
 

@@ -4,7 +4,7 @@
  * this policy defers to (the workflow checks it against the request's own route).
  */
 import type { AccountRole, RoleGrant } from './roles';
-import { GROUP_MEMBER_ROLES, isOrganizationOfficial } from './application-roles';
+import { isGroupMember, isOrganizationOfficial } from './application-roles';
 
 export type Caller =
   | { kind: 'ANONYMOUS' }
@@ -56,7 +56,7 @@ const groupMember: Rule = (caller, resource) => {
   if (!ready.allowed || caller.kind !== 'ACCOUNT') return ready;
   if (isOrganizationOfficial(caller.roles))
     return forbidden('Security Officials and Backup Security Officials cannot hold application roles');
-  return caller.roles.some((grant) => (GROUP_MEMBER_ROLES as readonly string[]).includes(grant.role))
+  return isGroupMember(caller.roles)
     ? allow
     : forbidden('only a member of a user group (its UGA or an End User) may request an application role');
 };

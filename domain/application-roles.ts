@@ -92,6 +92,11 @@ export const ORGANIZATION_OFFICIAL_ROLES = ['SECURITY_OFFICIAL', 'BACKUP_SECURIT
 
 const has = (list: readonly string[], role: string) => list.includes(role);
 
+/** Whether an account is a member of some user group (its UGA or an End User). */
+export function isGroupMember(roles: readonly RoleGrant[]): boolean {
+  return roles.some((grant) => has(GROUP_MEMBER_ROLES, grant.role));
+}
+
 /** Whether an account holds a role that keeps it from any application role. */
 export function isOrganizationOfficial(roles: readonly RoleGrant[]): boolean {
   return roles.some((grant) => has(ORGANIZATION_OFFICIAL_ROLES, grant.role));
@@ -99,8 +104,12 @@ export function isOrganizationOfficial(roles: readonly RoleGrant[]): boolean {
 
 /** The grant that makes the account a member of this user group, if any. */
 export function membershipIn(roles: readonly RoleGrant[], userGroupId: string): (RoleGrant & { organizationId: string }) | undefined {
-  const grant = roles.find((g) => has(GROUP_MEMBER_ROLES, g.role) && g.userGroupId === userGroupId && g.organizationId !== undefined);
-  return grant as (RoleGrant & { organizationId: string }) | undefined;
+  for (const grant of roles) {
+    const { organizationId } = grant;
+    if (has(GROUP_MEMBER_ROLES, grant.role) && grant.userGroupId === userGroupId && organizationId !== undefined)
+      return { ...grant, organizationId };
+  }
+  return undefined;
 }
 
 export type Eligibility = { eligible: true; organizationId: string } | { eligible: false; reason: string };

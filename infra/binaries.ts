@@ -40,17 +40,15 @@ export type BinaryName = keyof typeof binaries;
  * executable, saying how to install them.
  */
 export function assertBinaries(...names: BinaryName[]): void {
-  const wanted = names.length > 0 ? names : (Object.keys(binaries) as BinaryName[]);
-  const missing = wanted
-    .map((name) => binaries[name])
-    .filter(({ path }) => {
-      try {
-        accessSync(path, constants.X_OK);
-        return false;
-      } catch {
-        return true;
-      }
-    });
+  const wanted = names.length > 0 ? names.map((name) => binaries[name]) : Object.values(binaries);
+  const missing = wanted.filter(({ path }) => {
+    try {
+      accessSync(path, constants.X_OK);
+      return false;
+    } catch {
+      return true;
+    }
+  });
   if (missing.length > 0) {
     const list = missing.map(({ path, env }) => `  ${path} (override with ${env})`).join('\n');
     throw new Error(`Missing local binaries:\n${list}\nRun \`bash scripts/setup.sh\` to install them (cache: ${cacheDir}).`);

@@ -30,10 +30,12 @@ function redact(value: unknown, depth = 0): unknown {
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+const isLevel = (value: string | undefined): value is Level => value !== undefined && Object.hasOwn(ORDER, value);
 
 function write(level: Level, msg: string, fields: Record<string, unknown> = {}): void {
   // Read on every line, so a process (or a test) can change its level while running.
-  if (ORDER[level] < (ORDER[process.env.LOG_LEVEL as Level] ?? ORDER.info)) return;
+  const configured = process.env.LOG_LEVEL;
+  if (ORDER[level] < (isLevel(configured) ? ORDER[configured] : ORDER.info)) return;
   const line = { time: new Date().toISOString(), level, msg, ...context.getStore(), ...fields };
   process.stderr.write(`${JSON.stringify(redact(line))}\n`);
 }

@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 
 /**
  * Ports below Linux's ephemeral range (32768–60999): the OS never hands them out for an outgoing
@@ -41,6 +41,19 @@ function listenOnce(port: number): Promise<number> {
       }
       const bound = address.port;
       server.close((err) => (err ? reject(err) : resolve(bound)));
+    });
+  });
+}
+
+/** Has `server` (TCP or HTTP) listen on `port` (0: any) at `host`, and resolves with the port it bound. */
+export function listenOn(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.removeListener('error', reject);
+      const address = server.address();
+      if (address === null || typeof address === 'string') reject(new Error(`${host}:${port} is not a TCP address`));
+      else resolve(address.port);
     });
   });
 }

@@ -11,6 +11,8 @@ const LEVELS: Record<LogLevel, 'debug' | 'info' | 'warn' | 'error'> = {
   ERROR: 'error',
 };
 
+const isLogLevel = (value: string | undefined): value is LogLevel => value !== undefined && Object.hasOwn(LEVELS, value);
+
 export interface TemporalRuntimeOptions {
   /** `host:port` where the SDK serves its own Prometheus metrics (worker task slots, polls, latencies). */
   metricsBindAddress?: string;
@@ -25,8 +27,9 @@ export function installTemporalRuntime(options: TemporalRuntimeOptions = {}): vo
   if (installed) return;
   const bindAddress = options.metricsBindAddress ?? process.env.TEMPORAL_METRICS_BIND_ADDRESS;
   installed = { metricsUrl: bindAddress ? `http://${bindAddress}/metrics` : undefined };
+  const level = process.env.TEMPORAL_LOG_LEVEL;
   Runtime.install({
-    logger: new DefaultLogger((process.env.TEMPORAL_LOG_LEVEL as LogLevel | undefined) ?? 'WARN', (entry) =>
+    logger: new DefaultLogger(isLogLevel(level) ? level : 'WARN', (entry) =>
       log[LEVELS[entry.level]](entry.message, { ...entry.meta, source: 'temporal-sdk' }),
     ),
     ...(bindAddress && { telemetryOptions: { metrics: { prometheus: { bindAddress } } } }),

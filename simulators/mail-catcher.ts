@@ -13,9 +13,9 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { simpleParser, type AddressObject } from 'mailparser';
-import { createServer, type Server as HttpServer } from 'node:http';
-import type { AddressInfo, Server as NetServer } from 'node:net';
+import { createServer } from 'node:http';
 import { SMTPServer } from 'smtp-server';
+import { listenOn } from '../infra/ports';
 
 export interface CaughtMessage {
   id: string;
@@ -68,16 +68,6 @@ const MAX_MESSAGES = 1_000;
 function firstAddress(header: AddressObject | AddressObject[] | undefined): string | undefined {
   const objects = Array.isArray(header) ? header : header ? [header] : [];
   return objects.flatMap((object) => object.value).find((entry) => entry.address)?.address;
-}
-
-function listen(server: NetServer | HttpServer, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.removeListener('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
 }
 
 function problem(res: Response, status: number, title: string, detail?: string): void {
@@ -213,11 +203,11 @@ export async function startMailCatcher(options: StartMailCatcherOptions = {}): P
   app.use((_req: Request, res: Response) => problem(res, 404, 'Not found'));
   app.use((_err: unknown, _req: Request, res: Response, _next: NextFunction) => problem(res, 500, 'Internal error'));
 
-  const smtpPort = await listen(smtp.server, options.smtpPort ?? 0, host);
+  const smtpPort = await listenOn(smtp.server, options.smtpPort ?? 0, host);
   const httpServer = createServer(app);
   let httpPort: number;
   try {
-    httpPort = await listen(httpServer, options.httpPort ?? 0, host);
+    httpPort = await listenOn(httpServer, options.httpPort ?? 0, host);
   } catch (err) {
     await new Promise<void>((resolve) => smtp.close(() => resolve()));
     throw err;

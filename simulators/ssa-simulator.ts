@@ -13,8 +13,8 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
+import { listenOn } from '../infra/ports';
 import { SSA_VALID_IDENTITIES, type SsaIdentity } from './ssa-fixtures';
 
 export const identityValidationRequest = z.object({
@@ -122,13 +122,7 @@ export async function startSsaSimulator(options: StartSsaSimulatorOptions = {}):
   });
 
   const server = createServer(app);
-  const port = await new Promise<number>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.removeListener('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
+  const port = await listenOn(server, options.port ?? 0, host);
 
   return {
     url: `http://${host}:${port}`,
