@@ -5,8 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Router, type Request } from 'express';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { applicationRolePrincipalOf, applicationRolesOf } from '../accounts/application-principal';
 import {
   applicationRoleKey,
@@ -27,7 +26,6 @@ import {
   cancelApplicationRoleUpdate,
   decideApplicationRoleUpdate,
   type ApplicationRoleAudience,
-  type ApplicationRoleRefusalDetails,
   type ApplicationRoleRefusalType,
   type ApplicationRoleStatusResult,
   type ApplicationRoleView,
@@ -41,6 +39,7 @@ import { noBody } from './empty-input';
 import { currentApprovalDeadlines, type ApprovalDeadlines } from './deadline-routes';
 import { accountOf, guard, type GuardDeps } from './guard';
 import { HttpProblem, parse } from './problem';
+import { refusalOf, sendUpdateWith } from './temporal-refusals';
 
 export interface ApplicationRoleRouteDeps extends GuardDeps {
   taskQueue: string;
@@ -58,12 +57,8 @@ const notFound = () => new HttpProblem(404, 'no such application-role request');
 
 /** The workflow's refusal of an update as the HTTP answer it stands for. */
 function refusalAsProblem(err: unknown): unknown {
-  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
-    const status = STATUS_BY_REFUSAL[err.cause.type as ApplicationRoleRefusalType];
-    const details = (err.cause.details?.[0] ?? {}) as Partial<ApplicationRoleRefusalDetails>;
-    if (status !== undefined) return new HttpProblem(status, err.cause.message, [], { requestStatus: details.status });
-  }
-  return err;
+  const refusal = refusalOf(err, STATUS_BY_REFUSAL);
+  return refusal ? new HttpProblem(refusal.status, refusal.message, [], { requestStatus: refusal.details.status }) : err;
 }
 
 async function audienceOf(handle: WorkflowHandle): Promise<ApplicationRoleAudience> {
@@ -75,23 +70,26 @@ async function audienceOf(handle: WorkflowHandle): Promise<ApplicationRoleAudien
 }
 
 /**
- * Sends an update. A request that has reached a final status takes no more messages and the
- * server says "not found"; the request exists, so the answer is the one its workflow would
- * have given: 403 to those it does not admit, 409 to the others.
+ * Sends an update (see api/temporal-refusals.ts). A request that has reached a final status
+ * answers as its workflow would have: 403 to those it does not admit, 409 to the others.
  */
-async function sendUpdate<Ret>(
+function sendUpdate<Ret>(
   handle: WorkflowHandle,
   send: (handle: WorkflowHandle) => Promise<Ret>,
   admits: (audience: ApplicationRoleAudience) => boolean,
 ): Promise<Ret> {
-  try {
-    return await send(handle);
-  } catch (err) {
-    if (!(err instanceof WorkflowNotFoundError)) throw refusalAsProblem(err);
-    const audience = await audienceOf(handle);
-    if (!admits(audience)) throw new HttpProblem(403, 'this application-role request is not yours to change');
-    throw new HttpProblem(409, `the request is ${audience.status}: it takes no more changes`, [], { requestStatus: audience.status });
-  }
+  return sendUpdateWith(
+    {
+      refused: refusalAsProblem,
+      async finished(finishedHandle) {
+        const audience = await audienceOf(finishedHandle);
+        if (!admits(audience)) return new HttpProblem(403, 'this application-role request is not yours to change');
+        return new HttpProblem(409, `the request is ${audience.status}: it takes no more changes`, [], { requestStatus: audience.status });
+      },
+    },
+    handle,
+    send,
+  );
 }
 
 /**
