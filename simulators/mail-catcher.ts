@@ -11,7 +11,7 @@
  * Run alone: `tsx simulators/mail-catcher.ts` (MAIL_CATCHER_SMTP_PORT=1025,
  * MAIL_CATCHER_HTTP_PORT=1080, MAIL_CATCHER_HOST=127.0.0.1).
  */
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { simpleParser, type AddressObject } from 'mailparser';
 import { createServer } from 'node:http';
 import { SMTPServer } from 'smtp-server';
@@ -122,14 +122,17 @@ function messagePage(m: CaughtMessage): string {
   );
 }
 
-export async function startMailCatcher(options: StartMailCatcherOptions = {}): Promise<RunningMailCatcher> {
-  const host = options.host ?? '127.0.0.1';
-  const messages: CaughtMessage[] = [];
-  let nextId = 1;
-  const holds: PendingHold[] = [];
+/** What the catcher keeps: the messages caught (the newest last) and the subjects held back. */
+interface Inbox {
+  messages: CaughtMessage[];
+  nextId: number;
+  holds: PendingHold[];
+}
+
+/** The SMTP side: every message is parsed and kept; one whose subject is held waits for its release (or its sender's leaving). */
+function smtpServerFor(inbox: Inbox): SMTPServer {
   const closedSessions = new Set<string>();
   const onSessionClosed = new Map<string, (() => void)[]>();
-
   const smtp = new SMTPServer({
     secure: false,
     authOptional: true,
@@ -144,9 +147,9 @@ export async function startMailCatcher(options: StartMailCatcherOptions = {}): P
     onData(stream, session, callback) {
       simpleParser(stream)
         .then(async (parsed) => {
-          const held = holds.findIndex((h) => (parsed.subject ?? '').includes(h.subject));
+          const held = inbox.holds.findIndex((h) => (parsed.subject ?? '').includes(h.subject));
           if (held >= 0) {
-            const [hold] = holds.splice(held, 1);
+            const [hold] = inbox.holds.splice(held, 1);
             hold!.arrive();
             const closed = new Promise<void>((resolve) => {
               if (closedSessions.has(session.id)) return resolve();
@@ -156,8 +159,8 @@ export async function startMailCatcher(options: StartMailCatcherOptions = {}): P
             if (closedSessions.has(session.id)) return callback(new Error('the sender went away'));
           }
           const envelopeFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-          messages.push({
-            id: String(nextId++),
+          inbox.messages.push({
+            id: String(inbox.nextId++),
             from: firstAddress(parsed.from) ?? envelopeFrom,
             to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
             subject: parsed.subject ?? '',
@@ -165,22 +168,26 @@ export async function startMailCatcher(options: StartMailCatcherOptions = {}): P
             ...(typeof parsed.html === 'string' ? { html: parsed.html } : {}),
             date: (parsed.date ?? new Date()).toISOString(),
           });
-          if (messages.length > MAX_MESSAGES) messages.splice(0, messages.length - MAX_MESSAGES);
+          if (inbox.messages.length > MAX_MESSAGES) inbox.messages.splice(0, inbox.messages.length - MAX_MESSAGES);
           callback();
         })
         .catch((err: unknown) => callback(err instanceof Error ? err : new Error(String(err))));
     },
   });
   smtp.on('error', (err) => console.error('[mail-catcher] SMTP error:', err.message));
+  return smtp;
+}
 
+/** The HTTP side: the JSON API the tests read, and the inbox pages for people. */
+function inboxApp(inbox: Inbox): Express {
   const app = express();
   app.disable('x-powered-by');
   app.get('/messages', (req, res) => {
     const to = typeof req.query.to === 'string' ? req.query.to.trim().toLowerCase() : undefined;
-    res.json(to ? messages.filter((m) => m.to.some((address) => address.toLowerCase() === to)) : messages);
+    res.json(to ? inbox.messages.filter((m) => m.to.some((address) => address.toLowerCase() === to)) : inbox.messages);
   });
   app.get('/messages/:id', (req, res) => {
-    const message = messages.find((m) => m.id === req.params.id);
+    const message = inbox.messages.find((m) => m.id === req.params.id);
     if (message) res.json(message);
     else problem(res, 404, 'Message not found');
   });
@@ -188,20 +195,29 @@ export async function startMailCatcher(options: StartMailCatcherOptions = {}): P
     typeof req.query.to === 'string' && req.query.to.trim() ? req.query.to.trim().toLowerCase() : undefined;
   app.get('/', (req, res) => {
     const to = recipient(req);
-    const shown = to ? messages.filter((m) => m.to.some((address) => address.toLowerCase() === to)) : messages;
+    const shown = to ? inbox.messages.filter((m) => m.to.some((address) => address.toLowerCase() === to)) : inbox.messages;
     res.set({ 'content-security-policy': PAGE_POLICY, 'x-content-type-options': 'nosniff' }).type('html').send(inboxPage(shown, to));
   });
   app.get('/inbox/:id', (req, res) => {
-    const message = messages.find((m) => m.id === req.params.id);
+    const message = inbox.messages.find((m) => m.id === req.params.id);
     if (!message) return problem(res, 404, 'Message not found');
     res.set({ 'content-security-policy': PAGE_POLICY, 'x-content-type-options': 'nosniff' }).type('html').send(messagePage(message));
   });
   app.delete('/messages', (_req, res) => {
-    messages.length = 0;
+    inbox.messages.length = 0;
     res.status(204).end();
   });
   app.use((_req: Request, res: Response) => problem(res, 404, 'Not found'));
   app.use((_err: unknown, _req: Request, res: Response, _next: NextFunction) => problem(res, 500, 'Internal error'));
+
+  return app;
+}
+
+export async function startMailCatcher(options: StartMailCatcherOptions = {}): Promise<RunningMailCatcher> {
+  const host = options.host ?? '127.0.0.1';
+  const inbox: Inbox = { messages: [], nextId: 1, holds: [] };
+  const smtp = smtpServerFor(inbox);
+  const app = inboxApp(inbox);
 
   const smtpPort = await listenOn(smtp.server, options.smtpPort ?? 0, host);
   const httpServer = createServer(app);
@@ -221,7 +237,7 @@ export async function startMailCatcher(options: StartMailCatcherOptions = {}): P
       let release = () => {};
       const arrived = new Promise<void>((resolve) => (arrive = resolve));
       const released = new Promise<void>((resolve) => (release = resolve));
-      holds.push({ subject, arrive, released });
+      inbox.holds.push({ subject, arrive, released });
       return { arrived, release };
     },
     async stop() {
