@@ -6,15 +6,15 @@ import {
   type ApprovalRoute,
   type Principal,
 } from '../domain/approval-routing';
-import type { RoleGrant } from '../domain/roles';
-import { AccountModel } from '../models/account';
+import type { AccountRole } from '../domain/roles';
+import { AccountModel, roleGrantsOf } from '../models/account';
 
 export async function activeApprovers(route: ApprovalRoute, applicantUserId?: string): Promise<{ userId: string; email: string }[]> {
-  const roles = route.approvers.flatMap((selector) => (selector.kind === 'HELP_DESK' ? ['HELP_DESK'] : selector.roles));
+  const roles = route.approvers.flatMap((selector): AccountRole[] => (selector.kind === 'HELP_DESK' ? ['HELP_DESK'] : selector.roles));
   const candidates = await AccountModel.find({ 'roles.role': { $in: roles }, deactivatedAt: { $exists: false } }).lean();
   return candidates
     .filter((account) => {
-      const principal: Principal = { userId: account.userId, roles: account.roles as RoleGrant[] };
+      const principal: Principal = { userId: account.userId, roles: roleGrantsOf(account) };
       return mayDecide(principal, route, applicantUserId);
     })
     .map((account) => ({ userId: account.userId, email: account.email }));
@@ -31,7 +31,7 @@ export async function activeApplicationRoleApprovers(
       mayDecideApplicationRole(
         {
           userId: account.userId,
-          roles: account.roles as RoleGrant[],
+          roles: roleGrantsOf(account),
           applicationRoles: account.applicationRoles ?? [],
         },
         route,

@@ -32,7 +32,8 @@ export const PROVIDER_TYPES = [
 export type ProviderType = (typeof PROVIDER_TYPES)[number];
 
 /** A role an account holds once a registration is provisioned, or a configured standing role (Help Desk, operator). */
-export type AccountRole = RegistrationRole | 'HELP_DESK' | 'OPERATOR';
+export const ACCOUNT_ROLES = [...REGISTRATION_ROLES, 'HELP_DESK', 'OPERATOR'] as const;
+export type AccountRole = (typeof ACCOUNT_ROLES)[number];
 
 export interface RoleGrant {
   role: AccountRole;

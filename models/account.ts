@@ -1,9 +1,10 @@
 import { Schema, model, type InferSchemaType } from 'mongoose';
 import { APPLICATION_ROLES } from '../domain/application-roles';
+import { ACCOUNT_ROLES, type RoleGrant } from '../domain/roles';
 
 const roleGrantSchema = new Schema(
   {
-    role: { type: String, required: true },
+    role: { type: String, enum: ACCOUNT_ROLES, required: true },
     organizationId: { type: String },
     userGroupId: { type: String },
     registrationId: { type: String },
@@ -61,6 +62,17 @@ const accountSchema = new Schema(
 );
 export type AccountRecord = InferSchemaType<typeof accountSchema>;
 export const AccountModel = model('Account', accountSchema);
+
+type StoredRoleGrant = InferSchemaType<typeof roleGrantSchema>;
+
+/** An account's role grants as the domain reads them (MongoDB's absent fields may come back as null). */
+export function roleGrantsOf(account: { roles: readonly StoredRoleGrant[] }): RoleGrant[] {
+  return account.roles.map((grant) => ({
+    role: grant.role,
+    ...(grant.organizationId != null && { organizationId: grant.organizationId }),
+    ...(grant.userGroupId != null && { userGroupId: grant.userGroupId }),
+  }));
+}
 
 /** A server-side session; `_id` is the keyed hash of its token, so a bearer request reads it by `_id`. */
 const sessionSchema = new Schema({
