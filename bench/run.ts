@@ -16,7 +16,7 @@ import { startFerretDb, type RunningFerretDb } from '../infra/ferretdb';
 import { startLocalStack, type LocalStack } from '../local-stack';
 import { generatedIdentity, type SsaIdentity } from '../simulators/ssa-fixtures';
 import type { Role } from '../test/support/api-client';
-import { ownServersEnv } from '../test/support/stack';
+import { ownServersEnv } from '../test/support/own-servers';
 import { runBaseline, type BaselineResult } from './baseline';
 import { DbMonitor, dbPerUnit } from './db-monitor';
 import { Http, Mailbox } from './http';
