@@ -2,12 +2,10 @@
  * `npm run bench`: the registration service's throughput and costs on the embedded stack,
  * against a bare-Temporal baseline of the same shape on the same server. See bench/README.md.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, platform, release, tmpdir, totalmem, arch } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { getHeapStatistics } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
@@ -21,10 +19,11 @@ import { runBaseline, type BaselineResult } from './baseline';
 import { DbMonitor, dbPerUnit } from './db-monitor';
 import { Http, Mailbox } from './http';
 import { Applicant, Approver, FLOW_STEPS, NEW_PASSWORD, PARK_STEPS, type Clients, type FlowStep, type FlowTimings } from './flow';
+import { gitInfo, machineInfo, processesInfo, workerCache } from './machine';
 import { parseOptions, USAGE, type BenchOptions } from './options';
-import { collectGarbage, cpuBetween, descendants, perUnit, sampleCpu, sampleMemory } from './procs';
+import { collectGarbage, cpuBetween, PeakMemory, perUnit, sampleCpu, sampleMemory } from './procs';
 import { markdownSummary } from './report';
-import { now, round, runPool, summarize, type Summary } from './stats';
+import { countBy, mean, now, round, runPool, summarize, type Summary } from './stats';
 
 const WORKFLOW_ID = (registrationId: string) => `registration-${registrationId}`;
 const POOL_SIZE = 1000;
@@ -265,21 +264,8 @@ async function main(): Promise<number> {
       finishedAt: finishedAt.toISOString(),
       git: gitInfo(),
       options,
-      machine: {
-        cpus: cpus().length,
-        cpuModel: cpus()[0]?.model ?? 'unknown',
-        totalMemoryMb: Math.round(totalmem() / 1024 / 1024),
-        platform: platform(),
-        release: release(),
-        arch: arch(),
-        node: process.version,
-      },
-      processes: {
-        note: 'The API, the Temporal worker, the mail catcher, the SSA simulator and the bench clients all run in this one node process; Temporal dev server and FerretDB are child processes.',
-        nodePid: process.pid,
-        children: descendants(),
-        temporal: { address: config.temporal.address, persistence: 'SQLite file (persistTemporal: true, as make start)' },
-      },
+      machine: machineInfo(),
+      processes: processesInfo(config),
       worker: workerCache(config),
       setup: { seconds: round(setupSeconds), organizationId, userGroupId, soUserId: soAccount.userId, ugaUserId: ugaAccount.userId },
       warmup: { registrations: options.warmup, seconds: round(warmSeconds) },
@@ -595,60 +581,6 @@ async function parkedMode(
       p95: summarize(decideTimes).p95,
     },
   };
-}
-
-/** The worker's workflow cache, as configured (config.ts WORKER_MAX_CACHED_WORKFLOWS, given to the worker by worker.ts). */
-function workerCache(config: LocalStack['config']) {
-  return {
-    maxCachedWorkflows: config.worker.maxCachedWorkflows,
-    source: 'config WORKER_MAX_CACHED_WORKFLOWS (worker.ts)',
-    heapLimitMb: Math.round(getHeapStatistics().heap_size_limit / 1024 / 1024),
-  };
-}
-
-class PeakMemory {
-  private timer: NodeJS.Timeout | undefined;
-  private peakNode = 0;
-  private peakChildren: Record<string, number> = {};
-  start(): void {
-    const sample = () => {
-      const m = sampleMemory();
-      this.peakNode = Math.max(this.peakNode, m.node.rssMb);
-      for (const [name, rss] of Object.entries(m.children))
-        if (rss !== undefined) this.peakChildren[name] = Math.max(this.peakChildren[name] ?? 0, rss);
-    };
-    sample();
-    this.timer = setInterval(sample, 1000);
-    this.timer.unref();
-  }
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-  }
-  value() {
-    return { nodeRssMb: this.peakNode, childrenRssMb: { ...this.peakChildren } };
-  }
-}
-
-function countBy(values: readonly string[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const v of values) counts[v] = (counts[v] ?? 0) + 1;
-  return counts;
-}
-
-function mean(values: readonly number[]): number {
-  return values.length ? values.reduce((a, b) => a + b, 0) / values.length : Number.NaN;
-}
-
-function gitInfo(): { commit?: string; dirty?: boolean } {
-  const root = join(__dirname, '..');
-  if (!existsSync(join(root, '.git'))) return {};
-  try {
-    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: root, encoding: 'utf8' }).trim().length > 0;
-    return { commit, dirty };
-  } catch {
-    return {};
-  }
 }
 
 main().then(
