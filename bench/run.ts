@@ -6,41 +6,29 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { DEFAULT_RATE_RULES } from '../domain/abuse-limits';
 import { startFerretDb, type RunningFerretDb } from '../infra/ferretdb';
 import { startLocalStack, type LocalStack } from '../local-stack';
-import { generatedIdentity, type SsaIdentity } from '../simulators/ssa-fixtures';
 import type { Role } from '../test/support/api-client';
 import { ownServersEnv } from '../test/support/own-servers';
+import { timeQueue } from './approval-queue';
 import { runBaseline, type BaselineResult } from './baseline';
+import { IdentityPool, out, POOL_SIZE, type BenchContext } from './context';
 import { DbMonitor, dbPerUnit } from './db-monitor';
 import { Http, Mailbox } from './http';
-import { Applicant, Approver, FLOW_STEPS, NEW_PASSWORD, PARK_STEPS, type Clients, type FlowStep, type FlowTimings } from './flow';
+import { Applicant, Approver, FLOW_STEPS, NEW_PASSWORD, type Clients, type FlowStep } from './flow';
 import { gitInfo, machineInfo, processesInfo, workerCache } from './machine';
 import { parseOptions, USAGE, type BenchOptions } from './options';
-import { collectGarbage, cpuBetween, PeakMemory, perUnit, sampleCpu, sampleMemory } from './procs';
+import { parkedMode } from './parked-mode';
+import { cpuBetween, PeakMemory, perUnit, sampleCpu, sampleMemory } from './procs';
 import { markdownSummary } from './report';
+import { statusReadsPhase } from './status-reads';
 import { countBy, mean, now, round, runPool, summarize, type Summary } from './stats';
+import { createWaiting } from './waiting-requests';
 
 const WORKFLOW_ID = (registrationId: string) => `registration-${registrationId}`;
-const POOL_SIZE = 1000;
-const out = (line = '') => process.stdout.write(`${line}\n`);
-
-/** Each generated identity once per run; parked mode may cycle through its own share when the pool runs out. */
-class IdentityPool {
-  private next = 0;
-  take(): { n: number; identity: SsaIdentity } {
-    if (this.next >= POOL_SIZE) throw new Error(`the generated identity pool (${POOL_SIZE}) is used up`);
-    const n = this.next++;
-    return { n, identity: generatedIdentity(n) };
-  }
-  get left(): number {
-    return POOL_SIZE - this.next;
-  }
-}
 
 async function main(): Promise<number> {
   const parsed = parseOptions(process.argv.slice(2));
@@ -104,6 +92,7 @@ async function main(): Promise<number> {
     const email = (label: string) => `bench-${runId}-${label}@bench.example.test`;
     const helpDesk = new Approver(clients, config.helpDesk.userId, config.helpDesk.password);
     await helpDesk.token();
+    const ctx: BenchContext = { options, runId, clients, identities, email, deadline, db, helpDesk };
 
     // --- Setup: an organization (SO, approved by the Help Desk) and a user group (UGA, approved by the SO).
     out('setup: Security Official → organization, User Group Administrator → user group');
@@ -224,35 +213,13 @@ async function main(): Promise<number> {
     });
     out(`baseline: ${baseline.completed} workflows → ${baseline.workflowsPerSecond}/s`);
 
-    // --- Waiting requests: --queue-waiting W of them, else --status-open K (for the status reads; 0 = none).
-    const toPark = options.queueWaiting > 0 ? options.queueWaiting : options.statusOpen;
-    let created: CreatedWaiting | undefined;
-    if (toPark > 0) {
-      out(`waiting requests: bringing ${toPark} Individual Practitioner requests to AWAITING_APPROVAL`);
-      created = await parkMany(clients, identities, toPark, options.parkedConcurrency, email, 'q', deadline, 0);
-    }
+    const created = await createWaiting(ctx);
 
     // --- Approver queue: whatever waits now (the requests just created).
     out('approval queue: timing GET /approvals as the Help Desk');
     const queue = await timeQueue(helpDesk, options.queueReads, deadline);
-
-    // --- Status reads: the open (waiting) registrations, then the completed ones of the flow.
-    const openTargets = created?.applicants ?? [];
-    const statusTargets = openTargets.length > 0 ? openTargets : done;
-    out(`status reads: ${options.statusClients} clients for ${options.statusSeconds} s over ${statusTargets.length} registrations`);
-    const statusReads = {
-      target: openTargets.length > 0 ? 'AWAITING_APPROVAL (open workflows)' : 'PROVISIONED (completed workflows)',
-      ...(await timeStatusReads(statusTargets, options, db, clients.api.baseUrl)),
-    };
-    let closedStatusReads: Awaited<ReturnType<typeof timeStatusReads>> | undefined;
-    if (openTargets.length > 0 && done.length > 0) {
-      out(`status reads: ${options.statusClients} clients for ${options.statusSeconds} s over the ${done.length} completed registrations`);
-      closedStatusReads = await timeStatusReads(done, options, db, clients.api.baseUrl);
-    }
-
-    // --- Parked mode.
-    let parked: Awaited<ReturnType<typeof parkedMode>> | undefined;
-    if (options.parked > 0) parked = await parkedMode(clients, identities, options, email, helpDesk, deadline, db);
+    const statusReads = await statusReadsPhase(ctx, created?.applicants ?? [], done);
+    const parked = options.parked > 0 ? await parkedMode(ctx) : undefined;
 
     const finishedAt = new Date();
     const cpuPerRegistration = perUnit(flowCpu, done.length);
@@ -290,7 +257,7 @@ async function main(): Promise<number> {
       },
       baseline,
       ratioToBaseline: round(registrationsPerSecond / baseline.workflowsPerSecond, 4),
-      statusReads: { ...statusReads, closedWorkflows: closedStatusReads },
+      statusReads,
       approvalQueue: { approver: config.helpDesk.userId, created: created?.summary, ...queue },
       perRegistration: {
         registrations: done.length,
@@ -365,222 +332,6 @@ async function findOrganization(clients: Clients, name: string) {
 async function historyOf(client: Client, workflowId: string): Promise<{ events: number; bytes: number }> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
   return { events: history.events?.length ?? 0, bytes: temporal.api.history.v1.History.encode(history).finish().length };
-}
-
-interface CreatedWaiting {
-  applicants: Applicant[];
-  summary: { requested: number; created: number; failed: number; seconds: number; identitiesReused: number; errors: string[] };
-}
-
-/** Brings `count` Individual Practitioner requests to AWAITING_APPROVAL. */
-async function parkMany(
-  clients: Clients,
-  identities: IdentityPool,
-  count: number,
-  concurrency: number,
-  email: (label: string) => string,
-  prefix: string,
-  deadline: number,
-  /** 0: every request a person of its own (or fail); k > 0: past the pool's end, all but the first k requests share people. */
-  exclusiveWhenShort: number,
-): Promise<CreatedWaiting & { timings: FlowTimings[]; approvable: Applicant[] }> {
-  const unique = Math.min(count, identities.left);
-  if (unique < count && exclusiveWhenShort === 0)
-    throw new Error(`only ${identities.left} identities are left for ${count} waiting requests`);
-  if (unique < 2) throw new Error(`only ${identities.left} identities are left for parked registrations`);
-  const own = Array.from({ length: unique }, () => identities.take().identity);
-  // Requests [0, exclusive) have a person each: only those may be approved (one person, one account). The
-  // others cycle through the remaining people of the pool; they stay waiting and are never approved.
-  const exclusive = unique === count ? count : Math.min(exclusiveWhenShort, unique - 1);
-  const personOf = (i: number) => (i < exclusive ? own[i]! : own[exclusive + ((i - exclusive) % (unique - exclusive))]!);
-  const t0 = now();
-  const parked = await runPool(
-    Array.from({ length: count }, (_, i) => i),
-    concurrency,
-    async (i) => {
-      const applicant = new Applicant(clients, 'INDIVIDUAL_PRACTITIONER', personOf(i), email(`${prefix}${i}`));
-      await applicant.park({});
-      return applicant;
-    },
-    deadline,
-  );
-  const approvable = parked.results.slice(0, exclusive).filter((a): a is Applicant => a !== undefined);
-  const applicants = parked.results.filter((a): a is Applicant => a !== undefined);
-  for (const e of parked.errors.slice(0, 3)) console.error(`  parking ${prefix}${e.index} failed: ${e.error}`);
-  return {
-    applicants,
-    timings: applicants.map((a) => a.timings),
-    approvable,
-    summary: {
-      requested: count,
-      created: applicants.length,
-      failed: parked.errors.length,
-      seconds: round((now() - t0) / 1000),
-      identitiesReused: count - unique,
-      errors: parked.errors.slice(0, 10).map((e) => e.error),
-    },
-  };
-}
-
-/** Times GET /approvals, one read at a time. */
-async function timeQueue(
-  approver: Approver,
-  reads: number,
-  deadline: number,
-): Promise<{ waiting: number; pageSize: number; reads: number } & Omit<Summary, 'count'>> {
-  const latencies: number[] = [];
-  let pageSize = 0;
-  await approver.call('GET', '/approvals'); // session and caches warm
-  const stopAt = Math.min(deadline, Date.now() + 120_000);
-  for (let i = 0; i < reads && Date.now() < stopAt; i++) {
-    const t0 = now();
-    const answer = await approver.call<unknown[]>('GET', '/approvals');
-    latencies.push(now() - t0);
-    if (answer.status !== 200) throw new Error(`GET /approvals answered ${answer.status}`);
-    pageSize = answer.body.length;
-  }
-  // The first page holds at most 50: the number waiting is counted by following the pages once.
-  const waiting = await countWaiting(approver, stopAt);
-  const { count: _count, ...summary } = summarize(latencies);
-  return { waiting, pageSize, reads: latencies.length, ...summary };
-}
-
-/** Follows `Link: rel="next"` from the first page to the last (bounded), counting the items. */
-async function countWaiting(approver: Approver, stopAt: number): Promise<number> {
-  let path: string | undefined = '/approvals';
-  let count = 0;
-  for (let pages = 0; path && pages < 1000 && Date.now() < stopAt; pages++) {
-    const answer = await approver.page(path);
-    count += answer.items;
-    path = answer.next;
-  }
-  return count;
-}
-
-/**
- * `clients` concurrent readers of GET /registrations/:id, for at most `seconds` and `maxReads`
- * reads in all, from a worker thread (bench/status-load.mjs) so that the readers' own HTTP work
- * does not share the API's event loop.
- */
-async function timeStatusReads(
-  targets: readonly Applicant[],
-  { statusClients: clients, statusSeconds: seconds, statusReads: maxReads, requestTimeoutMs }: BenchOptions,
-  db: DbMonitor,
-  baseUrl: string,
-) {
-  const dbBefore = db.snapshot();
-  const result = await new Promise<{ latencies: number[]; statuses: Record<string, number>; wallMs: number }>((resolve, reject) => {
-    const worker = new Worker(join(__dirname, 'status-load.mjs'), {
-      workerData: {
-        baseUrl,
-        targets: targets.map((t) => ({ id: t.id, token: t.token })),
-        clients,
-        seconds,
-        maxReads,
-        timeoutMs: requestTimeoutMs,
-      },
-    });
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  });
-  const { latencies, statuses } = result;
-  const wall = result.wallMs / 1000;
-  const dbCounts = DbMonitor.between(dbBefore, db.snapshot());
-  return {
-    clients,
-    registrations: targets.length,
-    reads: latencies.length,
-    seconds: round(wall, 2),
-    readsPerSecond: round(latencies.length / wall, 1),
-    httpStatuses: statuses,
-    dbCommandsPerRead: dbPerUnit(dbCounts, latencies.length).total,
-    ...summarize(latencies),
-  };
-}
-
-async function parkedMode(
-  clients: Clients,
-  identities: IdentityPool,
-  options: BenchOptions,
-  email: (label: string) => string,
-  helpDesk: Approver,
-  deadline: number,
-  db: DbMonitor,
-) {
-  await clients.mail.clear();
-  out(`parked: bringing ${options.parked} registrations to AWAITING_APPROVAL at concurrency ${options.parkedConcurrency}`);
-  const gcBeforeSamples = collectGarbage();
-  const before = sampleMemory();
-  const cpuBefore = sampleCpu();
-  const dbBefore = db.snapshot();
-  const parked = await parkMany(
-    clients,
-    identities,
-    options.parked,
-    options.parkedConcurrency,
-    email,
-    'p',
-    deadline,
-    Math.max(1, options.approveSample),
-  );
-  const cpu = cpuBetween(cpuBefore, sampleCpu());
-  const dbCounts = DbMonitor.between(dbBefore, db.snapshot());
-  collectGarbage();
-  const after = sampleMemory();
-  out(`parked: ${parked.summary.created} waiting after ${parked.summary.seconds} s`);
-  const queue = await timeQueue(helpDesk, options.queueReads, deadline);
-  const statusReads = await timeStatusReads(parked.applicants, options, db, clients.api.baseUrl);
-
-  // Approve a sample of those whose identity no other parked request shares.
-  const sample = parked.approvable.slice(0, options.approveSample);
-  out(`parked: approving ${sample.length} of them`);
-  const decideTimes: number[] = [];
-  const provisionedTimes: number[] = [];
-  const approved = await runPool(
-    sample,
-    options.concurrency,
-    async (applicant) => {
-      const t0 = now();
-      const answer = await helpDesk.call('POST', `/registrations/${applicant.id}/decision`, { decision: 'APPROVE' });
-      decideTimes.push(now() - t0);
-      if (answer.status !== 200) throw new Error(`decision answered ${answer.status}`);
-      await applicant.waitForStatus('PROVISIONED');
-      provisionedTimes.push(now() - t0);
-    },
-    deadline,
-  );
-  return {
-    ...parked.summary,
-    concurrency: options.parkedConcurrency,
-    steps: Object.fromEntries(
-      PARK_STEPS.map((step) => [step, summarize(parked.timings.map((t) => t.steps[step]).filter((v): v is number => v !== undefined))]),
-    ),
-    total: summarize(parked.timings.map((t) => t.total)),
-    gcBeforeSamples,
-    memoryBefore: before,
-    memoryAfter: after,
-    workerRssMbBefore: before.node.rssMb,
-    workerRssMbAfter: after.node.rssMb,
-    workerHeapUsedMbBefore: before.node.heapUsedMb,
-    workerHeapUsedMbAfter: after.node.heapUsedMb,
-    rssKbPerParked: parked.summary.created ? round(((after.node.rssMb - before.node.rssMb) * 1024) / parked.summary.created, 1) : null,
-    heapKbPerParked: parked.summary.created
-      ? round(((after.node.heapUsedMb - before.node.heapUsedMb) * 1024) / parked.summary.created, 1)
-      : null,
-    cpuSeconds: cpu,
-    cpuSecondsPerParked: perUnit(cpu, parked.summary.created),
-    dbCommandsPerParked: dbPerUnit(dbCounts, parked.summary.created).total,
-    approvalQueue: queue,
-    statusReads,
-    approve: {
-      sample: sample.length,
-      approved: sample.length - approved.errors.length - approved.skipped,
-      errors: approved.errors.slice(0, 10).map((e) => e.error),
-      decide: summarize(decideTimes),
-      toProvisioned: summarize(provisionedTimes),
-      p95: summarize(decideTimes).p95,
-    },
-  };
 }
 
 main().then(
