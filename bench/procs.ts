@@ -171,3 +171,27 @@ export function collectGarbage(): boolean {
   gc?.();
   return gc !== undefined;
 }
+
+/** The highest RSS of this process and of each child kind, sampled every second while started. */
+export class PeakMemory {
+  private timer: NodeJS.Timeout | undefined;
+  private peakNode = 0;
+  private peakChildren: Record<string, number> = {};
+  start(): void {
+    const sample = () => {
+      const m = sampleMemory();
+      this.peakNode = Math.max(this.peakNode, m.node.rssMb);
+      for (const [name, rss] of Object.entries(m.children))
+        if (rss !== undefined) this.peakChildren[name] = Math.max(this.peakChildren[name] ?? 0, rss);
+    };
+    sample();
+    this.timer = setInterval(sample, 1000);
+    this.timer.unref();
+  }
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+  value() {
+    return { nodeRssMb: this.peakNode, childrenRssMb: { ...this.peakChildren } };
+  }
+}

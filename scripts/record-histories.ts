@@ -14,7 +14,7 @@ import { connectTemporalClient } from '../infra/temporal-connection';
 import { startLocalStack } from '../local-stack';
 import { ApiClient, Journey } from '../test/support/api-client';
 import { generatedIdentity, SSA_NON_MATCHING_EXAMPLES } from '../simulators/ssa-fixtures';
-import { ownServersEnv } from '../test/support/stack';
+import { ownServersEnv } from '../test/support/own-servers';
 import { workflowIdFor } from '../workflows/messages';
 
 async function main(label: string): Promise<void> {

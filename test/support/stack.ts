@@ -3,15 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local-stack';
+import { ownServersEnv } from './own-servers';
 import { testWorkflowBundle } from './workflow-bundle';
-
-/** The environment for a stack of our own servers: addresses the developer's shell may have set are dropped. */
-export function ownServersEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const base: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['TEMPORAL_ADDRESS', 'MONGODB_URI', 'SMTP_HOST', 'SMTP_PORT', 'SSA_ENDPOINT', 'API_PORT', 'EMAIL_CODE_TTL_MS'])
-    delete base[name];
-  return { ...base, LOG_LEVEL: 'warn', ...env };
-}
 
 /** `ownServersEnv` for a test file: its workers load the run's one workflow bundle (test/support/workflow-bundle.ts). */
 export function testStackEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {
