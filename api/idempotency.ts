@@ -121,12 +121,21 @@ function keepAnswerOf(res: Response, keys: SecretKeys, id: string, attempt: stri
           contentType: res.get('content-type'),
           location: res.get('location'),
           sealedBody: encryptField(keys, JSON.stringify(body ?? null)),
+        }).then((stored) => {
+          // Another request took the key over after 60 s: its answer is the one kept.
+          if (!stored) log.warn('idempotency key taken over while its first request ran; its answer is not kept', { status });
         })
       : releaseIdempotencyKey(id, attempt);
     // The answer goes out even when it could not be kept: the work it reports is done.
+    const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
     void settled
-      .catch((err: unknown) => log.warn('idempotency key not settled', { status, error: err instanceof Error ? err.message : String(err) }))
-      .finally(() => send(body));
+      .catch((err: unknown) => log.warn('idempotency key not settled', { status, error: message(err) }))
+      .then(() => send(body))
+      // Out of express's hands now: a failure to send is logged here, not left unhandled.
+      .catch((err: unknown) => {
+        log.error('answer not sent', { status, error: message(err) });
+        if (!res.headersSent) res.destroy();
+      });
     return res;
   };
 }
