@@ -38,6 +38,7 @@ import { claimRequestKey, releaseRequestKey } from './application-role-claims';
 import { noBody } from './empty-input';
 import { currentApprovalDeadlines, type ApprovalDeadlines } from './deadline-routes';
 import { accountOf, guard, type GuardDeps } from './guard';
+import { idempotent } from './idempotency';
 import { HttpProblem, parse } from './problem';
 import { refusalOf, sendUpdateWith } from './temporal-refusals';
 
@@ -112,6 +113,7 @@ export async function decideApplicationRole(
 
 export function applicationRoleRoutes(deps: ApplicationRoleRouteDeps): Router {
   const router = Router();
+  const idempotency = idempotent(deps.keys);
   const applicationName = (id: string) => deps.applications.find((a) => a.id === id)?.name ?? id;
   const handleOf = (req: Request) => {
     const workflowId = applicationRoleWorkflowIdFor(parse(applicationRoleRequestIdSchema, req.params.id, 'request id', 'id'));
@@ -128,7 +130,7 @@ export function applicationRoleRoutes(deps: ApplicationRoleRouteDeps): Router {
     res.json(grants.map((grant) => ({ ...grant, application: applicationName(grant.applicationId) })));
   });
 
-  router.post('/me/application-roles', guard('application-role:request', deps), async (req, res) => {
+  router.post('/me/application-roles', guard('application-role:request', deps), idempotency, async (req, res) => {
     const body = parse(applicationRoleRequestSchema, req.body, 'application-role request');
     const { userId, roles } = accountOf(res);
     const eligibility = mayRequestApplicationRole(roles, body.userGroupId);
@@ -199,7 +201,7 @@ export function applicationRoleRoutes(deps: ApplicationRoleRouteDeps): Router {
     res.json({ ...view, application: applicationName(view.applicationId) });
   });
 
-  router.post('/application-role-requests/:id/decision', guard('application-role:decide', deps), async (req, res) => {
+  router.post('/application-role-requests/:id/decision', guard('application-role:decide', deps), idempotency, async (req, res) => {
     const requestId = parse(applicationRoleRequestIdSchema, req.params.id, 'request id', 'id');
     res.json(await decideApplicationRole(deps.temporal, requestId, req.body, accountOf(res)));
   });

@@ -11,6 +11,7 @@ import { decideUpdate, workflowIdFor, type StatusResult } from '../workflows/mes
 import { addLogContext } from '../infra/logger';
 import { currentApprovalDeadlines, type ApprovalDeadlines } from './deadline-routes';
 import { accountOf, guard, type GuardDeps } from './guard';
+import { idempotent } from './idempotency';
 import { HttpProblem, parse } from './problem';
 import { sendUpdate } from './temporal-refusals';
 import { text, TEXT_LIMITS } from '../domain/text';
@@ -81,7 +82,7 @@ export function approvalRoutes(deps: GuardDeps & { applications: readonly Applic
     res.json(page.items);
   });
 
-  router.post('/registrations/:id/decision', guard('registration:decide', deps), async (req, res) => {
+  router.post('/registrations/:id/decision', guard('registration:decide', deps), idempotent(deps.keys), async (req, res) => {
     const id = parse(registrationIdSchema, req.params.id, 'registration id', 'id');
     res.json(await decideRegistration(deps.temporal, id, req.body, accountOf(res)));
   });

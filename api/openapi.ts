@@ -8,6 +8,13 @@ import { dirname } from 'node:path';
 import express, { Router } from 'express';
 import { z } from 'zod';
 import { problemSchema } from './answers';
+import {
+  IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENCY_KEY_LIFETIME_MS,
+  idempotencyKeySchema,
+  IDEMPOTENT_REPLAYED_HEADER,
+  STALE_PENDING_MS,
+} from './idempotency';
 import { ROUTES, type Audience, type RouteDoc } from './route-table';
 
 type JsonSchema = Record<string, unknown>;
@@ -54,6 +61,23 @@ function operationId(route: RouteDoc): string {
   return [route.method, ...words.map((w) => w[0]!.toUpperCase() + w.slice(1))].join('');
 }
 
+/** Refusals a route that takes `Idempotency-Key` may give for the key alone. */
+const IDEMPOTENCY_REFUSALS = [409, 422];
+
+const IDEMPOTENCY_TEXT = [
+  `\`${IDEMPOTENCY_KEY_HEADER}\` (optional): a repeat with the same key and the same body, from the same caller on the same route, gets the first answer again (same status, body and id; header \`${IDEMPOTENT_REPLAYED_HEADER}: true\`) and starts nothing new.`,
+  `The same key with another body is 422 naming the header; a repeat while the first request still runs is 409 (after ${STALE_PENDING_MS / 1000} s a request whose server stopped is taken over); a malformed key is 400.`,
+  `Keys are kept ${IDEMPOTENCY_KEY_LIFETIME_MS / 3_600_000} hours. Failures on our side (5xx) and 400, 401, 429 answers are not kept: a repeat runs again.`,
+].join(' ');
+
+const idempotencyKeyParameter = (): JsonSchema => ({
+  name: IDEMPOTENCY_KEY_HEADER,
+  in: 'header',
+  required: false,
+  description: 'A key the client chooses per write (a UUID, say): see the operation.',
+  schema: jsonSchema(idempotencyKeySchema, 'input'),
+});
+
 function parameters(route: RouteDoc): JsonSchema[] {
   const path = Object.entries(route.params ?? {}).map(([name, schema]) => ({
     name,
@@ -67,7 +91,7 @@ function parameters(route: RouteDoc): JsonSchema[] {
     required: !(schema as z.ZodType).safeParse(undefined).success,
     schema: jsonSchema(schema as z.ZodType, 'input'),
   }));
-  return [...path, ...query];
+  return [...path, ...query, ...(route.idempotent ? [idempotencyKeyParameter()] : [])];
 }
 
 function responses(route: RouteDoc): Record<string, JsonSchema> {
@@ -78,12 +102,20 @@ function responses(route: RouteDoc): Record<string, JsonSchema> {
       : answer.mediaType
         ? { [answer.mediaType]: {} }
         : undefined;
-    const headers = answer.headers
-      ? Object.fromEntries(Object.entries(answer.headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }]))
-      : undefined;
+    const described = {
+      ...answer.headers,
+      ...(route.idempotent && {
+        [IDEMPOTENT_REPLAYED_HEADER]: '`true` when this is the stored answer of an earlier request with the same key',
+      }),
+    };
+    const headers =
+      Object.keys(described).length > 0
+        ? Object.fromEntries(Object.entries(described).map(([name, description]) => [name, { description, schema: { type: 'string' } }]))
+        : undefined;
     out[status] = { description: answer.description, ...(content && { content }), ...(headers && { headers }) };
   }
-  for (const status of [...new Set([...route.refusals, ...EVERY_ROUTE_REFUSES])].sort()) {
+  const refusals = [...route.refusals, ...EVERY_ROUTE_REFUSES, ...(route.idempotent ? IDEMPOTENCY_REFUSALS : [])];
+  for (const status of [...new Set(refusals)].sort()) {
     out[String(status)] = {
       description: REFUSAL_MEANING[status] ?? 'refused',
       content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
@@ -98,7 +130,9 @@ function operation(route: RouteDoc): JsonSchema {
     operationId: operationId(route),
     tags: [route.tag],
     summary: route.summary,
-    description: [route.description, `Who: ${AUDIENCE_TEXT[route.audience]}`].filter(Boolean).join('\n\n'),
+    description: [route.description, route.idempotent && IDEMPOTENCY_TEXT, `Who: ${AUDIENCE_TEXT[route.audience]}`]
+      .filter(Boolean)
+      .join('\n\n'),
     ...(route.audience !== 'anyone' && { security: [{ bearer: [] }] }),
     ...(params.length > 0 && { parameters: params }),
     ...(route.body && {

@@ -28,6 +28,7 @@ import { noBody } from './empty-input';
 import { registrationViewSchema } from './read-models';
 import { currentApprovalDeadlines, type ApprovalDeadlines } from './deadline-routes';
 import { accountOf, guard, storedRegistrationOf, type GuardDeps } from './guard';
+import { idempotent } from './idempotency';
 import { byAddress, byBodyField, byPathId, rateLimit } from './rate-limit';
 import { HttpProblem, parse } from './problem';
 import { refusalsAsProblems, sendUpdate } from './temporal-refusals';
@@ -153,12 +154,14 @@ export function registrationRoutes(deps: RegistrationDeps & { rateRules: RateRul
   const limit = (name: RateRuleName, subjectOf: Parameters<typeof rateLimit>[2]) => rateLimit(deps.rateRules, name, subjectOf);
   const follow = guard('registration:follow', deps);
   const idOf = (req: Request) => String(req.params.id);
+  const idempotency = idempotent(deps.keys);
 
   router.post(
     '/registrations',
     limit('registrationsPerAddress', byAddress),
     limit('registrationsPerEmail', byBodyField('email')),
     guard('registration:start', deps),
+    idempotency,
     async (req, res) => {
       const { registrationId, applicantToken } = await registerNewPerson(deps, req.body);
       res
@@ -168,7 +171,7 @@ export function registrationRoutes(deps: RegistrationDeps & { rateRules: RateRul
     },
   );
 
-  router.post('/me/role-requests', guard('registration:request-role', deps), async (req, res) => {
+  router.post('/me/role-requests', guard('registration:request-role', deps), idempotency, async (req, res) => {
     const body = parse(roleRequestSchema, req.body, 'role request');
     const account = await AccountModel.findById(accountOf(res).userId).lean();
     if (!account) throw new HttpProblem(401, 'the account is gone');

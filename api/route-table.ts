@@ -53,6 +53,8 @@ export interface RouteDoc {
   answers: Record<number, Answer>;
   /** Refusals (problem+json) beyond those every route may give (400, 413, 415, 500). */
   refusals: number[];
+  /** Takes an `Idempotency-Key` header (api/idempotency.ts): a repeat gets the first answer. */
+  idempotent?: true;
 }
 
 const registrationId = { id: registrationIdSchema };
@@ -125,6 +127,7 @@ export const ROUTES: readonly RouteDoc[] = [
   {
     method: 'post',
     path: '/registrations',
+    idempotent: true,
     tag: 'registrations',
     summary: 'Start a self-registration',
     description:
@@ -142,6 +145,7 @@ export const ROUTES: readonly RouteDoc[] = [
   {
     method: 'post',
     path: '/me/role-requests',
+    idempotent: true,
     tag: 'registrations',
     summary: 'An account asks for another role',
     description: 'Skips identity validation and email verification; the request starts at `AWAITING_DETAILS`.',
@@ -246,6 +250,7 @@ export const ROUTES: readonly RouteDoc[] = [
   {
     method: 'post',
     path: '/registrations/:id/decision',
+    idempotent: true,
     tag: 'approvals',
     summary: 'Approve or deny a registration routed to the caller',
     audience: 'account',
@@ -277,6 +282,7 @@ export const ROUTES: readonly RouteDoc[] = [
   {
     method: 'post',
     path: '/me/application-roles',
+    idempotent: true,
     tag: 'application roles',
     summary: 'Ask for a role in one application for one of the caller’s user groups',
     audience: 'account',
@@ -297,6 +303,7 @@ export const ROUTES: readonly RouteDoc[] = [
   {
     method: 'post',
     path: '/application-role-requests/:id/decision',
+    idempotent: true,
     tag: 'application roles',
     summary: 'Approve or deny an application-role request',
     audience: 'account',

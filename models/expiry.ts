@@ -1,5 +1,5 @@
 /**
- * Documents that expire at a known instant (sessions, rate-limit counters), removed without a
+ * Documents that expire at a known instant (sessions, rate-limit counters, idempotency keys), removed without a
  * scan: FerretDB keeps no TTL index, and a `deleteMany({ expiresAt: { $lt } })` reads the whole
  * collection. Instead each minute has one bucket document (`_id` = the minute) listing what
  * expires in it, and the sweeper walks the minutes since it last swept, each by `_id`: its cost
@@ -11,6 +11,7 @@ import { oneAtATime } from '../infra/one-at-a-time';
 import { isDuplicateKey } from './errors';
 import { RateCounterModel } from './rate-limit';
 import { SessionModel } from './account';
+import { IdempotencyKeyModel } from './idempotency';
 
 const BUCKET_MS = 60_000;
 
@@ -18,6 +19,7 @@ const BUCKET_MS = 60_000;
 const EXPIRING = {
   session: (id: string) => SessionModel.deleteOne({ _id: id }),
   rateCounter: (id: string) => RateCounterModel.deleteOne({ _id: id }),
+  idempotencyKey: (id: string) => IdempotencyKeyModel.deleteOne({ _id: id }),
 };
 export type ExpiringKind = keyof typeof EXPIRING;
 const isExpiringKind = (kind: string): kind is ExpiringKind => Object.hasOwn(EXPIRING, kind);

@@ -1,6 +1,7 @@
 /**
  * After a full happy path, no secret the applicants typed or received is found in clear in
- * any Temporal history, any MongoDB collection, or any log line the service wrote.
+ * any Temporal history, any MongoDB collection (the answers kept for Idempotency-Key among
+ * them), or any log line the service wrote.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,7 +43,8 @@ it('the SSN, date of birth, codes, passwords and answers appear nowhere in clear
 
   const identity = nextIdentity();
   secrets.push(identity.ssn, identity.ssn.replace(/-/g, ''), identity.dateOfBirth);
-  const so = await journey.register('SECURITY_OFFICIAL', 'secret-so@example.test', identity);
+  // With an Idempotency-Key: its stored answer holds the applicant token, which must be sealed.
+  const so = await journey.register('SECURITY_OFFICIAL', 'secret-so@example.test', identity, { 'idempotency-key': 'secret-so-1' });
   // A wrong code first, then the right one: both are secrets.
   await journey.waitForStatus(so, 'AWAITING_EMAIL_VERIFICATION');
   const code = await journey.emailedCode(so);
@@ -111,6 +113,7 @@ it('the SSN, date of birth, codes, passwords and answers appear nowhere in clear
   for (const { name } of await db.listCollections().toArray())
     dumps.push(`${name}: ${JSON.stringify(await db.collection(name).find().toArray())}`);
   expect(dumps.some((d) => d.startsWith('registrations:') && d.includes(so.id))).toBe(true);
+  expect(dumps.some((d) => d.startsWith('idempotency_keys:') && d.includes('"state":"done"'))).toBe(true);
 
   // 3. Logs: what the process wrote, and the embedded servers' log files.
   const serverLogs = readdirSync(stack.logDir).map((file) => readFileSync(join(stack.logDir, file), 'utf8'));

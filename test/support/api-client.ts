@@ -7,6 +7,7 @@ export interface ApiAnswer<T = Record<string, unknown>> {
   status: number;
   body: T;
   contentType: string;
+  headers: Headers;
 }
 
 export class ApiClient {
@@ -15,9 +16,9 @@ export class ApiClient {
   async call<T = Record<string, unknown>>(
     method: string,
     path: string,
-    opts: { token?: string; body?: unknown; rawBody?: string } = {},
+    opts: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
   ): Promise<ApiAnswer<T>> {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...opts.headers };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
     if (opts.body !== undefined || opts.rawBody !== undefined) headers['content-type'] = 'application/json';
     const response = await fetch(`${this.baseUrl}${path}`, {
@@ -30,7 +31,7 @@ export class ApiClient {
     const parsed: unknown = text && /json/.test(contentType) ? JSON.parse(text) : text || undefined;
     // Every answer an e2e test gets is checked against /openapi.json (status and body).
     assertMatchesDocument(method, path, response.status, contentType, parsed);
-    return { status: response.status, body: (parsed ?? {}) as T, contentType };
+    return { status: response.status, body: (parsed ?? {}) as T, contentType, headers: response.headers };
   }
 }
 
@@ -71,9 +72,10 @@ export class Journey {
     readonly mailUrl: string,
   ) {}
 
-  async register(role: Role, email: string, identity: SsaIdentity = nextIdentity()): Promise<Started> {
+  async register(role: Role, email: string, identity: SsaIdentity = nextIdentity(), headers?: Record<string, string>): Promise<Started> {
     const answer = await this.api.call<{ id: string; applicantToken: string; status: string }>('POST', '/registrations', {
       body: registrationBody(role, identity, email),
+      headers,
     });
     if (answer.status !== 202) throw new Error(`register answered ${answer.status}: ${JSON.stringify(answer.body)}`);
     return { id: answer.body.id, token: answer.body.applicantToken, email };

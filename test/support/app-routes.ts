@@ -11,11 +11,20 @@ import { keysFromBase64 } from '../../security/secrets';
 const hasStack = (handle: unknown): handle is { stack: ILayer[] } =>
   typeof handle === 'function' && 'stack' in handle && Array.isArray(handle.stack);
 
-function collect(stack: readonly ILayer[], into: Set<string>): void {
+/** Adds `METHOD /path` of each route one of whose steps `step` admits. */
+function collect(stack: readonly ILayer[], into: Set<string>, step: (name: string) => boolean = () => true): void {
   for (const layer of stack) {
-    if (layer.route) for (const step of layer.route.stack) into.add(`${step.method.toUpperCase()} ${layer.route.path}`);
-    else if (hasStack(layer.handle)) collect(layer.handle.stack, into);
+    if (layer.route) {
+      for (const { method, name } of layer.route.stack) if (step(name)) into.add(`${method.toUpperCase()} ${layer.route.path}`);
+    } else if (hasStack(layer.handle)) collect(layer.handle.stack, into, step);
   }
+}
+
+/** `METHOD /path` of every route that runs a step of this function name (e.g. the Idempotency-Key middleware). */
+export function routesWithStep(app: Express, name: string): string[] {
+  const found = new Set<string>();
+  collect(app.router.stack, found, (stepName) => stepName === name);
+  return [...found].sort();
 }
 
 /** `METHOD /path` of every route of the app (routers mounted at the root, as api/app.ts mounts them). */

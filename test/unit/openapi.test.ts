@@ -2,7 +2,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../api/openapi';
 import { ROUTES } from '../../api/route-table';
-import { appWithoutServers, routesOf } from '../support/app-routes';
+import { appWithoutServers, routesOf, routesWithStep } from '../support/app-routes';
 import { answerMismatch } from '../support/openapi-check';
 
 describe('the OpenAPI document', () => {
@@ -20,6 +20,16 @@ describe('the OpenAPI document', () => {
     const documented = ROUTES.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort();
     expect(new Set(documented).size).toBe(documented.length);
     expect(routesOf(appWithoutServers())).toEqual(documented);
+  });
+
+  it('documents Idempotency-Key on exactly the routes that run its middleware', () => {
+    const documented = ROUTES.filter((r) => r.idempotent).map((r) => `${r.method.toUpperCase()} ${r.path}`);
+    expect(documented).toHaveLength(5);
+    expect(routesWithStep(appWithoutServers(), 'idempotencyKey')).toEqual(documented.sort());
+    const decide = (document.paths as Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>)[
+      '/registrations/{id}/decision'
+    ]!.post!;
+    expect(decide.parameters).toContainEqual(expect.objectContaining({ name: 'Idempotency-Key', in: 'header' }));
   });
 
   it('gives every operation a problem+json answer for bad input and for our own failure', () => {

@@ -1,0 +1,105 @@
+/**
+ * The answers kept for `Idempotency-Key` (api/idempotency.ts), without transactions or scans: one
+ * document per caller, route and key, `_id` the keyed hash of the three, so a repeat collides on
+ * insert. A document is `pending` while its first request runs and `done` once its answer (sealed
+ * with the field key: it may carry an applicant token) is stored. A takeover of a pending key
+ * whose API died first claims a marker (`<_id>~<stale attempt>`): of two that try, one inserts it.
+ */
+import { randomUUID } from 'node:crypto';
+import { Schema, model, type InferSchemaType } from 'mongoose';
+import { isDuplicateKey } from './errors';
+
+export const IDEMPOTENCY_STATES = ['pending', 'done', 'takeover'] as const;
+
+const storedAnswerSchema = new Schema(
+  {
+    status: { type: Number, required: true },
+    /** The Content-Type sent (problem+json for a refusal). */
+    contentType: { type: String },
+    location: { type: String },
+    /** `encryptField` of the body's JSON. */
+    sealedBody: { type: String, required: true },
+  },
+  { _id: false },
+);
+
+const idempotencyKeySchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    state: { type: String, enum: IDEMPOTENCY_STATES, required: true },
+    /** Keyed hash of the body's canonical JSON: the body may hold an SSN. */
+    bodyHash: { type: String, required: true },
+    /** Who runs the request now: changes when a stale pending key is taken over. */
+    attempt: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    /** Removed then by the expiry sweeper (models/expiry.ts, kind `idempotencyKey`). */
+    expiresAt: { type: Date, required: true },
+    answer: { type: storedAnswerSchema },
+  },
+  { collection: 'idempotency_keys', versionKey: false },
+);
+export const IdempotencyKeyModel = model('IdempotencyKey', idempotencyKeySchema);
+
+export type IdempotencyRecord = InferSchemaType<typeof idempotencyKeySchema>;
+export type StoredAnswer = NonNullable<IdempotencyRecord['answer']>;
+
+/** This request now holds the key (`attempt`), or the key was used before (`existing`). */
+export type KeyClaim = { attempt: string } | { existing: IdempotencyRecord };
+
+/** Inserts the key as pending; a duplicate is a repeat, read back (a key released meanwhile is claimed again). */
+export async function claimIdempotencyKey(key: { id: string; bodyHash: string; now: Date; expiresAt: Date }): Promise<KeyClaim> {
+  for (let tries = 0; tries < 3; tries++) {
+    const attempt = randomUUID();
+    try {
+      await IdempotencyKeyModel.create({
+        _id: key.id,
+        state: 'pending',
+        bodyHash: key.bodyHash,
+        attempt,
+        createdAt: key.now,
+        expiresAt: key.expiresAt,
+      });
+      return { attempt };
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+    const found = await IdempotencyKeyModel.findById(key.id).lean();
+    if (found) return { existing: found };
+  }
+  throw new Error('idempotency key released and taken again three times in a row');
+}
+
+/**
+ * Takes over a pending key whose request stopped (its API died): one of two takers inserts the
+ * marker of the stale attempt, then moves the key to its own attempt. Undefined when another
+ * taker won. The marker expires with the key (`markerId`).
+ */
+export async function takeOverStaleKey(stale: IdempotencyRecord, now: Date): Promise<{ attempt: string; markerId: string } | undefined> {
+  const markerId = `${stale._id}~${stale.attempt}`;
+  const attempt = randomUUID();
+  try {
+    await IdempotencyKeyModel.create({ ...stale, _id: markerId, state: 'takeover', attempt, answer: undefined });
+  } catch (err) {
+    if (isDuplicateKey(err)) return undefined;
+    throw err;
+  }
+  const { modifiedCount } = await IdempotencyKeyModel.updateOne(
+    { _id: stale._id, attempt: stale.attempt, state: 'pending' },
+    { $set: { attempt, createdAt: now } },
+  );
+  return modifiedCount === 1 ? { attempt, markerId } : undefined;
+}
+
+/** Keeps the answer of the attempt that holds the key; false when another attempt took it over. */
+export async function storeIdempotentAnswer(id: string, attempt: string, answer: StoredAnswer): Promise<boolean> {
+  const { modifiedCount } = await IdempotencyKeyModel.updateOne(
+    { _id: id, attempt, state: 'pending' },
+    { $set: { state: 'done', answer } },
+  );
+  return modifiedCount === 1;
+}
+
+/** Gives the key back (the request failed on our side): a repeat runs again. */
+export async function releaseIdempotencyKey(id: string, attempt: string): Promise<void> {
+  await IdempotencyKeyModel.deleteOne({ _id: id, attempt, state: 'pending' });
+}
