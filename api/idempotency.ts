@@ -7,7 +7,7 @@
  */
 import type { Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
-import { canonicalJson } from '../audit/audit-log';
+import { canonicalJson } from '../audit/audit-hash';
 import type { Caller } from '../domain/access-policy';
 import { log } from '../infra/logger';
 import { expireAt } from '../models/expiry';

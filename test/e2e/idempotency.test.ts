@@ -8,7 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idempotencyBodyHash, idempotencyRecordId, IDEMPOTENCY_KEY_LIFETIME_MS } from '../../api/idempotency';
-import type { LocalStack } from '../../infra/local-stack';
+import type { LocalStack } from '../../local-stack';
 import { IdempotencyKeyModel } from '../../models/idempotency';
 import { keysFromBase64, type SecretKeys } from '../../security/secrets';
 import { APPLICATION_ROLE_WORKFLOW } from '../../workflows/application-role-messages';
