@@ -78,9 +78,14 @@ export function guard(action: Action, deps: GuardDeps, tokenOf: TokenSource = pr
     const caller = await resolveCaller(req, action, deps, tokenOf);
     const verdict = authorize(caller, action, { registrationId: typeof req.params.id === 'string' ? req.params.id : undefined });
     if (!verdict.allowed) throw new HttpProblem(verdict.status, verdict.reason);
-    callers.set(res, caller);
+    rememberCaller(res, caller);
     next();
   };
+}
+
+/** Keeps the caller a response was authorized for (the guard does; a test app admits its callers with it). */
+export function rememberCaller(res: Response, caller: Caller): void {
+  callers.set(res, caller);
 }
 
 export function callerOf(res: Response): Caller {

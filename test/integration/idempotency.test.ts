@@ -8,6 +8,7 @@ import express from 'express';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idempotencyBodyHash, idempotencyRecordId, idempotent, IDEMPOTENCY_KEY_LIFETIME_MS } from '../../api/idempotency';
+import { rememberCaller } from '../../api/guard';
 import { HttpProblem, problemHandler } from '../../api/problem';
 import { sweepExpired } from '../../models/expiry';
 import { IdempotencyKeyModel, takeOverStaleKey } from '../../models/idempotency';
@@ -35,9 +36,10 @@ beforeAll(async () => {
   app.use(express.json());
   app.use((req, res, next) => {
     const userId = req.get('x-caller');
-    res.locals.caller = userId
-      ? { kind: 'ACCOUNT', userId, roles: [], mustChangePassword: false, mustAnswerQuestions: false }
-      : { kind: 'ANONYMOUS' };
+    rememberCaller(
+      res,
+      userId ? { kind: 'ACCOUNT', userId, roles: [], mustChangePassword: false, mustAnswerQuestions: false } : { kind: 'ANONYMOUS' },
+    );
     next();
   });
   app.use(idempotent(keys));
