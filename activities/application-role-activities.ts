@@ -14,6 +14,7 @@ import { log } from '../infra/logger';
 import type { ApproverNotice, RequesterNotice } from '../domain/notices';
 import { AccountModel } from '../models/account';
 import { ApplicationRoleClaimModel, ApplicationRoleRequestModel } from '../models/application-role';
+import { releaseKey } from '../models/claims';
 import type { ApplicationRoleView, ApplicationRoleWorkflowInput } from '../workflows/application-role-messages';
 import { applicationRoleApproverNotice, applicationRoleOutcome } from './application-role-emails';
 import { activeApplicationRoleApprovers } from '../accounts/approvers';
@@ -206,7 +207,7 @@ export function createApplicationRoleActivities({ mailer, approvalsUrl }: Applic
 
     /** Lets the same person ask again once this request is denied or cancelled. */
     async releaseApplicationRoleKey({ requestId, key }: { requestId: string; key: string }): Promise<void> {
-      await ApplicationRoleClaimModel.deleteOne({ _id: key, requestId });
+      await releaseKey(ApplicationRoleClaimModel, key, requestId);
     },
 
     async notifyApplicationRoleRequester({

@@ -8,8 +8,27 @@ import type { FieldError, RegistrationDetails } from '../domain/schemas';
 import { AccountModel } from '../models/account';
 import type { DetailsVerdict } from '../domain/schemas';
 import { OrganizationModel, UserGroupModel } from '../models/organization';
+import { claimKey } from '../models/claims';
+import { RegistrationClaimModel, registrationHoldsClaim, roleClaimKey } from '../models/registration-claims';
 
-export type DetailsAssessment = DetailsVerdict | { outcome: 'INVALID'; errors: { path: string; message: string }[] };
+export type DetailsAssessment =
+  | DetailsVerdict
+  | { outcome: 'INVALID'; errors: FieldError[] }
+  /** Another live request of the same person asks for the same role at the same place. */
+  | { outcome: 'ALREADY_REQUESTED'; errors: FieldError[] };
+
+export const ROLE_ALREADY_REQUESTED: DetailsAssessment = {
+  outcome: 'ALREADY_REQUESTED',
+  errors: [{ path: 'role', message: 'you already have a request for this role there in progress' }],
+};
+
+/** Claims the role at the place the details name for this registration: false when another live request of the person holds it. */
+export function claimRole(registrationId: string, userId: string, role: RegistrationRole, details: RegistrationDetails): Promise<boolean> {
+  // The holder of a role's key always has a record: it claimed from its own details step.
+  return claimKey(RegistrationClaimModel, roleClaimKey(userId, role, details), registrationId, (slot) =>
+    registrationHoldsClaim(slot, () => Promise.resolve(false)),
+  );
+}
 
 export const DMEPOS_REFUSAL = 'DMEPOS suppliers may not register in IACS yet.';
 

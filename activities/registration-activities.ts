@@ -16,7 +16,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { AccountModel } from '../models/account';
 import { EmailCodeModel, RegistrationModel } from '../models/registration';
 import { encryptField, keyedHash, randomDigits, sameHash, type SecretKeys } from '../security/secrets';
-import { assessDetails as assess, type DetailsAssessment } from './details-assessment';
+import { assessDetails as assess, claimRole, ROLE_ALREADY_REQUESTED, type DetailsAssessment } from './details-assessment';
 import * as emails from './emails';
 import type { Mailer } from './mailer';
 import { provisionAccount as provision } from './provisioning';
@@ -197,7 +197,9 @@ export function createRegistrationActivities({ keys, mailer, ssa, approvalsUrl }
       return stored !== null && sameHash(stored.codeHash, codeHash(keys, registrationId, codeNumber, unsealCode(keys, code)));
     },
 
+    /** The details checked; a person asking for another role also claims that role at that place (models/registration-claims.ts). */
     async assessDetails({
+      registrationId,
       role,
       details,
       applicantUserId,
@@ -207,7 +209,9 @@ export function createRegistrationActivities({ keys, mailer, ssa, approvalsUrl }
       details: RegistrationDetails;
       applicantUserId?: string;
     }): Promise<DetailsAssessment> {
-      return assess(role, details, applicantUserId);
+      const verdict = await assess(role, details, applicantUserId);
+      if (verdict.outcome !== 'ACCEPTED' || applicantUserId === undefined) return verdict;
+      return (await claimRole(registrationId, applicantUserId, role, details)) ? verdict : ROLE_ALREADY_REQUESTED;
     },
 
     async submitRegistration({

@@ -34,7 +34,7 @@ import {
 import { addLogContext } from '../infra/logger';
 import { ApplicationRoleRequestModel } from '../models/application-role';
 import { applicationRoleViewSchema } from './read-models';
-import { claimRequestKey, releaseRequestKey } from './application-role-claims';
+import { claimApplicationRoleKey, releaseApplicationRoleKey } from './request-claims';
 import { noBody } from './empty-input';
 import { currentApprovalDeadlines, type ApprovalDeadlines } from './deadline-routes';
 import { accountOf, guard, type GuardDeps } from './guard';
@@ -143,7 +143,7 @@ export function applicationRoleRoutes(deps: ApplicationRoleRouteDeps): Router {
 
     const requestId = randomUUID();
     const key = applicationRoleKey(userId, body);
-    await claimRequestKey(deps.temporal, key, requestId);
+    await claimApplicationRoleKey(deps.temporal, key, requestId);
     const input: ApplicationRoleWorkflowInput = {
       requestId,
       requesterUserId: userId,
@@ -165,7 +165,7 @@ export function applicationRoleRoutes(deps: ApplicationRoleRouteDeps): Router {
         staticSummary: `Application role · ${input.applicationName} · ${input.role}`,
       });
     } catch (err) {
-      await releaseRequestKey(key, requestId);
+      await releaseApplicationRoleKey(key, requestId);
       throw err;
     }
     res.status(202).location(`/application-role-requests/${requestId}`).json({ id: requestId, status: 'AWAITING_APPROVAL' });

@@ -29,6 +29,7 @@ import { registrationViewSchema } from './read-models';
 import { currentApprovalDeadlines, type ApprovalDeadlines } from './deadline-routes';
 import { accountOf, guard, storedRegistrationOf, type GuardDeps } from './guard';
 import { idempotent } from './idempotency';
+import { claimPerson, releasePerson } from './request-claims';
 import { byAddress, byBodyField, byPathId, rateLimit } from './rate-limit';
 import { HttpProblem, parse } from './problem';
 import { refusalsAsProblems, sendUpdate } from './temporal-refusals';
@@ -40,8 +41,8 @@ export type RegistrationDeps = GuardDeps & { taskQueue: string; policy: Registra
 async function startRegistration(
   deps: RegistrationDeps,
   request: Omit<RegistrationWorkflowInput, 'registrationId' | 'applicantTokenHash' | 'policy'>,
+  registrationId: string = randomUUID(),
 ): Promise<{ registrationId: string; applicantToken: string }> {
-  const registrationId = randomUUID();
   const applicantToken = randomToken();
   const input: RegistrationWorkflowInput = {
     ...request,
@@ -71,17 +72,30 @@ export async function registerNewPerson(
   body: unknown,
 ): Promise<{ registrationId: string; applicantToken: string }> {
   const registration = parse(newRegistrationSchema, body, 'registration');
+  const ssnHash = keyedHash(deps.keys, 'ssn', registration.identity.ssn);
   // One person, one account for life: a second self-registration is pointed to "add a role".
-  if (await PersonModel.exists({ _id: keyedHash(deps.keys, 'ssn', registration.identity.ssn) }))
+  if (await PersonModel.exists({ _id: ssnHash }))
     throw new HttpProblem(409, 'this person already has an account: log in and request another role with POST /me/role-requests', [
       { path: 'identity.ssn', message: 'already belongs to an account' },
     ]);
-  return startRegistration(deps, {
-    community: registration.community,
-    role: registration.role,
-    sealedIdentity: sealIdentity(deps.keys, registration.identity),
-    email: registration.email,
-  });
+  // And one registration at a time: two racing ones cannot both make an account.
+  const registrationId = randomUUID();
+  await claimPerson(deps.temporal, ssnHash, registrationId);
+  try {
+    return await startRegistration(
+      deps,
+      {
+        community: registration.community,
+        role: registration.role,
+        sealedIdentity: sealIdentity(deps.keys, registration.identity),
+        email: registration.email,
+      },
+      registrationId,
+    );
+  } catch (err) {
+    await releasePerson(ssnHash, registrationId);
+    throw err;
+  }
 }
 
 /** The workflow of a registration whose applicant token has already been checked. */

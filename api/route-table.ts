@@ -131,7 +131,7 @@ export const ROUTES: readonly RouteDoc[] = [
     tag: 'registrations',
     summary: 'Start a self-registration',
     description:
-      'Identity validation with SSA starts at once; the email code follows. One person, one account: an SSN that already has an account is 409 naming `identity.ssn`.',
+      'Identity validation with SSA starts at once; the email code follows. One person, one account: an SSN that already has an account, or a registration in progress, is 409 naming `identity.ssn`.',
     audience: 'anyone',
     body: newRegistrationSchema,
     answers: {
@@ -192,7 +192,7 @@ export const ROUTES: readonly RouteDoc[] = [
     tag: 'registrations',
     summary: 'Professional details (contact, organization, user group, justification)',
     description:
-      'Which of `organizationId`, `organization`, `userGroupId`, `userGroup` are required or refused depends on the role (`DETAILS_FIELDS_BY_ROLE`).',
+      'Which of `organizationId`, `organization`, `userGroupId`, `userGroup` are required or refused depends on the role (`DETAILS_FIELDS_BY_ROLE`). A person asking for another role who already has a request in progress for that role at that place gets 409 naming `role`.',
     audience: 'applicant or account',
     params: registrationId,
     body: detailsSchemaFor('INDIVIDUAL_PRACTITIONER'),

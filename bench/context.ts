@@ -1,16 +1,16 @@
 /** What every phase of a bench run shares: the options, the clients, the people and the limits. */
-import { generatedIdentity, type SsaIdentity } from '../simulators/ssa-fixtures';
+import { GENERATED_IDENTITIES, generatedIdentity, type SsaIdentity } from '../simulators/ssa-fixtures';
 import type { DbMonitor } from './db-monitor';
 import type { Approver, Clients } from './flow';
 import type { BenchOptions } from './options';
 
 /** The generated SSA identities (simulators/ssa-fixtures.ts) a run may use. */
-export const POOL_SIZE = 1000;
+export const POOL_SIZE = GENERATED_IDENTITIES;
 
 /** A progress line on stdout (the run's own output; errors go to stderr). */
 export const out = (line = '') => process.stdout.write(`${line}\n`);
 
-/** Each generated identity once per run; parked mode may cycle through its own share when the pool runs out. */
+/** Each generated identity once per run: one person, one live registration (and one account). */
 export class IdentityPool {
   private next = 0;
   take(): { n: number; identity: SsaIdentity } {

@@ -20,7 +20,7 @@ export async function parkedMode(ctx: BenchContext) {
   const before = sampleMemory();
   const cpuBefore = sampleCpu();
   const dbBefore = db.snapshot();
-  const parked = await parkMany(ctx, options.parked, 'p', Math.max(1, options.approveSample));
+  const parked = await parkMany(ctx, options.parked, 'p');
   const cpu = cpuBetween(cpuBefore, sampleCpu());
   const dbCounts = DbMonitor.between(dbBefore, db.snapshot());
   collectGarbage();
@@ -29,8 +29,7 @@ export async function parkedMode(ctx: BenchContext) {
   out(`parked: ${created} waiting after ${parked.summary.seconds} s`);
   const queue = await timeQueue(helpDesk, options.queueReads, deadline);
   const statusReads = await timeStatusReads(ctx, parked.applicants);
-  // Approve a sample of those whose identity no other parked request shares.
-  const approve = await approveSample(ctx, parked.approvable.slice(0, options.approveSample));
+  const approve = await approveSample(ctx, parked.applicants.slice(0, options.approveSample));
   return {
     ...parked.summary,
     concurrency: options.parkedConcurrency,

@@ -33,9 +33,9 @@ async function main(): Promise<number> {
   const options: BenchOptions = parsed;
   // infra/logger.ts reads LOG_LEVEL from process.env at each line, not from the stack's env.
   process.env.LOG_LEVEL ??= 'warn';
-  const needed = 2 + options.warmup + options.registrations + (options.queueWaiting || options.statusOpen);
+  const needed = 2 + options.warmup + options.registrations + (options.queueWaiting || options.statusOpen) + options.parked;
   if (needed > POOL_SIZE)
-    throw new Error(`setup + warm-up + registrations + waiting requests need ${needed} identities; the pool holds ${POOL_SIZE}`);
+    throw new Error(`setup + warm-up + registrations + waiting + parked requests need ${needed} identities; the pool holds ${POOL_SIZE}`);
 
   const startedAt = new Date();
   const runId = `${startedAt.getTime().toString(36)}${randomBytes(2).toString('hex')}`;

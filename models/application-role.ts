@@ -1,5 +1,6 @@
 import { Schema, model, type InferSchemaType } from 'mongoose';
 import { APPLICATION_ROLES, APPLICATION_ROLE_STATUSES } from '../domain/application-roles';
+import { claimModel } from './claims';
 
 /** One request for an application role (Table 2), as its workflow records it. `_id` is the request id. */
 const applicationRoleRequestSchema = new Schema(
@@ -27,17 +28,9 @@ export type ApplicationRoleRequestRecord = InferSchemaType<typeof applicationRol
 export const ApplicationRoleRequestModel = model('ApplicationRoleRequest', applicationRoleRequestSchema);
 
 /**
- * At most one open or granted request per person, application, group and role, without a
- * transaction: `_id` is that key (domain/application-roles.ts `applicationRoleKey`), so a second
- * request for the same thing collides on insert. The API claims the key before it starts a
- * workflow; a denied or cancelled request releases it; a granted one keeps it.
+ * At most one open or granted request per person, application, group and role (the key is
+ * domain/application-roles.ts `applicationRoleKey`; how a claim works: models/claims.ts). The API
+ * claims the key before it starts a workflow; a denied, cancelled or expired request releases
+ * it; a granted one keeps it.
  */
-const applicationRoleClaimSchema = new Schema(
-  {
-    _id: { type: String, required: true },
-    requestId: { type: String, required: true },
-    claimedAt: { type: Date, required: true },
-  },
-  { collection: 'application_role_claims', versionKey: false },
-);
-export const ApplicationRoleClaimModel = model('ApplicationRoleClaim', applicationRoleClaimSchema);
+export const ApplicationRoleClaimModel = claimModel('ApplicationRoleClaim', 'application_role_claims');

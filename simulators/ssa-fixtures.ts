@@ -35,12 +35,16 @@ export const SSA_FIXTURES: readonly SsaIdentity[] = [
 
 const GIVEN_NAMES = ['Alex', 'Bailey', 'Cameron', 'Devon', 'Ellis', 'Frankie', 'Greer', 'Hayden', 'Jamie', 'Kai'] as const;
 
+/** How many generated identities the simulator validates: enough for the bench's parked mode, one person per request. */
+export const GENERATED_IDENTITIES = 10_000;
+
 /**
  * A further pool of generated identities, so that tests can register many distinct people:
- * number n (0 to 999) is `<given name> Sample<n>`, SSN 901-00-<n as 4 digits>, born
- * 19<50 + n % 40>-<month 1 + n % 12>-<day 1 + n % 28>. Same never-issued 900 area.
+ * number n (0 to GENERATED_IDENTITIES - 1) is `<given name> Sample<n>`, SSN 901-00-<n as 4
+ * digits>, born 19<50 + n % 40>-<month 1 + n % 12>-<day 1 + n % 28>. Same never-issued 900 area.
  */
 export function generatedIdentity(n: number): SsaIdentity {
+  if (!Number.isInteger(n) || n < 0 || n >= GENERATED_IDENTITIES) throw new RangeError(`no generated identity ${n}`);
   const pad = (value: number, width: number) => String(value).padStart(width, '0');
   return {
     firstName: GIVEN_NAMES[n % GIVEN_NAMES.length]!,
@@ -53,7 +57,7 @@ export function generatedIdentity(n: number): SsaIdentity {
 /** Every identity the simulator validates: the named fixtures, then the generated pool. */
 export const SSA_VALID_IDENTITIES: readonly SsaIdentity[] = [
   ...SSA_FIXTURES,
-  ...Array.from({ length: 1000 }, (_, n) => generatedIdentity(n)),
+  ...Array.from({ length: GENERATED_IDENTITIES }, (_, n) => generatedIdentity(n)),
 ];
 
 export interface NonMatchingExample {

@@ -28,6 +28,18 @@ export type IdentityValidationResult = 'MATCH' | 'NO_MATCH';
 
 const availabilityRequest = z.object({ available: z.boolean() });
 
+const indexes = new WeakMap<readonly SsaIdentity[], ReadonlyMap<string, SsaIdentity>>();
+/** The fixtures by SSN (the first of each), built once per fixture list. */
+function bySsn(fixtures: readonly SsaIdentity[]): ReadonlyMap<string, SsaIdentity> {
+  let index = indexes.get(fixtures);
+  if (!index) {
+    const map = new Map<string, SsaIdentity>();
+    for (const f of fixtures) if (!map.has(f.ssn)) map.set(f.ssn, f);
+    indexes.set(fixtures, (index = map));
+  }
+  return index;
+}
+
 const sameName = (a: string, b: string): boolean => a.trim().toLowerCase() === b.trim().toLowerCase();
 
 /** MATCH when all four fields equal a fixture's (names case-insensitively, trimmed). */
@@ -35,7 +47,7 @@ export function matchIdentity(
   request: IdentityValidationRequest,
   fixtures: readonly SsaIdentity[] = SSA_VALID_IDENTITIES,
 ): IdentityValidationResult {
-  const fixture = fixtures.find((f) => f.ssn === request.ssn);
+  const fixture = bySsn(fixtures).get(request.ssn);
   const matches =
     fixture !== undefined &&
     fixture.dateOfBirth === request.dateOfBirth &&

@@ -91,6 +91,7 @@ export const REFUSALS = {
   EMAIL_CODE_LOCKED: 'EmailCodeLocked',
   RESEND_LIMIT: 'EmailCodeResendLimit',
   INVALID_DETAILS: 'InvalidDetails',
+  ROLE_ALREADY_REQUESTED: 'RoleAlreadyRequested',
   NOT_ROUTED: 'NotRoutedToApprover',
 } as const;
 export type RefusalType = (typeof REFUSALS)[keyof typeof REFUSALS];

@@ -267,6 +267,8 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
     async (details) => {
       const verdict = await assessDetails({ registrationId, role: input.role, details, applicantUserId: input.applicantUserId });
       if (verdict.outcome === 'INVALID') refuse(REFUSALS.INVALID_DETAILS, 'the details are not acceptable', { errors: verdict.errors });
+      if (verdict.outcome === 'ALREADY_REQUESTED')
+        refuse(REFUSALS.ROLE_ALREADY_REQUESTED, 'another request of yours for this role there is in progress', { errors: verdict.errors });
       await chart.step({ type: 'DETAILS_ASSESSED', verdict });
       return { status: status(), reason: chart.snapshot.context.reason };
     },

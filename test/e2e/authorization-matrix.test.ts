@@ -173,7 +173,12 @@ interface RouteSpec {
 }
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
-const NO_MATCH_IDENTITY = { firstName: 'Avery', lastName: 'Testwell', dateOfBirth: '1980-01-16', ssn: '999-99-9999' };
+const NO_MATCH_IDENTITY: SsaIdentity = { firstName: 'Avery', lastName: 'Testwell', dateOfBirth: '1980-01-16', ssn: '999-99-9999' };
+/** A person SSA does not match, one per caller: one person has one registration in progress at a time. */
+const noMatchPerson = (caller: string): SsaIdentity => {
+  const n = [...caller].reduce((sum, c) => (sum * 31 + c.charCodeAt(0)) % 10_000, 0);
+  return { ...NO_MATCH_IDENTITY, ssn: `999-98-${String(n).padStart(4, '0')}` };
+};
 
 const ROUTES: RouteSpec[] = [
   { method: 'GET', template: '/health', guard: 'unguarded', path: () => '/health' },
@@ -184,7 +189,7 @@ const ROUTES: RouteSpec[] = [
     path: () => '/registrations',
     // A valid request whose identity SSA does not match: 202, and the workflow ends at once (IDENTITY_REJECTED).
     body: (_f, p) => ({
-      ...registrationBody('INDIVIDUAL_PRACTITIONER', NO_MATCH_IDENTITY as SsaIdentity, `matrix-start-${p.toLowerCase()}@example.test`),
+      ...registrationBody('INDIVIDUAL_PRACTITIONER', noMatchPerson(p), `matrix-start-${p.toLowerCase()}@example.test`),
     }),
     allowed: (a) => expect(a.status).toBe(202),
   },

@@ -16,7 +16,7 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { APPLICATION_ROLE_SUBJECTS } from '../../activities/application-role-emails';
-import { claimRequestKey } from '../../api/application-role-claims';
+import { claimApplicationRoleKey } from '../../api/request-claims';
 import { applicationRoleKey, type ApplicationRoleGrant, type ApplicationRoleStatus } from '../../domain/application-roles';
 import { deadlinesFor, type DeadlinePolicy } from '../../domain/approval-deadlines';
 import { applicationRoleRouteFor, mayDecideApplicationRole, type ApplicationRolePrincipal } from '../../domain/approval-routing';
@@ -198,7 +198,7 @@ async function startRequest(
     approvalDeadlines,
   };
   const key = applicationRoleKey(input.requesterUserId, input);
-  await claimRequestKey(stack.env.client, key, requestId);
+  await claimApplicationRoleKey(stack.env.client, key, requestId);
   const handle = await stack.env.client.workflow.start<typeof applicationRoleWorkflow>(APPLICATION_ROLE_WORKFLOW, {
     taskQueue: stack.taskQueue,
     workflowId: applicationRoleWorkflowIdFor(requestId),
@@ -361,7 +361,7 @@ describe('application-role approval deadlines (business days, time-skipping)', (
     // Nothing was granted, and the key is released: the requester may ask again.
     const requester = await AccountModel.findOne({ userId: scene.requester.userId }).lean();
     expect(requester?.applicationRoles).toEqual([]);
-    expect(await ApplicationRoleClaimModel.findById(key).lean()).toBeNull();
+    expect((await ApplicationRoleClaimModel.findById(key).lean())?.releasedAt).toBeInstanceOf(Date);
   }, 120_000);
 
   it('a decision before the reminder stops the clock: the Approver approves, the role is granted, no reminder is ever sent', async () => {
@@ -535,7 +535,7 @@ describe('application-role approval deadlines (business days, time-skipping)', (
     await waitForMessage(stack.mail.httpUrl, { to: scene.requester.email, subject: SUBJECT.granted });
   }, 120_000);
 
-  describe('the request key of a finished request (api/application-role-claims.ts)', () => {
+  describe('the request key of a finished request (api/request-claims.ts)', () => {
     /**
      * A claim still naming a finished request, as between the workflow recording the final
      * status and its releaseApplicationRoleKey activity (or while that activity retries).
@@ -558,7 +558,7 @@ describe('application-role approval deadlines (business days, time-skipping)', (
       });
       const key = applicationRoleKey(scene.requester.userId, request);
       await ApplicationRoleClaimModel.create({ _id: key, requestId: heldBy, claimedAt: new Date(Date.now() - MINUTE) });
-      return { key, take: () => claimRequestKey(stack.env.client, key, randomUUID()) };
+      return { key, take: () => claimApplicationRoleKey(stack.env.client, key, randomUUID()) };
     }
 
     it('a cancelled request no longer holds its key', async () => {
