@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { temporal as proto } from '@temporalio/proto';
 import { connectTemporalClient } from '../infra/temporal-connection';
 import { startLocalStack } from '../local-stack';
-import { ApiClient, Journey } from '../test/support/api-client';
+import { ApiClient, contact, Journey } from '../test/support/api-client';
 import { generatedIdentity, SSA_NON_MATCHING_EXAMPLES } from '../simulators/ssa-fixtures';
 import { ownServersEnv } from '../test/support/own-servers';
 import { workflowIdFor } from '../workflows/messages';
@@ -71,6 +71,39 @@ async function main(label: string): Promise<void> {
     await journey.decide(official.id, helpDesk.body.token, 'APPROVE');
     await journey.waitForStatus(official, 'PROVISIONED');
     paths['security-official-resent-code-provisioned'] = official.id;
+
+    // The same official asks twice for another role at the same place: the second request's details
+    // are refused (409, RoleAlreadyRequested); it takes another group instead; both are cancelled.
+    const so = await journey.credentials('recorded.so@example.test');
+    const soToken = await journey.completeFirstLogin(so.userId, so.password, 'Recorded-Clinic-Officer-2026');
+    const [clinic] = (await api.call<{ id: string }[]>('GET', '/organizations?name=Recorded%20Clinic&country=US&state=MD')).body;
+    const roleRequest = async () => {
+      const answer = await api.call<{ id: string; applicantToken: string }>('POST', '/me/role-requests', {
+        token: soToken,
+        body: { community: 'PROVIDER_SUPPLIER', role: 'USER_GROUP_ADMINISTRATOR', acceptedTerms: { role: true } },
+      });
+      return { id: answer.body.id, token: answer.body.applicantToken, email: '' };
+    };
+    const groupDetails = (name: string) => ({
+      contact,
+      justification: 'I administer this group.',
+      organizationId: clinic!.id,
+      userGroup: { name, kind: 'PROVIDER' },
+    });
+    const first = await roleRequest();
+    const second = await roleRequest();
+    await api.call('PUT', `/registrations/${first.id}/details`, { token: first.token, body: groupDetails('Recorded Group') });
+    const taken = await api.call('PUT', `/registrations/${second.id}/details`, {
+      token: second.token,
+      body: groupDetails('Recorded Group'),
+    });
+    if (taken.status !== 409) throw new Error(`the second request's details answered ${taken.status}, not 409`);
+    await api.call('PUT', `/registrations/${second.id}/details`, { token: second.token, body: groupDetails('Other Recorded Group') });
+    for (const r of [first, second]) {
+      await api.call('POST', `/registrations/${r.id}/cancel`, { token: r.token });
+      await journey.waitForStatus(r, 'CANCELLED');
+    }
+    paths['role-request-already-requested-then-cancelled'] = second.id;
 
     for (const [name, id] of Object.entries(paths)) {
       const handle = temporal.workflow.getHandle(workflowIdFor(id));
