@@ -18,19 +18,37 @@ import type { Mailer } from './mailer';
 
 export const TEMPORARY_PASSWORD_TTL_MS = 14 * 24 * 60 * 60 * 1000;
 
+/**
+ * What `create` inserts, or what an earlier attempt of this activity inserted: the first attempt
+ * is one insert; only a duplicate key (the unique `createdByRegistrationId`) reads what is there,
+ * a read FerretDB answers by scanning, so it is kept off the common path.
+ */
+async function createdOnce<T>(create: () => Promise<T>, createdEarlier: () => Promise<T | null>): Promise<T> {
+  try {
+    return await create();
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    const earlier = await createdEarlier();
+    if (earlier === null) throw err;
+    return earlier;
+  }
+}
+
 async function grantFor(registration: RegistrationRecord & { _id: string }, details: RegistrationDetails): Promise<RoleGrant> {
   const createdByRegistrationId = registration._id;
   switch (registration.role) {
     case 'SECURITY_OFFICIAL': {
-      const organization =
-        (await OrganizationModel.findOne({ createdByRegistrationId })) ??
-        (await OrganizationModel.create({ ...details.organization!, status: 'APPROVED', createdByRegistrationId }));
+      const organization = await createdOnce(
+        () => OrganizationModel.create({ ...details.organization!, status: 'APPROVED', createdByRegistrationId }),
+        () => OrganizationModel.findOne({ createdByRegistrationId }),
+      );
       return { role: 'SECURITY_OFFICIAL', organizationId: organization.id };
     }
     case 'USER_GROUP_ADMINISTRATOR': {
-      const group =
-        (await UserGroupModel.findOne({ createdByRegistrationId })) ??
-        (await UserGroupModel.create({ ...details.userGroup!, organizationId: details.organizationId!, createdByRegistrationId }));
+      const group = await createdOnce(
+        () => UserGroupModel.create({ ...details.userGroup!, organizationId: details.organizationId!, createdByRegistrationId }),
+        () => UserGroupModel.findOne({ createdByRegistrationId }),
+      );
       return { role: 'USER_GROUP_ADMINISTRATOR', organizationId: details.organizationId, userGroupId: group.id };
     }
     default:
