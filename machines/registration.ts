@@ -4,64 +4,14 @@
  * the 30-minute code window is an `after` delay the workflow turns into a durable timer.
  */
 import { and, assign, setup, type SnapshotFrom } from 'xstate';
-import { mayDecide, type ApprovalRoute, type Principal, type RoutableRequest } from '../domain/approval-routing';
+import { mayDecide, type ApprovalRoute, type RoutableRequest } from '../domain/approval-routing';
 import { escalationFor } from '../domain/escalation';
-import type { RegistrationRole } from '../domain/roles';
 import type { ApplicantNotice, ApproverNotice } from '../domain/notices';
-import type { RegistrationPolicy } from '../domain/registration-policy';
-import type { DetailsVerdict, RegistrationDetails } from '../domain/schemas';
+import type { RegistrationDetails } from '../domain/schemas';
 import { REGISTRATION_STATUSES, type RegistrationStatus } from '../domain/status';
+import type { RegistrationContext, RegistrationEvent, RegistrationInput } from './registration-types';
 
-export interface RegistrationInput {
-  role: RegistrationRole;
-  policy: RegistrationPolicy;
-  /** Set when a person who already has an account asks for another role: identity and email are known. */
-  applicantUserId?: string;
-}
-
-export interface RegistrationContext {
-  role: RegistrationRole;
-  policy: RegistrationPolicy;
-  /** 1 for the first code, +1 for every resend; names the code an attempt is checked against. */
-  codeNumber: number;
-  wrongCodeAttempts: number;
-  codeResends: number;
-  details?: RegistrationDetails;
-  trackingNumber?: string;
-  route?: ApprovalRoute;
-  reason?: string;
-  decidedBy?: string;
-  userId?: string;
-  applicantUserId?: string;
-  /** Approval deadlines already passed: each happens once, in order. */
-  reminded: boolean;
-  escalated: boolean;
-}
-
-export type RegistrationEvent =
-  | { type: 'IDENTITY_CHECKED'; matches: boolean }
-  | { type: 'EMAIL_CODE_CHECKED'; matches: boolean }
-  | { type: 'RESEND_EMAIL_CODE' }
-  | { type: 'DETAILS_ASSESSED'; verdict: DetailsVerdict }
-  | { type: 'SUBMIT' }
-  | { type: 'SUBMISSION_RECORDED'; trackingNumber: string; route: ApprovalRoute }
-  | { type: 'DECIDE'; decision: 'APPROVE' | 'DENY'; reason?: string; approver: Principal }
-  | { type: 'ACCOUNT_PROVISIONED'; userId: string }
-  /** The workflow's clock says an approval deadline has come (domain/approval-deadlines.ts). */
-  | { type: 'DEADLINE_REACHED'; deadline: 'REMIND' | 'ESCALATE' | 'EXPIRE' }
-  /** The approvers on the route can no longer decide (deactivated): the route the tables allow next. */
-  | { type: 'ROUTE_CHANGED'; route: ApprovalRoute }
-  | { type: 'CANCEL' };
-
-/** The effects the chart asks for; each becomes an activity call in the workflow. */
-export type RegistrationEffect =
-  | { type: 'validateIdentity' }
-  | { type: 'stopIdentityValidation' }
-  | { type: 'issueEmailCode'; params: { codeNumber: number } }
-  | { type: 'recordSubmission'; params: { details: RegistrationDetails } }
-  | { type: 'provisionAccount' }
-  | { type: 'notifyApplicant'; params: { notice: ApplicantNotice; reason?: string } }
-  | { type: 'notifyApprovers'; params: { notice: ApproverNotice; route: ApprovalRoute } };
+export type { RegistrationContext, RegistrationEffect, RegistrationEvent, RegistrationInput } from './registration-types';
 
 // Implementations are empty on purpose: the chart names effects, the workflow performs them.
 const effect = () => undefined;
