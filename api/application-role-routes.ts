@@ -111,6 +111,55 @@ export async function decideApplicationRole(
   return sendUpdate(handle, (h) => h.executeUpdate(decideApplicationRoleUpdate, { args: [{ ...decision, approver }] }), routed);
 }
 
+/**
+ * An account asks for an application role (`applicationRoleRequestSchema`): eligible, not held
+ * already, its key claimed (api/request-claims.ts), then the workflow starts. Returns the request id.
+ */
+export async function requestApplicationRole(
+  deps: ApplicationRoleRouteDeps,
+  account: { userId: string; roles: Parameters<typeof mayRequestApplicationRole>[0] },
+  rawBody: unknown,
+): Promise<string> {
+  const body = parse(applicationRoleRequestSchema, rawBody, 'application-role request');
+  const { userId, roles } = account;
+  const eligibility = mayRequestApplicationRole(roles, body.userGroupId);
+  if (!eligibility.eligible) throw new HttpProblem(403, eligibility.reason);
+  const application = deps.applications.find((a) => a.id === body.applicationId);
+  if (application === undefined)
+    throw new HttpProblem(422, 'no such application', [{ path: 'applicationId', message: 'is not an application of the catalog' }]);
+  if ((await applicationRolesOf(userId)).some((grant) => sameApplicationRole(grant, body)))
+    throw new HttpProblem(409, 'you already hold this application role');
+
+  const requestId = randomUUID();
+  const key = applicationRoleKey(userId, body);
+  await claimApplicationRoleKey(deps.temporal, key, requestId);
+  const input: ApplicationRoleWorkflowInput = {
+    requestId,
+    requesterUserId: userId,
+    applicationId: application.id,
+    applicationName: application.name,
+    role: body.role,
+    userGroupId: body.userGroupId,
+    organizationId: eligibility.organizationId,
+    approvalDeadlines: await currentApprovalDeadlines(deps.approvalDeadlines),
+  };
+  const workflowId = applicationRoleWorkflowIdFor(requestId);
+  addLogContext({ workflowId });
+  try {
+    await deps.temporal.workflow.start(APPLICATION_ROLE_WORKFLOW, {
+      taskQueue: deps.taskQueue,
+      workflowId,
+      args: [input],
+      // What the Web UI shows of the workflow without decoding: its kind, application and role.
+      staticSummary: `Application role · ${input.applicationName} · ${input.role}`,
+    });
+  } catch (err) {
+    await releaseApplicationRoleKey(key, requestId);
+    throw err;
+  }
+  return requestId;
+}
+
 export function applicationRoleRoutes(deps: ApplicationRoleRouteDeps): Router {
   const router = Router();
   const idempotency = idempotent(deps.keys);
@@ -131,43 +180,7 @@ export function applicationRoleRoutes(deps: ApplicationRoleRouteDeps): Router {
   });
 
   router.post('/me/application-roles', guard('application-role:request', deps), idempotency, async (req, res) => {
-    const body = parse(applicationRoleRequestSchema, req.body, 'application-role request');
-    const { userId, roles } = accountOf(res);
-    const eligibility = mayRequestApplicationRole(roles, body.userGroupId);
-    if (!eligibility.eligible) throw new HttpProblem(403, eligibility.reason);
-    const application = deps.applications.find((a) => a.id === body.applicationId);
-    if (application === undefined)
-      throw new HttpProblem(422, 'no such application', [{ path: 'applicationId', message: 'is not an application of the catalog' }]);
-    if ((await applicationRolesOf(userId)).some((grant) => sameApplicationRole(grant, body)))
-      throw new HttpProblem(409, 'you already hold this application role');
-
-    const requestId = randomUUID();
-    const key = applicationRoleKey(userId, body);
-    await claimApplicationRoleKey(deps.temporal, key, requestId);
-    const input: ApplicationRoleWorkflowInput = {
-      requestId,
-      requesterUserId: userId,
-      applicationId: application.id,
-      applicationName: application.name,
-      role: body.role,
-      userGroupId: body.userGroupId,
-      organizationId: eligibility.organizationId,
-      approvalDeadlines: await currentApprovalDeadlines(deps.approvalDeadlines),
-    };
-    const workflowId = applicationRoleWorkflowIdFor(requestId);
-    addLogContext({ workflowId });
-    try {
-      await deps.temporal.workflow.start(APPLICATION_ROLE_WORKFLOW, {
-        taskQueue: deps.taskQueue,
-        workflowId,
-        args: [input],
-        // What the Web UI shows of the workflow without decoding: its kind, application and role.
-        staticSummary: `Application role · ${input.applicationName} · ${input.role}`,
-      });
-    } catch (err) {
-      await releaseApplicationRoleKey(key, requestId);
-      throw err;
-    }
+    const requestId = await requestApplicationRole(deps, accountOf(res), req.body);
     res.status(202).location(`/application-role-requests/${requestId}`).json({ id: requestId, status: 'AWAITING_APPROVAL' });
   });
 
