@@ -24,6 +24,9 @@ export interface DeadlineView {
   expiresAt?: string;
 }
 
+/** A workflow's approval clock (see `approvalClock`). */
+export type ApprovalClock = ReturnType<typeof approvalClock>;
+
 export function approvalClock(options: ApprovalClockOptions) {
   let policy = options.settings?.policy ?? DEFAULT_DEADLINE_POLICY;
   const calendar = options.settings?.calendar ?? DEFAULT_BUSINESS_CALENDAR;

@@ -98,6 +98,9 @@ export interface ChartRunnerOptions<M extends AnyStateMachine, S extends string>
 
 export type Refusal<S extends string> = { status: S } & Record<string, unknown>;
 
+/** What `chartRunner` gives a workflow: the snapshot, the history, and the ways to feed and answer. */
+export type ChartRunner<M extends AnyStateMachine, S extends string> = ReturnType<typeof chartRunner<M, S>>;
+
 export function chartRunner<M extends AnyStateMachine, S extends string>(options: ChartRunnerOptions<M, S>) {
   const { machine } = options;
   const [firstSnapshot, firstEffects] = initialTransition(machine, options.input);
