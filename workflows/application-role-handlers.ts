@@ -5,7 +5,6 @@
 import { setHandler } from '@temporalio/workflow';
 import type { ApplicationRoleStatus } from '../domain/application-roles';
 import { mayDecideApplicationRole, type ApplicationRoleRoute } from '../domain/approval-routing';
-import { deadlinePolicySchema, type DeadlinePolicy } from '../domain/approval-deadlines';
 import type { applicationRoleMachine, ApplicationRoleEvent } from '../machines/application-role';
 import {
   APPLICATION_ROLE_REFUSALS,
@@ -20,7 +19,7 @@ import {
   type ApplicationRoleView,
   type ApplicationRoleWorkflowInput,
 } from './application-role-messages';
-import type { ApprovalClock } from './approval-clock';
+import { handleDeadlinePolicyChanges, type ApprovalClock } from './approval-clock';
 import type { ChartRunner } from './chart-runner';
 
 type Chart = ChartRunner<typeof applicationRoleMachine, ApplicationRoleStatus>;
@@ -109,17 +108,11 @@ export function handleApplicationRoleMessages(scope: ApplicationRoleScope): void
       return { status: status() };
     },
   );
-  setHandler(
-    applyApplicationRoleDeadlinePolicyUpdate,
-    (policy) => {
-      clock.changePolicy(policy);
-      if (!readModel) return { status: status() };
-      // The read model shows the recounted deadlines before the change is answered.
-      return chart.exclusive(async () => {
-        await writeView(false);
-        return { status: status() };
-      });
-    },
-    { validator: (policy: DeadlinePolicy) => void deadlinePolicySchema.parse(policy) },
-  );
+  handleDeadlinePolicyChanges(applyApplicationRoleDeadlinePolicyUpdate, {
+    clock,
+    status,
+    readModel,
+    writeView,
+    exclusive: chart.exclusive,
+  });
 }

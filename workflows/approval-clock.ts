@@ -4,8 +4,16 @@
  * may change while it waits. It only tells the chart that a deadline came; the chart decides
  * what that means. Runs inside a workflow.
  */
-import { condition } from '@temporalio/workflow';
-import { DEFAULT_DEADLINE_POLICY, deadlinesFor, nextDeadline, type DeadlineKind, type DeadlinePolicy } from '../domain/approval-deadlines';
+import { condition, setHandler } from '@temporalio/workflow';
+import type { UpdateDefinition } from '@temporalio/common';
+import {
+  DEFAULT_DEADLINE_POLICY,
+  deadlinePolicySchema,
+  deadlinesFor,
+  nextDeadline,
+  type DeadlineKind,
+  type DeadlinePolicy,
+} from '../domain/approval-deadlines';
 import { DEFAULT_BUSINESS_CALENDAR, type BusinessCalendar } from '../domain/business-days';
 
 export interface ApprovalClockOptions {
@@ -67,4 +75,34 @@ export function approvalClock(options: ApprovalClockOptions) {
       return { dueAt: u.next?.dueAt.toISOString(), nextDeadline: u.next?.kind, expiresAt: u.deadlines.expireAt.toISOString() };
     },
   };
+}
+
+/**
+ * The update that changes a waiting request's deadline policy (both kinds of request): the clock
+ * recounts at once; from the read-model patch on, the read model shows the recounted deadlines
+ * before the change is answered, in turn with the request's other messages.
+ */
+export function handleDeadlinePolicyChanges<S extends string>(
+  update: UpdateDefinition<{ status: S }, [DeadlinePolicy]>,
+  request: {
+    clock: ApprovalClock;
+    status: () => S;
+    readModel: boolean;
+    writeView: (statusChanged: boolean) => Promise<void>;
+    exclusive: <T>(work: () => Promise<T>) => Promise<T>;
+  },
+): void {
+  const { clock, status, readModel, writeView, exclusive } = request;
+  setHandler(
+    update,
+    (policy) => {
+      clock.changePolicy(policy);
+      if (!readModel) return { status: status() };
+      return exclusive(async () => {
+        await writeView(false);
+        return { status: status() };
+      });
+    },
+    { validator: (policy: DeadlinePolicy) => void deadlinePolicySchema.parse(policy) },
+  );
 }

@@ -6,11 +6,10 @@
 import type { RegistrationStatus } from '../domain/status';
 import type { registrationMachine, RegistrationEvent } from '../machines/registration';
 import type { ChartRunner } from './chart-runner';
-import type { ApprovalClock } from './approval-clock';
+import { handleDeadlinePolicyChanges, type ApprovalClock } from './approval-clock';
 import { setHandler } from '@temporalio/workflow';
 import type * as activities from '../activities/registration-activities';
 import { mayDecide, type ApprovalRoute } from '../domain/approval-routing';
-import { deadlinePolicySchema, type DeadlinePolicy } from '../domain/approval-deadlines';
 import type { RegistrationDetails } from '../domain/schemas';
 import { codeAttemptsLeft } from '../machines/registration';
 import {
@@ -103,19 +102,7 @@ export interface RegistrationScope {
 export function handleRegistrationMessages(scope: RegistrationScope): void {
   const { input, chart, checks, clock, readModel, view, writeView, checkEmailCode, assessDetails } = scope;
   const status = (): RegistrationStatus => chart.status();
-  setHandler(
-    applyDeadlinePolicyUpdate,
-    (policy) => {
-      clock.changePolicy(policy);
-      if (!readModel) return { status: status() };
-      // The read model shows the recounted deadlines before the change is answered.
-      return chart.exclusive(async () => {
-        await writeView(false);
-        return { status: status() };
-      });
-    },
-    { validator: (policy: DeadlinePolicy) => void deadlinePolicySchema.parse(policy) },
-  );
+  handleDeadlinePolicyChanges(applyDeadlinePolicyUpdate, { clock, status, readModel, writeView, exclusive: chart.exclusive });
   setHandler(registrationViewQuery, view);
   setHandler(applicantTokenHashQuery, () => input.applicantTokenHash);
   // A query adds nothing to the history: no patch needed.
