@@ -9,15 +9,7 @@
  * run; the effects it does not need (notices, grants) are queued with `afterAnswer` and run next,
  * in order, before any later message.
  */
-import {
-  allHandlersFinished,
-  ApplicationFailure,
-  CancellationScope,
-  condition,
-  isCancellation,
-  setHandler,
-  sleep,
-} from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
 import {
   initialTransition,
@@ -29,6 +21,7 @@ import {
   type SnapshotFrom,
   type StateMachine,
 } from 'xstate';
+import { backgroundWork, durableTimers } from './durable-work';
 import { serialWork } from './serial-work';
 
 /** Distributes over a union of parameterized actions, so each named action keeps its own params. */
@@ -101,13 +94,49 @@ export type Refusal<S extends string> = { status: S } & Record<string, unknown>;
 /** What `chartRunner` gives a workflow: the snapshot, the history, and the ways to feed and answer. */
 export type ChartRunner<M extends AnyStateMachine, S extends string> = ReturnType<typeof chartRunner<M, S>>;
 
+/** Refuses the message being handled: a non-retryable failure of `type`, with the status in its details. */
+function refusalWith<S extends string>(status: () => S) {
+  return (type: string, message: string, extra: Record<string, unknown> = {}): never => {
+    throw ApplicationFailure.create({
+      type,
+      message,
+      nonRetryable: true,
+      details: [{ status: status(), ...extra } satisfies Refusal<S>],
+    });
+  };
+}
+
+/**
+ * Updates handled one at a time (`exclusive`), each checked twice: when it arrives (`validate`,
+ * by default `check`; a refusal leaves no trace in history) and by `check` when its turn comes,
+ * since earlier messages may have moved the chart.
+ */
+function serialUpdates(exclusive: <T>(work: () => Promise<T>) => Promise<T>) {
+  return function onUpdate<Result, Args extends unknown[]>(
+    update: UpdateDefinition<Result, Args>,
+    check: (...args: Args) => void,
+    handle: (...args: Args) => Promise<Result>,
+    validate: (...args: Args) => void = check,
+  ): void {
+    setHandler(
+      update,
+      (...args: Args) =>
+        exclusive(async () => {
+          check(...args);
+          return handle(...args);
+        }),
+      { validator: validate },
+    );
+  };
+}
+
 export function chartRunner<M extends AnyStateMachine, S extends string>(options: ChartRunnerOptions<M, S>) {
   const { machine } = options;
   const [firstSnapshot, firstEffects] = initialTransition(machine, options.input);
   let snapshot: SnapshotFrom<M> = firstSnapshot;
   const history: StatusNote<S>[] = [];
-  const timers = new Map<string, { scope: CancellationScope; dueAt: string }>();
-  const background = new Map<string, CancellationScope>();
+  const timers = durableTimers<EventFrom<M>>((event) => dispatch(event));
+  const background = backgroundWork();
   const work = serialWork();
   const exclusive = work.run;
   const status = (): S => options.statusOf(snapshot);
@@ -122,32 +151,12 @@ export function chartRunner<M extends AnyStateMachine, S extends string>(options
     return true;
   }
 
-  function startTimer(id: string, event: EventFrom<M>, delay: number | undefined): void {
-    if (delay === undefined) throw new Error(`an undelayed raise escaped the chart: ${id}`);
-    const scope = new CancellationScope();
-    timers.set(id, { scope, dueAt: new Date(Date.now() + delay).toISOString() });
-    scope
-      .run(() => sleep(delay))
-      .then(() => {
-        timers.delete(id);
-        return dispatch(event);
-      })
-      .catch((err: unknown) => {
-        if (!isCancellation(err)) throw err;
-      });
-  }
-
-  function cancelTimer(id: string): void {
-    timers.get(id)?.scope.cancel();
-    timers.delete(id);
-  }
-
   /** Timers first (a deadline runs from when the chart set it), then the record of the change, then the named effects. */
   async function performAll(effects: readonly ChartEffect<M>[], change?: { statusChanged: boolean }): Promise<void> {
     if (change) await options.recordStatusFirst?.(change);
     for (const effect of effects.filter(isTimer))
-      if (effect.type === 'xstate.raise') startTimer(effect.params.id, effect.params.event, effect.params.delay);
-      else cancelTimer(effect.params.sendId);
+      if (effect.type === 'xstate.raise') timers.start(effect.params.id, effect.params.event, effect.params.delay);
+      else timers.cancel(effect.params.sendId);
     if (change) await options.record(change);
     for (const effect of effects) if (!isTimer(effect)) await options.perform(effect);
   }
@@ -173,7 +182,7 @@ export function chartRunner<M extends AnyStateMachine, S extends string>(options
     status,
     history: (): StatusNote<S>[] => [...history],
     /** When the earliest running timer of the chart falls due. */
-    nextTimerDueAt: (): string | undefined => [...timers.values()][0]?.dueAt,
+    nextTimerDueAt: timers.nextDueAt,
     exclusive,
     step,
     dispatch,
@@ -204,55 +213,15 @@ export function chartRunner<M extends AnyStateMachine, S extends string>(options
      * Starts work that may take long (an outside service down, a deadline days away) without holding
      * up other messages. `then` runs outside the work's scope: stopping the work never cancels it.
      */
-    inBackground<T>(name: string, long: () => Promise<T>, then: (result: T) => Promise<unknown> = async () => undefined): void {
-      const scope = new CancellationScope();
-      background.set(name, scope);
-      scope
-        .run(long)
-        .then(then)
-        .catch((err: unknown) => {
-          if (!isCancellation(err)) throw err;
-        })
-        .finally(() => background.delete(name));
-    },
-    stopBackground(name: string): void {
-      background.get(name)?.cancel();
-    },
+    inBackground: background.run,
+    stopBackground: background.stop,
 
-    /** Refuses the message being handled: a non-retryable failure of `type`, with the status in its details. */
-    refuse(type: string, message: string, extra: Record<string, unknown> = {}): never {
-      throw ApplicationFailure.create({
-        type,
-        message,
-        nonRetryable: true,
-        details: [{ status: status(), ...extra } satisfies Refusal<S>],
-      });
-    },
-
-    /**
-     * An update, checked twice: when it arrives (`validate`, by default `check`; a refusal leaves no
-     * trace in history) and by `check` when its turn comes, since earlier messages may have moved the chart.
-     */
-    onUpdate<Result, Args extends unknown[]>(
-      update: UpdateDefinition<Result, Args>,
-      check: (...args: Args) => void,
-      handle: (...args: Args) => Promise<Result>,
-      validate: (...args: Args) => void = check,
-    ): void {
-      setHandler(
-        update,
-        (...args: Args) =>
-          exclusive(async () => {
-            check(...args);
-            return handle(...args);
-          }),
-        { validator: validate },
-      );
-    },
+    refuse: refusalWith(status),
+    onUpdate: serialUpdates(exclusive),
 
     /** Until the chart is done and nothing is left to do. */
     finished(): Promise<void> {
-      return condition(() => isDone(snapshot) && work.idle() && background.size === 0 && allHandlersFinished());
+      return condition(() => isDone(snapshot) && work.idle() && background.size() === 0 && allHandlersFinished());
     },
   };
 }
