@@ -62,7 +62,8 @@ async function auditStatusChange(
   log.info('application role request status', { requestId, status: change.status });
 }
 
-export function createApplicationRoleActivities({ mailer, approvalsUrl }: ApplicationRoleActivityDeps) {
+/** What the workflow records of a request: the request itself, its route, its status, its view (the read model). */
+function applicationRoleRecords() {
   return {
     /** Records the request and works out its route once; a retry returns what the first run recorded. */
     async recordApplicationRoleRequest({
@@ -102,7 +103,58 @@ export function createApplicationRoleActivities({ mailer, approvalsUrl }: Applic
       });
       return { trackingNumber, route };
     },
+    /** A new route (chain of trust): the approvers' queue reads it from MongoDB. */
+    async recordApplicationRoleRoute({ requestId, route }: { requestId: string; route: ApplicationRoleRoute }): Promise<void> {
+      await ApplicationRoleRequestModel.updateOne({ _id: requestId }, { $set: { route } });
+      await queueApplicationRole(requestId);
+      await audit(`application-role:${requestId}:route:${route.approvers.map((a) => a.kind).join('+')}`, {
+        kind: 'APPLICATION_ROLE_REROUTED',
+        data: { requestId, heldBy: route.heldBy },
+      });
+    },
+    async recordApplicationRoleStatus(change: {
+      requestId: string;
+      status: ApplicationRoleStatus;
+      history: ApplicationRoleStatusChange[];
+      reason?: string;
+      decidedBy?: string;
+    }): Promise<void> {
+      const { requestId, ...fields } = change;
+      await ApplicationRoleRequestModel.updateOne({ _id: requestId }, { $set: fields });
+      await queueApplicationRole(requestId);
+      await auditStatusChange(requestId, change);
+    },
+    /**
+     * The read model: the public view as the workflow holds it, with the status and route the
+     * approver queue and the API read. One write by `_id`; a status change is also audited. A
+     * local activity, before the message that caused it is answered.
+     */
+    async recordApplicationRoleView({
+      view,
+      route,
+      statusChanged,
+      routeChanged = true,
+    }: {
+      view: ApplicationRoleView;
+      route?: ApplicationRoleRoute;
+      statusChanged: boolean;
+      /** Whether the route differs from the one last written: the approver queue follows status and route only. */
+      routeChanged?: boolean;
+    }): Promise<void> {
+      const { id, status, history, reason, decidedBy } = view;
+      await ApplicationRoleRequestModel.updateOne(
+        { _id: id },
+        { $set: { view, status, history, reason, decidedBy, ...(route && { route }) } },
+      );
+      if (statusChanged || routeChanged) await queueApplicationRole(id);
+      if (statusChanged) await auditStatusChange(id, { status, history, reason, decidedBy });
+    },
+  };
+}
 
+/** What follows from the request's steps: the approvers and the requester told, the role granted, the key released. */
+function applicationRoleOutcomes({ mailer, approvalsUrl }: ApplicationRoleActivityDeps) {
+  return {
     /** A deadline came: the route may have grown (escalation); the approvers on it are told. */
     async notifyApplicationRoleApprovers({
       requestId,
@@ -132,56 +184,6 @@ export function createApplicationRoleActivities({ mailer, approvalsUrl }: Applic
         data: { requestId, heldBy: route.heldBy },
       });
     },
-
-    /** A new route (chain of trust): the approvers' queue reads it from MongoDB. */
-    async recordApplicationRoleRoute({ requestId, route }: { requestId: string; route: ApplicationRoleRoute }): Promise<void> {
-      await ApplicationRoleRequestModel.updateOne({ _id: requestId }, { $set: { route } });
-      await queueApplicationRole(requestId);
-      await audit(`application-role:${requestId}:route:${route.approvers.map((a) => a.kind).join('+')}`, {
-        kind: 'APPLICATION_ROLE_REROUTED',
-        data: { requestId, heldBy: route.heldBy },
-      });
-    },
-
-    async recordApplicationRoleStatus(change: {
-      requestId: string;
-      status: ApplicationRoleStatus;
-      history: ApplicationRoleStatusChange[];
-      reason?: string;
-      decidedBy?: string;
-    }): Promise<void> {
-      const { requestId, ...fields } = change;
-      await ApplicationRoleRequestModel.updateOne({ _id: requestId }, { $set: fields });
-      await queueApplicationRole(requestId);
-      await auditStatusChange(requestId, change);
-    },
-
-    /**
-     * The read model: the public view as the workflow holds it, with the status and route the
-     * approver queue and the API read. One write by `_id`; a status change is also audited. A
-     * local activity, before the message that caused it is answered.
-     */
-    async recordApplicationRoleView({
-      view,
-      route,
-      statusChanged,
-      routeChanged = true,
-    }: {
-      view: ApplicationRoleView;
-      route?: ApplicationRoleRoute;
-      statusChanged: boolean;
-      /** Whether the route differs from the one last written: the approver queue follows status and route only. */
-      routeChanged?: boolean;
-    }): Promise<void> {
-      const { id, status, history, reason, decidedBy } = view;
-      await ApplicationRoleRequestModel.updateOne(
-        { _id: id },
-        { $set: { view, status, history, reason, decidedBy, ...(route && { route }) } },
-      );
-      if (statusChanged || routeChanged) await queueApplicationRole(id);
-      if (statusChanged) await auditStatusChange(id, { status, history, reason, decidedBy });
-    },
-
     /** Adds the role to the requester's account, once: the push only matches while the grant is absent. */
     async grantApplicationRole({
       requestId,
@@ -204,12 +206,10 @@ export function createApplicationRoleActivities({ mailer, approvalsUrl }: Applic
         data: { requestId, ...grant },
       });
     },
-
     /** Lets the same person ask again once this request is denied or cancelled. */
     async releaseApplicationRoleKey({ requestId, key }: { requestId: string; key: string }): Promise<void> {
       await releaseKey(ApplicationRoleClaimModel, key, requestId);
     },
-
     async notifyApplicationRoleRequester({
       input,
       notice,
@@ -229,6 +229,10 @@ export function createApplicationRoleActivities({ mailer, approvalsUrl }: Applic
       );
     },
   };
+}
+
+export function createApplicationRoleActivities(deps: ApplicationRoleActivityDeps) {
+  return { ...applicationRoleRecords(), ...applicationRoleOutcomes(deps) };
 }
 
 export type ApplicationRoleActivities = ReturnType<typeof createApplicationRoleActivities>;
