@@ -1,9 +1,8 @@
 /** The Temporal worker: registration and application-role workflows and their activities, on one task queue. */
 import { extname, join } from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { createApplicationRoleActivities } from './activities/application-role-activities';
+import { createActivities } from './activities';
 import { createMailer } from './activities/mailer';
-import { createRegistrationActivities } from './activities/registration-activities';
 import { createSsaClient } from './activities/ssa-client';
 import { loadConfig, type Config } from './config';
 import { dataConverterFor, temporalTlsConfig } from './infra/temporal-connection';
@@ -17,15 +16,12 @@ export async function createWorker(config: Config): Promise<{ worker: Worker; cl
   const mailer = createMailer(config.smtp);
   // The approvers' notices link to their queue in the console.
   const approvalsUrl = `${config.publicBaseUrl}/console/queue`;
-  const activities = {
-    ...createRegistrationActivities({
-      keys: keysFromBase64(config.hashKey, config.fieldKey),
-      mailer,
-      ssa: createSsaClient(config.ssaEndpoint),
-      approvalsUrl,
-    }),
-    ...createApplicationRoleActivities({ mailer, approvalsUrl }),
-  };
+  const activities = createActivities({
+    keys: keysFromBase64(config.hashKey, config.fieldKey),
+    mailer,
+    ssa: createSsaClient(config.ssaEndpoint),
+    approvalsUrl,
+  });
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,

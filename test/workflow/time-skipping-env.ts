@@ -21,9 +21,8 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal as proto } from '@temporalio/proto';
 import { CUSTOM_SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
 import { Worker } from '@temporalio/worker';
-import { createApplicationRoleActivities } from '../../activities/application-role-activities';
+import { createActivities } from '../../activities';
 import { createMailer, type Mailer } from '../../activities/mailer';
-import { createRegistrationActivities } from '../../activities/registration-activities';
 import { createSsaClient } from '../../activities/ssa-client';
 import { loadConfig } from '../../config';
 import type { RegistrationStatus } from '../../domain/status';
@@ -133,10 +132,7 @@ export async function startTimeSkippingStack(name: string): Promise<TimeSkipping
       taskQueue,
       workflowBundle: testWorkflowBundle(),
       // Both workflows' activities, as worker.ts registers them on its one task queue.
-      activities: {
-        ...createRegistrationActivities({ keys, mailer, ssa: createSsaClient(`${ssa.url}/v1/identity-validations`) }),
-        ...createApplicationRoleActivities({ mailer }),
-      },
+      activities: createActivities({ keys, mailer, ssa: createSsaClient(`${ssa.url}/v1/identity-validations`) }),
       dataConverter,
     });
     running = worker.run();
