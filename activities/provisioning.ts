@@ -128,12 +128,10 @@ async function sendCredentials(
 async function addRole(userId: string, registrationId: string, grant: RoleGrant, mailer: Mailer) {
   const account = await AccountModel.findById(userId);
   if (!account) throw new Error(`account ${userId} of registration ${registrationId} is gone`);
-  if (!account.roles.some((r) => r.registrationId === registrationId)) {
-    await AccountModel.updateOne(
-      { _id: account._id, 'roles.registrationId': { $ne: registrationId } },
-      { $push: { roles: { ...grant, registrationId } } },
-    );
-  }
+  // The grant is the same object on every attempt: $addToSet adds it once, by `_id` alone (a
+  // filter on roles.registrationId as well would make FerretDB read the whole collection).
+  if (!account.roles.some((r) => r.registrationId === registrationId))
+    await AccountModel.updateOne({ _id: account._id }, { $addToSet: { roles: { ...grant, registrationId } } });
   await mailer.sendOnce(`role-added:${registrationId}`, emails.roleAdded(account.email, grant.role));
   return account;
 }

@@ -135,6 +135,40 @@ describe('activities run twice do their work once', () => {
     expect(account!.roles).toEqual([expect.objectContaining({ role: 'SECURITY_OFFICIAL', registrationId })]);
   });
 
+  it('provisionAccount for a further role adds it to the account once, and tells its holder once', async () => {
+    const first = await recorded('holder@example.test');
+    await activities.submitRegistration({
+      registrationId: first,
+      role: 'SECURITY_OFFICIAL',
+      email: 'holder@example.test',
+      details: securityOfficialDetails('Further Role Clinic'),
+    });
+    const { userId } = await activities.provisionAccount({ registrationId: first });
+    const organizationId = (await AccountModel.findById(userId).lean())!.roles[0]!.organizationId!;
+    const registrationId = randomUUID();
+    await activities.recordRegistration({
+      registrationId,
+      community: 'PROVIDER_SUPPLIER',
+      role: 'BACKUP_SECURITY_OFFICIAL',
+      applicantUserId: userId,
+      email: 'holder@example.test',
+      applicantTokenHash: tokenHash(keysFromBase64(loadConfig({}).hashKey, loadConfig({}).fieldKey), 'u'.repeat(43)),
+      policy: DEFAULT_POLICY,
+    });
+    const { contact, justification } = securityOfficialDetails('unused');
+    const details = { contact, justification, organizationId };
+    await activities.submitRegistration({ registrationId, role: 'BACKUP_SECURITY_OFFICIAL', email: 'holder@example.test', details });
+    await activities.provisionAccount({ registrationId });
+    await activities.provisionAccount({ registrationId });
+    const account = await AccountModel.findById(userId).lean();
+    expect(account!.roles.filter((r) => r.registrationId === registrationId)).toEqual([
+      expect.objectContaining({ role: 'BACKUP_SECURITY_OFFICIAL', organizationId }),
+    ]);
+    expect(account!.roles).toHaveLength(2);
+    const subjects = (await listMessages(mail.httpUrl, 'holder@example.test')).map((m) => m.subject);
+    expect(subjects.filter((s) => s === SUBJECTS.roleAdded)).toHaveLength(1);
+  });
+
   it('notifyApplicant sends a notice once', async () => {
     const registrationId = await recorded('notice@example.test');
     await activities.notifyApplicant({ registrationId, email: 'notice@example.test', notice: 'DENIED', reason: 'Not an employee' });
