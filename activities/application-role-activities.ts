@@ -194,12 +194,16 @@ function applicationRoleOutcomes({ mailer, approvalsUrl }: ApplicationRoleActivi
       requesterUserId: string;
       grant: ApplicationRoleGrant;
     }): Promise<void> {
-      const { matchedCount } = await AccountModel.updateOne(
-        { _id: requesterUserId, 'applicationRoles.requestId': { $ne: requestId } },
-        { $push: { applicationRoles: { ...grant, requestId, grantedAt: new Date() } } },
-      );
-      if (matchedCount === 0 && !(await AccountModel.exists({ _id: requesterUserId, 'applicationRoles.requestId': requestId })))
-        throw new Error(`account ${requesterUserId} of application-role request ${requestId} is not recorded`);
+      // Read and written by `_id` alone (FerretDB reads the whole collection for any other filter).
+      const account = await AccountModel.findById(requesterUserId, { applicationRoles: 1 }).lean();
+      if (!account) throw new Error(`account ${requesterUserId} of application-role request ${requestId} is not recorded`);
+      if (!account.applicationRoles.some((held) => held.requestId === requestId)) {
+        // Granted at the approval the request's history records: the same object on every attempt, which $addToSet adds once.
+        const request = await ApplicationRoleRequestModel.findById(requestId, { history: 1 }).lean();
+        const approvedAt = [...(request?.history ?? [])].reverse().find((change) => change.status === 'APPROVED')?.at;
+        const grantedAt = approvedAt ? new Date(approvedAt) : new Date();
+        await AccountModel.updateOne({ _id: requesterUserId }, { $addToSet: { applicationRoles: { ...grant, requestId, grantedAt } } });
+      }
       await audit(`application-role:${requestId}:granted`, {
         kind: 'APPLICATION_ROLE_GRANTED',
         actor: requesterUserId,

@@ -101,6 +101,23 @@ describe('application-role activities run twice do their work once', () => {
     expect(stored!.applicationRoles).toEqual([{ ...grant, requestId, grantedAt: expect.any(Date) }]);
   });
 
+  it('grantApplicationRole run twice at once adds the role once, granted at the recorded approval', async () => {
+    const requester = await account('GRA00002');
+    const request = input(requester.userId);
+    await activities.recordApplicationRoleRequest({ input: request, history });
+    const approvedAt = new Date(Date.now() - 60_000).toISOString();
+    await ApplicationRoleRequestModel.updateOne(
+      { _id: request.requestId },
+      { $set: { status: 'APPROVED', history: [...history, { status: 'APPROVED', at: approvedAt }] } },
+    );
+    const grant = { role: request.role, applicationId: request.applicationId, userGroupId: GROUP, organizationId: ORG };
+    await Promise.all(
+      [1, 2].map(() => activities.grantApplicationRole({ requestId: request.requestId, requesterUserId: requester.userId, grant })),
+    );
+    const stored = await AccountModel.findById(requester.userId).lean();
+    expect(stored!.applicationRoles).toEqual([{ ...grant, requestId: request.requestId, grantedAt: new Date(approvedAt) }]);
+  });
+
   it('grantApplicationRole for an account that does not exist fails (and is retried), granting nothing', async () => {
     await expect(
       activities.grantApplicationRole({
