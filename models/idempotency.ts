@@ -83,23 +83,30 @@ export async function takeOverStaleKey(stale: IdempotencyRecord, now: Date): Pro
     if (isDuplicateKey(err)) return undefined;
     throw err;
   }
-  const { modifiedCount } = await IdempotencyKeyModel.updateOne(
-    { _id: stale._id, attempt: stale.attempt, state: 'pending' },
-    { $set: { attempt, createdAt: now } },
-  );
-  return modifiedCount === 1 ? { attempt, markerId } : undefined;
+  const moved = await updateIfStill(stale._id, stale.attempt, { $set: { attempt, createdAt: now } });
+  return moved ? { attempt, markerId } : undefined;
+}
+
+/**
+ * Writes key `id` if attempt `attempt` still holds it, pending. Read, then written, by `_id`
+ * alone: FerretDB reads the whole collection for any other filter, and its conditional updates
+ * are not atomic anyway. What makes one attempt the holder is an insert (the key, or a takeover's
+ * marker); the check only keeps a stopped attempt from writing over the one that took over.
+ */
+async function updateIfStill(id: string, attempt: string, update: { $set: Partial<IdempotencyRecord> }): Promise<boolean> {
+  const current = await IdempotencyKeyModel.findById(id, { attempt: 1, state: 1 }).lean();
+  if (current?.attempt !== attempt || current.state !== 'pending') return false;
+  await IdempotencyKeyModel.updateOne({ _id: id }, update);
+  return true;
 }
 
 /** Keeps the answer of the attempt that holds the key; false when another attempt took it over. */
 export async function storeIdempotentAnswer(id: string, attempt: string, answer: StoredAnswer): Promise<boolean> {
-  const { modifiedCount } = await IdempotencyKeyModel.updateOne(
-    { _id: id, attempt, state: 'pending' },
-    { $set: { state: 'done', answer } },
-  );
-  return modifiedCount === 1;
+  return updateIfStill(id, attempt, { $set: { state: 'done', answer } });
 }
 
 /** Gives the key back (the request failed on our side): a repeat runs again. */
 export async function releaseIdempotencyKey(id: string, attempt: string): Promise<void> {
-  await IdempotencyKeyModel.deleteOne({ _id: id, attempt, state: 'pending' });
+  const current = await IdempotencyKeyModel.findById(id, { attempt: 1, state: 1 }).lean();
+  if (current?.attempt === attempt && current.state === 'pending') await IdempotencyKeyModel.deleteOne({ _id: id });
 }
