@@ -5,8 +5,11 @@ import { join } from 'node:path';
 /** Versions installed by scripts/setup.sh; keep both in step. */
 export const TEMPORAL_CLI_VERSION = '1.9.1';
 export const FERRETDB_VERSION = 'v1.24.2';
-/** scripts/setup.sh builds FerretDB with lookups by _id that use its index (the `-idindex` build). */
-export const FERRETDB_BUILD = `${FERRETDB_VERSION}-idindex`;
+/**
+ * scripts/setup.sh builds FerretDB with lookups by _id that use its index and a leak tracker
+ * that keeps no pprof count of live objects (the `-idindex-notrack` build); keep both in step.
+ */
+export const FERRETDB_BUILD = `${FERRETDB_VERSION}-idindex-notrack`;
 
 /** Where scripts/setup.sh caches the binaries (outside the repo). */
 export const cacheDir: string = process.env.IACS_CACHE || join(homedir(), '.cache', 'iacs-registration');
