@@ -59,6 +59,8 @@ export function createApp(deps: ApiDeps): express.Express {
   const metrics = deps.metrics ?? createApiMetrics();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // Every answer is `cache-control: no-store`, so no client revalidates: no ETag to hash.
+  app.set('etag', false);
   app.use(requestContext, metrics.timing);
   app.use((_req, res, next) => {
     res.set({
