@@ -27,6 +27,8 @@ export interface ReportInput {
     readsPerSecond: number;
     dbCommandsPerRead: number;
     closedWorkflows?: Percentiles & { reads: number; readsPerSecond: number };
+    floor?: Percentiles & { reads: number; readsPerSecond: number; bodyBytes: number };
+    ratioToFloor?: number;
   };
   approvalQueue: { waiting: number; reads: number; p50: number; p95: number };
   perRegistration: {
@@ -104,6 +106,14 @@ export function markdownSummary(r: ReportInput): string {
       row([
         `status reads, ${r.statusReads.clients} clients (PROVISIONED, completed workflows)`,
         `p50 ${ms(closed.p50)} ms, p99 ${ms(closed.p99)} ms, ${closed.reads} reads, ${num(closed.readsPerSecond, 1)}/s`,
+      ]),
+    );
+  const floor = r.statusReads.floor;
+  if (floor)
+    lines.push(
+      row([
+        `status reads floor, ${r.statusReads.clients} clients (bare node:http, a fixed ${floor.bodyBytes}-byte view)`,
+        `p50 ${ms(floor.p50)} ms, p99 ${ms(floor.p99)} ms, ${floor.reads} reads, ${num(floor.readsPerSecond, 1)}/s; ours ${num(r.statusReads.ratioToFloor, 3)} of it`,
       ]),
     );
   lines.push(

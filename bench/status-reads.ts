@@ -1,4 +1,6 @@
 /** Concurrent applicants reading their own status (`GET /registrations/:id`), and what each read costs. */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { out, type BenchContext } from './context';
@@ -26,21 +28,52 @@ export async function statusReadsPhase(ctx: BenchContext, open: readonly Applica
     out(`status reads: ${statusClients} clients for ${statusSeconds} s over the ${completed.length} completed registrations`);
     closedWorkflows = await timeStatusReads(ctx, completed);
   }
-  return { ...statusReads, closedWorkflows };
+  const floor = await floorReads(ctx, targets);
+  return { ...statusReads, closedWorkflows, floor, ratioToFloor: round(statusReads.readsPerSecond / floor.readsPerSecond, 3) };
 }
 
 /**
- * `--status-clients` concurrent readers of GET /registrations/:id, for at most `--status-seconds`
- * and `--status-reads` reads in all, from a worker thread (bench/status-load.mjs) so that the
- * readers' own HTTP work does not share the API's event loop.
+ * The same readers against a bare node:http server on the API's event loop, answering every
+ * read with one fixed answer of the API's (a real view): what this machine reads at best, so
+ * that our figures read as a ratio to a floor measured in the same run.
  */
-export async function timeStatusReads({ options, db, clients: http }: BenchContext, targets: readonly Applicant[]) {
+async function floorReads(ctx: BenchContext, targets: readonly Applicant[]) {
+  const sample = targets[0]!;
+  const body = JSON.stringify((await ctx.clients.api.call('GET', `/registrations/${sample.id}`, { token: sample.token })).body);
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port }: AddressInfo = addressOf(server.address());
+  out(`status reads floor: ${ctx.options.statusClients} clients for ${ctx.options.statusSeconds} s against a bare node:http server`);
+  try {
+    const result = await readLoad(ctx, `http://127.0.0.1:${port}`, targets);
+    const wall = result.wallMs / 1000;
+    return {
+      bodyBytes: Buffer.byteLength(body),
+      reads: result.latencies.length,
+      readsPerSecond: round(result.latencies.length / wall, 1),
+      ...summarize(result.latencies),
+    };
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+}
+
+function addressOf(address: AddressInfo | string | null): AddressInfo {
+  if (address === null || typeof address === 'string') throw new Error('the floor server is not listening on TCP');
+  return address;
+}
+
+/** The readers, in their worker thread (bench/status-load.mjs), against `baseUrl`. */
+function readLoad({ options }: BenchContext, baseUrl: string, targets: readonly Applicant[]) {
   const { statusClients: clients, statusSeconds: seconds, statusReads: maxReads, requestTimeoutMs } = options;
-  const dbBefore = db.snapshot();
-  const result = await new Promise<{ latencies: number[]; statuses: Record<string, number>; wallMs: number }>((resolve, reject) => {
+  return new Promise<{ latencies: number[]; statuses: Record<string, number>; wallMs: number }>((resolve, reject) => {
     const worker = new Worker(join(__dirname, 'status-load.mjs'), {
       workerData: {
-        baseUrl: http.api.baseUrl,
+        baseUrl,
         targets: targets.map((t) => ({ id: t.id, token: t.token })),
         clients,
         seconds,
@@ -51,11 +84,22 @@ export async function timeStatusReads({ options, db, clients: http }: BenchConte
     worker.once('message', resolve);
     worker.once('error', reject);
   });
+}
+
+/**
+ * `--status-clients` concurrent readers of GET /registrations/:id, for at most `--status-seconds`
+ * and `--status-reads` reads in all, from a worker thread (bench/status-load.mjs) so that the
+ * readers' own HTTP work does not share the API's event loop.
+ */
+export async function timeStatusReads(ctx: BenchContext, targets: readonly Applicant[]) {
+  const { options, db, clients: http } = ctx;
+  const dbBefore = db.snapshot();
+  const result = await readLoad(ctx, http.api.baseUrl, targets);
   const { latencies, statuses } = result;
   const wall = result.wallMs / 1000;
   const dbCounts = DbMonitor.between(dbBefore, db.snapshot());
   return {
-    clients,
+    clients: options.statusClients,
     registrations: targets.length,
     reads: latencies.length,
     seconds: round(wall, 2),
