@@ -103,12 +103,11 @@ function applicationRoleEffects(scope: EffectScope) {
       }
       case 'notifyApprovers': {
         const { notice, route } = effect.params;
-        const notify = () =>
-          notifyApplicationRoleApprovers({ requestId: input.requestId, notice, route, requesterUserId: input.requesterUserId });
-        if (notice !== 'ARRIVAL') return chart.afterAnswer(notify);
-        // The arrival notice holds up no message (a decision may come at once): it runs beside them.
-        if (arrivalNotice) chart.inBackground('arrival-notice', notify);
-        return;
+        return chart.notifyApprovers(
+          notice,
+          () => notifyApplicationRoleApprovers({ requestId: input.requestId, notice, route, requesterUserId: input.requesterUserId }),
+          arrivalNotice,
+        );
       }
     }
   }

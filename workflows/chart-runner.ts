@@ -21,6 +21,7 @@ import {
   type SnapshotFrom,
   type StateMachine,
 } from 'xstate';
+import type { ApproverNotice } from '../domain/notices';
 import { backgroundWork, durableTimers } from './durable-work';
 import { serialWork } from './serial-work';
 
@@ -175,6 +176,13 @@ export function chartRunner<M extends AnyStateMachine, S extends string>(options
 
   const dispatch = (event: EventFrom<M>): Promise<void> => exclusive(() => step(event));
 
+  /** Work that the answer to the current message does not wait for: next in line, after it. */
+  function afterAnswer(later: () => Promise<void>): Promise<void> {
+    if (!options.answerFirst) return later();
+    void exclusive(later);
+    return Promise.resolve();
+  }
+
   return {
     get snapshot(): SnapshotFrom<M> {
       return snapshot;
@@ -192,12 +200,7 @@ export function chartRunner<M extends AnyStateMachine, S extends string>(options
       return exclusive(() => performAll(effectsOf<M>(firstEffects), recorded ? { statusChanged: true } : undefined));
     },
 
-    /** Work that the answer to the current message does not wait for: next in line, after it. */
-    afterAnswer(later: () => Promise<void>): Promise<void> {
-      if (!options.answerFirst) return later();
-      void exclusive(later);
-      return Promise.resolve();
-    },
+    afterAnswer,
 
     /**
      * Histories from before the one answer rule: the event is recorded, the update answers, and
@@ -215,6 +218,17 @@ export function chartRunner<M extends AnyStateMachine, S extends string>(options
      */
     inBackground: background.run,
     stopBackground: background.stop,
+
+    /**
+     * An approvers' notice: on arrival it runs beside the request's messages (a decision may come
+     * at once), and only from the arrival-notice patch on (`arrivalNotice`); every later one runs
+     * after the answer.
+     */
+    notifyApprovers(notice: ApproverNotice, notify: () => Promise<void>, arrivalNotice: boolean): Promise<void> {
+      if (notice !== 'ARRIVAL') return afterAnswer(notify);
+      if (arrivalNotice) background.run('arrival-notice', notify);
+      return Promise.resolve();
+    },
 
     refuse: refusalWith(status),
     onUpdate: serialUpdates(exclusive),

@@ -137,12 +137,11 @@ function registrationEffects(scope: EffectScope): (effect: NamedEffectOf<typeof 
         return recordSubmission(effect.params.details);
       case 'notifyApprovers': {
         const { notice, route } = effect.params;
-        const notify = () =>
-          notifyApprovers({ registrationId: input.registrationId, notice, route, applicantUserId: input.applicantUserId });
-        if (notice !== 'ARRIVAL') return chart.afterAnswer(notify);
-        // The arrival notice holds up no message (a decision may come at once): it runs beside them.
-        if (arrivalNotice) chart.inBackground('arrival-notice', notify);
-        return;
+        return chart.notifyApprovers(
+          notice,
+          () => notifyApprovers({ registrationId: input.registrationId, notice, route, applicantUserId: input.applicantUserId }),
+          arrivalNotice,
+        );
       }
       case 'provisionAccount':
         return chart.inBackground(
