@@ -2,10 +2,10 @@
  * The registration workflow's effects: thin adapters over MongoDB, the SSA client and mail.
  * Each is idempotent, since Temporal may run an activity again after a failure.
  */
-import { unsealCode, unsealIdentity, type SealedIdentity } from '../security/sealed-identity';
+import { unsealIdentity } from '../security/sealed-identity';
 import { log } from '../infra/logger';
 import type { RegistrationRole } from '../domain/roles';
-import type { Identity, RegistrationDetails } from '../domain/schemas';
+import type { RegistrationDetails } from '../domain/schemas';
 import type { RegistrationStatus, StatusChange } from '../domain/status';
 import type { ApplicantNotice, ApproverNotice } from '../domain/notices';
 import type { DetailsVerdict } from '../domain/schemas';
@@ -14,9 +14,9 @@ import { dequeue, queueRegistration } from '../approvals/approval-queue';
 import type { RegistrationView, RegistrationWorkflowInput } from '../workflows/messages';
 import { ApplicationFailure } from '@temporalio/activity';
 import { AccountModel } from '../models/account';
-import { EmailCodeModel, RegistrationModel } from '../models/registration';
-import { encryptField, keyedHash, randomDigits, sameHash, type SecretKeys } from '../security/secrets';
-import { assessDetails as assess, claimRole, ROLE_ALREADY_REQUESTED, type DetailsAssessment } from './details-assessment';
+import { RegistrationModel } from '../models/registration';
+import { encryptField, keyedHash, type SecretKeys } from '../security/secrets';
+import { applicantChecks } from './applicant-checks';
 import * as emails from './emails';
 import type { Mailer } from './mailer';
 import { provisionAccount as provision } from './provisioning';
@@ -32,9 +32,6 @@ export interface ActivityDeps {
   /** Where approvers decide (the console's queue, from PUBLIC_BASE_URL), for the links in their notices. */
   approvalsUrl?: string;
 }
-
-const codeHash = (keys: SecretKeys, registrationId: string, codeNumber: number, code: string) =>
-  keyedHash(keys, `email-code:${registrationId}:${codeNumber}`, code);
 
 /** The queue's due dates count from the same instant as the workflow's deadlines: the AWAITING_APPROVAL one. */
 function submittedAt(status: RegistrationStatus, history: StatusChange[]) {
@@ -61,36 +58,37 @@ async function auditStatusChange(
   log.info('registration status', { registrationId, status: change.status });
 }
 
-export function createRegistrationActivities({ keys, mailer, ssa, approvalsUrl }: ActivityDeps) {
-  /** Who is asking: a new person's identity (sealed) or the account of a person asking for another role. */
-  async function applicantFields(input: RegistrationWorkflowInput) {
-    const given = input.sealedIdentity ?? input.identity;
-    if (given) {
-      const identity = unsealIdentity(keys, given);
-      return {
-        firstName: identity.firstName,
-        lastName: identity.lastName,
-        ssnHash: keyedHash(keys, 'ssn', identity.ssn),
-        ssnLast4: identity.ssn.slice(-4),
-        dateOfBirthEncrypted: encryptField(keys, identity.dateOfBirth),
-      };
-    }
-    const account = await AccountModel.findById(input.applicantUserId);
-    if (!account) throw ApplicationFailure.nonRetryable(`no account ${input.applicantUserId}`, 'UnknownAccount');
+/** Who is asking: a new person's identity (sealed) or the account of a person asking for another role. */
+async function applicantFields(keys: SecretKeys, input: RegistrationWorkflowInput) {
+  const given = input.sealedIdentity ?? input.identity;
+  if (given) {
+    const identity = unsealIdentity(keys, given);
     return {
-      firstName: account.firstName,
-      lastName: account.lastName,
-      ssnHash: account.ssnHash ?? undefined,
-      applicantUserId: account.userId,
+      firstName: identity.firstName,
+      lastName: identity.lastName,
+      ssnHash: keyedHash(keys, 'ssn', identity.ssn),
+      ssnLast4: identity.ssn.slice(-4),
+      dateOfBirthEncrypted: encryptField(keys, identity.dateOfBirth),
     };
   }
+  const account = await AccountModel.findById(input.applicantUserId);
+  if (!account) throw ApplicationFailure.nonRetryable(`no account ${input.applicantUserId}`, 'UnknownAccount');
+  return {
+    firstName: account.firstName,
+    lastName: account.lastName,
+    ssnHash: account.ssnHash ?? undefined,
+    applicantUserId: account.userId,
+  };
+}
 
-  async function registration(registrationId: string) {
-    const found = await RegistrationModel.findById(registrationId);
-    if (!found) throw new Error(`registration ${registrationId} is not recorded`);
-    return found;
-  }
+async function registration(registrationId: string) {
+  const found = await RegistrationModel.findById(registrationId);
+  if (!found) throw new Error(`registration ${registrationId} is not recorded`);
+  return found;
+}
 
+/** What the workflow records of a registration: the registration itself, its status (histories from before the read model) and its view (the read model). */
+function registrationRecords({ keys }: Pick<ActivityDeps, 'keys'>) {
   return {
     async recordRegistration(input: RegistrationWorkflowInput): Promise<void> {
       await RegistrationModel.updateOne(
@@ -100,7 +98,7 @@ export function createRegistrationActivities({ keys, mailer, ssa, approvalsUrl }
             role: input.role,
             community: input.community,
             email: input.email,
-            ...(await applicantFields(input)),
+            ...(await applicantFields(keys, input)),
             applicantTokenHash: input.applicantTokenHash,
             status: input.applicantUserId ? 'AWAITING_DETAILS' : 'VALIDATING_IDENTITY',
             history: [],
@@ -114,11 +112,6 @@ export function createRegistrationActivities({ keys, mailer, ssa, approvalsUrl }
         data: { role: input.role },
       });
     },
-
-    async validateIdentity(identity: SealedIdentity | Identity): Promise<{ matches: boolean }> {
-      return ssa.validate(unsealIdentity(keys, identity));
-    },
-
     /** Workflows started before the read model (patch `read-model`): the status alone. */
     async recordStatus(change: {
       registrationId: string;
@@ -133,7 +126,6 @@ export function createRegistrationActivities({ keys, mailer, ssa, approvalsUrl }
       await syncApprovalQueue(registrationId, change.status, true, change.history);
       await auditStatusChange(registrationId, change);
     },
-
     /**
      * The read model: the public view as the workflow holds it, with the fields the approver
      * queue reads (status, route, submission instant). One write by `_id`; a status change is
@@ -159,61 +151,12 @@ export function createRegistrationActivities({ keys, mailer, ssa, approvalsUrl }
       if (statusChanged || routeChanged) await syncApprovalQueue(id, status, statusChanged, history);
       if (statusChanged) await auditStatusChange(id, { status, history, reason, decidedBy });
     },
+  };
+}
 
-    async issueEmailCode({
-      registrationId,
-      email,
-      codeNumber,
-      validForMs,
-    }: {
-      registrationId: string;
-      email: string;
-      codeNumber: number;
-      validForMs: number;
-    }): Promise<void> {
-      const _id = `${registrationId}:${codeNumber}`;
-      if ((await EmailCodeModel.findById(_id))?.sentAt) return;
-      // A fresh code on every attempt: only the one in the email that went out is valid.
-      const code = randomDigits(6);
-      await EmailCodeModel.updateOne(
-        { _id },
-        { $set: { registrationId, number: codeNumber, codeHash: codeHash(keys, registrationId, codeNumber, code), issuedAt: new Date() } },
-        { upsert: true },
-      );
-      await mailer.send(emails.emailVerification(email, code, Math.round(validForMs / 60_000)));
-      await EmailCodeModel.updateOne({ _id }, { $set: { sentAt: new Date() } });
-    },
-
-    async checkEmailCode({
-      registrationId,
-      codeNumber,
-      code,
-    }: {
-      registrationId: string;
-      codeNumber: number;
-      code: string;
-    }): Promise<boolean> {
-      const stored = await EmailCodeModel.findById(`${registrationId}:${codeNumber}`);
-      return stored !== null && sameHash(stored.codeHash, codeHash(keys, registrationId, codeNumber, unsealCode(keys, code)));
-    },
-
-    /** The details checked; a person asking for another role also claims that role at that place (models/registration-claims.ts). */
-    async assessDetails({
-      registrationId,
-      role,
-      details,
-      applicantUserId,
-    }: {
-      registrationId: string;
-      role: RegistrationRole;
-      details: RegistrationDetails;
-      applicantUserId?: string;
-    }): Promise<DetailsAssessment> {
-      const verdict = await assess(role, details, applicantUserId);
-      if (verdict.outcome !== 'ACCEPTED' || applicantUserId === undefined) return verdict;
-      return (await claimRole(registrationId, applicantUserId, role, details)) ? verdict : ROLE_ALREADY_REQUESTED;
-    },
-
+/** The submission and what follows it: the tracking number, the acknowledgement, the account, the notices. */
+function submissionAndOutcomes({ keys, mailer, approvalsUrl }: ActivityDeps) {
+  return {
     async submitRegistration({
       registrationId,
       role,
@@ -239,7 +182,6 @@ export function createRegistrationActivities({ keys, mailer, ssa, approvalsUrl }
       if (acknowledge) await mailer.sendOnce(`submitted:${registrationId}`, emails.submitted(email, trackingNumber));
       return { trackingNumber, route };
     },
-
     /** The acknowledgement with the tracking number (the same ledger key as before, so it goes once). */
     async acknowledgeSubmission({
       registrationId,
@@ -252,11 +194,9 @@ export function createRegistrationActivities({ keys, mailer, ssa, approvalsUrl }
     }) {
       await mailer.sendOnce(`submitted:${registrationId}`, emails.submitted(email, trackingNumber));
     },
-
     async provisionAccount({ registrationId }: { registrationId: string }): Promise<{ userId: string }> {
       return provision(await registration(registrationId), mailer, keys);
     },
-
     /** The route may have changed (escalation, re-routing): the approvers' queue reads it from MongoDB. */
     async notifyApprovers({
       registrationId,
@@ -289,7 +229,6 @@ export function createRegistrationActivities({ keys, mailer, ssa, approvalsUrl }
         data: { heldBy: route.heldBy, approvers: approvers.map((a) => a.userId) },
       });
     },
-
     async notifyApplicant({
       registrationId,
       email,
@@ -304,6 +243,10 @@ export function createRegistrationActivities({ keys, mailer, ssa, approvalsUrl }
       await mailer.sendOnce(`notice:${registrationId}:${notice}`, emails.applicantNotice(email, notice, reason));
     },
   };
+}
+
+export function createRegistrationActivities(deps: ActivityDeps) {
+  return { ...registrationRecords(deps), ...applicantChecks(deps), ...submissionAndOutcomes(deps) };
 }
 
 export type RegistrationActivities = ReturnType<typeof createRegistrationActivities>;
