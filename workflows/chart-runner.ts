@@ -131,6 +131,33 @@ function serialUpdates(exclusive: <T>(work: () => Promise<T>) => Promise<T>) {
   };
 }
 
+/** Work an answer does not wait for, in the order of the one answer rule (see the top of this file). */
+function laterWork(
+  answerFirst: boolean,
+  exclusive: <T>(work: () => Promise<T>) => Promise<T>,
+  background: ReturnType<typeof backgroundWork>,
+) {
+  /** Work that the answer to the current message does not wait for: next in line, after it. */
+  function afterAnswer(later: () => Promise<void>): Promise<void> {
+    if (!answerFirst) return later();
+    void exclusive(later);
+    return Promise.resolve();
+  }
+  return {
+    afterAnswer,
+    /**
+     * An approvers' notice: on arrival it runs beside the request's messages (a decision may come
+     * at once), and only from the arrival-notice patch on (`arrivalNotice`); every later one runs
+     * after the answer.
+     */
+    notifyApprovers(notice: ApproverNotice, notify: () => Promise<void>, arrivalNotice: boolean): Promise<void> {
+      if (notice !== 'ARRIVAL') return afterAnswer(notify);
+      if (arrivalNotice) background.run('arrival-notice', notify);
+      return Promise.resolve();
+    },
+  };
+}
+
 export function chartRunner<M extends AnyStateMachine, S extends string>(options: ChartRunnerOptions<M, S>) {
   const { machine } = options;
   const [firstSnapshot, firstEffects] = initialTransition(machine, options.input);
@@ -176,12 +203,7 @@ export function chartRunner<M extends AnyStateMachine, S extends string>(options
 
   const dispatch = (event: EventFrom<M>): Promise<void> => exclusive(() => step(event));
 
-  /** Work that the answer to the current message does not wait for: next in line, after it. */
-  function afterAnswer(later: () => Promise<void>): Promise<void> {
-    if (!options.answerFirst) return later();
-    void exclusive(later);
-    return Promise.resolve();
-  }
+  const { afterAnswer, notifyApprovers } = laterWork(options.answerFirst, exclusive, background);
 
   return {
     get snapshot(): SnapshotFrom<M> {
@@ -219,16 +241,7 @@ export function chartRunner<M extends AnyStateMachine, S extends string>(options
     inBackground: background.run,
     stopBackground: background.stop,
 
-    /**
-     * An approvers' notice: on arrival it runs beside the request's messages (a decision may come
-     * at once), and only from the arrival-notice patch on (`arrivalNotice`); every later one runs
-     * after the answer.
-     */
-    notifyApprovers(notice: ApproverNotice, notify: () => Promise<void>, arrivalNotice: boolean): Promise<void> {
-      if (notice !== 'ARRIVAL') return afterAnswer(notify);
-      if (arrivalNotice) background.run('arrival-notice', notify);
-      return Promise.resolve();
-    },
+    notifyApprovers,
 
     refuse: refusalWith(status),
     onUpdate: serialUpdates(exclusive),
