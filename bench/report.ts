@@ -60,6 +60,34 @@ const ms = (v: number | null | undefined) => (v === null || v === undefined || N
 const num = (v: number | null | undefined, digits = 3) => (v === null || v === undefined || Number.isNaN(v) ? '–' : v.toFixed(digits));
 const row = (cells: readonly (string | number)[]) => `| ${cells.join(' | ')} |`;
 
+/** The status-read rows: open workflows, completed ones, and the floor of the same run. */
+function statusReadRows(r: ReportInput): string[] {
+  const lines: string[] = [];
+  lines.push(
+    row([
+      `status reads, ${r.statusReads.clients} clients (${r.statusReads.target})`,
+      `p50 ${ms(r.statusReads.p50)} ms, p99 ${ms(r.statusReads.p99)} ms, ${r.statusReads.reads} reads, ${num(r.statusReads.readsPerSecond, 1)}/s`,
+    ]),
+  );
+  const closed = r.statusReads.closedWorkflows;
+  if (closed)
+    lines.push(
+      row([
+        `status reads, ${r.statusReads.clients} clients (PROVISIONED, completed workflows)`,
+        `p50 ${ms(closed.p50)} ms, p99 ${ms(closed.p99)} ms, ${closed.reads} reads, ${num(closed.readsPerSecond, 1)}/s`,
+      ]),
+    );
+  const floor = r.statusReads.floor;
+  if (floor)
+    lines.push(
+      row([
+        `status reads floor, ${r.statusReads.clients} clients (bare node:http, a fixed ${floor.bodyBytes}-byte view)`,
+        `p50 ${ms(floor.p50)} ms, p99 ${ms(floor.p99)} ms, ${floor.reads} reads, ${num(floor.readsPerSecond, 1)}/s; ours ${num(r.statusReads.ratioToFloor, 3)} of it`,
+      ]),
+    );
+  return lines;
+}
+
 export function markdownSummary(r: ReportInput): string {
   const lines: string[] = [];
   lines.push(`# Bench ${r.runId} — ${r.startedAt}`);
@@ -94,28 +122,7 @@ export function markdownSummary(r: ReportInput): string {
   lines.push(
     row(['history bytes / registration (baseline)', `${num(r.perRegistration.historyBytes, 0)} (${num(r.baseline.historyBytes, 0)})`]),
   );
-  lines.push(
-    row([
-      `status reads, ${r.statusReads.clients} clients (${r.statusReads.target})`,
-      `p50 ${ms(r.statusReads.p50)} ms, p99 ${ms(r.statusReads.p99)} ms, ${r.statusReads.reads} reads, ${num(r.statusReads.readsPerSecond, 1)}/s`,
-    ]),
-  );
-  const closed = r.statusReads.closedWorkflows;
-  if (closed)
-    lines.push(
-      row([
-        `status reads, ${r.statusReads.clients} clients (PROVISIONED, completed workflows)`,
-        `p50 ${ms(closed.p50)} ms, p99 ${ms(closed.p99)} ms, ${closed.reads} reads, ${num(closed.readsPerSecond, 1)}/s`,
-      ]),
-    );
-  const floor = r.statusReads.floor;
-  if (floor)
-    lines.push(
-      row([
-        `status reads floor, ${r.statusReads.clients} clients (bare node:http, a fixed ${floor.bodyBytes}-byte view)`,
-        `p50 ${ms(floor.p50)} ms, p99 ${ms(floor.p99)} ms, ${floor.reads} reads, ${num(floor.readsPerSecond, 1)}/s; ours ${num(r.statusReads.ratioToFloor, 3)} of it`,
-      ]),
-    );
+  lines.push(...statusReadRows(r));
   lines.push(
     row([`GET /approvals, ${r.approvalQueue.waiting} waiting`, `p50 ${ms(r.approvalQueue.p50)} ms, p95 ${ms(r.approvalQueue.p95)} ms`]),
   );
