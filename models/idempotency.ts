@@ -94,10 +94,15 @@ export async function takeOverStaleKey(stale: IdempotencyRecord, now: Date): Pro
  * marker); the check only keeps a stopped attempt from writing over the one that took over.
  */
 async function updateIfStill(id: string, attempt: string, update: { $set: Partial<IdempotencyRecord> }): Promise<boolean> {
-  const current = await IdempotencyKeyModel.findById(id, { attempt: 1, state: 1 }).lean();
-  if (current?.attempt !== attempt || current.state !== 'pending') return false;
+  if (!(await stillHolds(id, attempt))) return false;
   await IdempotencyKeyModel.updateOne({ _id: id }, update);
   return true;
+}
+
+/** Whether attempt `attempt` still holds key `id`, pending (one read by `_id`). */
+async function stillHolds(id: string, attempt: string): Promise<boolean> {
+  const current = await IdempotencyKeyModel.findById(id, { attempt: 1, state: 1 }).lean();
+  return current?.attempt === attempt && current.state === 'pending';
 }
 
 /** Keeps the answer of the attempt that holds the key; false when another attempt took it over. */
@@ -107,6 +112,5 @@ export async function storeIdempotentAnswer(id: string, attempt: string, answer:
 
 /** Gives the key back (the request failed on our side): a repeat runs again. */
 export async function releaseIdempotencyKey(id: string, attempt: string): Promise<void> {
-  const current = await IdempotencyKeyModel.findById(id, { attempt: 1, state: 1 }).lean();
-  if (current?.attempt === attempt && current.state === 'pending') await IdempotencyKeyModel.deleteOne({ _id: id });
+  if (await stillHolds(id, attempt)) await IdempotencyKeyModel.deleteOne({ _id: id });
 }
