@@ -35,7 +35,7 @@ import {
 type Activities = ReturnType<typeof activities.createRegistrationActivities>;
 
 /** Explicitly typed, so that a call of `refuse` narrows like a `throw` where it is called. */
-export interface RegistrationChecks {
+interface RegistrationChecks {
   refuse(type: RefusalType, message: string, extra?: Omit<RefusalDetails, 'status'>): never;
   requireStatus(expected: RegistrationStatus, action: string): void;
   requireCodeOpen(): void;
@@ -45,7 +45,7 @@ export interface RegistrationChecks {
   requireDecidable(decision: DecisionInput): void;
 }
 
-export function registrationChecks(chart: ChartRunner<typeof registrationMachine, RegistrationStatus>): RegistrationChecks {
+function registrationChecks(chart: ChartRunner<typeof registrationMachine, RegistrationStatus>): RegistrationChecks {
   const status = (): RegistrationStatus => chart.status();
   function refuse(type: RefusalType, message: string, extra: Omit<RefusalDetails, 'status'> = {}): never {
     return chart.refuse(type, message, extra);
@@ -88,7 +88,6 @@ export function registrationChecks(chart: ChartRunner<typeof registrationMachine
 export interface RegistrationScope {
   input: RegistrationWorkflowInput;
   chart: ChartRunner<typeof registrationMachine, RegistrationStatus>;
-  checks: RegistrationChecks;
   clock: ApprovalClock;
   /** Whether this workflow runs from the read-model patch on. */
   readModel: boolean;
@@ -100,7 +99,8 @@ export interface RegistrationScope {
 
 /** The queries and updates of a registration: each update checked (route, then status), then fed to the chart in turn. */
 export function handleRegistrationMessages(scope: RegistrationScope): void {
-  const { input, chart, checks, clock, readModel, view, writeView, checkEmailCode, assessDetails } = scope;
+  const { input, chart, clock, readModel, view, writeView, checkEmailCode, assessDetails } = scope;
+  const checks: RegistrationChecks = registrationChecks(chart);
   const status = (): RegistrationStatus => chart.status();
   handleDeadlinePolicyChanges(applyDeadlinePolicyUpdate, { clock, status, readModel, writeView, exclusive: chart.exclusive });
   setHandler(registrationViewQuery, view);
@@ -142,9 +142,9 @@ export function handleRegistrationMessages(scope: RegistrationScope): void {
         applicantUserId: input.applicantUserId,
       });
       if (verdict.outcome === 'INVALID')
-        scope.checks.refuse(REFUSALS.INVALID_DETAILS, 'the details are not acceptable', { errors: verdict.errors });
+        checks.refuse(REFUSALS.INVALID_DETAILS, 'the details are not acceptable', { errors: verdict.errors });
       if (verdict.outcome === 'ALREADY_REQUESTED')
-        scope.checks.refuse(REFUSALS.ROLE_ALREADY_REQUESTED, 'another request of yours for this role there is in progress', {
+        checks.refuse(REFUSALS.ROLE_ALREADY_REQUESTED, 'another request of yours for this role there is in progress', {
           errors: verdict.errors,
         });
       await chart.step({ type: 'DETAILS_ASSESSED', verdict });

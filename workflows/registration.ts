@@ -12,7 +12,7 @@ import { approvalClock, type ApprovalClock } from './approval-clock';
 import { operatorView } from './operator-view';
 import { ARRIVAL_NOTICE_PATCH, READ_MODEL_PATCH, SEARCH_ATTRIBUTES_PATCH } from './patches';
 import { chartRunner, readModelChanges, type ChartRunner, type NamedEffectOf } from './chart-runner';
-import { handleRegistrationMessages, registrationChecks, type RegistrationChecks } from './registration-handlers';
+import { handleRegistrationMessages } from './registration-handlers';
 
 type Activities = ReturnType<typeof activities.createRegistrationActivities>;
 
@@ -205,9 +205,8 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
   }
 
   const perform = registrationEffects({ input, chart, clock, readModel, arrivalNotice, issueEmailCode, submitRegistration });
-  const checks: RegistrationChecks = registrationChecks(chart);
 
-  handleRegistrationMessages({ input, chart, checks, clock, readModel, view, writeView, checkEmailCode, assessDetails });
+  handleRegistrationMessages({ input, chart, clock, readModel, view, writeView, checkEmailCode, assessDetails });
 
   // MongoDB hears of the registration first; then the first state's effects.
   await recordRegistration(input);
