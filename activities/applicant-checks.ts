@@ -20,6 +20,7 @@ export function applicantChecks({ keys, mailer, ssa }: ActivityDeps) {
     async validateIdentity(identity: SealedIdentity | Identity): Promise<{ matches: boolean }> {
       return ssa.validate(unsealIdentity(keys, identity));
     },
+
     async issueEmailCode({
       registrationId,
       email,
@@ -43,6 +44,7 @@ export function applicantChecks({ keys, mailer, ssa }: ActivityDeps) {
       await mailer.send(emails.emailVerification(email, code, Math.round(validForMs / 60_000)));
       await EmailCodeModel.updateOne({ _id }, { $set: { sentAt: new Date() } });
     },
+
     async checkEmailCode({
       registrationId,
       codeNumber,
@@ -55,6 +57,7 @@ export function applicantChecks({ keys, mailer, ssa }: ActivityDeps) {
       const stored = await EmailCodeModel.findById(`${registrationId}:${codeNumber}`);
       return stored !== null && sameHash(stored.codeHash, codeHash(keys, registrationId, codeNumber, unsealCode(keys, code)));
     },
+
     /** The details checked; a person asking for another role also claims that role at that place (models/registration-claims.ts). */
     async assessDetails({
       registrationId,

@@ -103,6 +103,7 @@ function applicationRoleRecords() {
       });
       return { trackingNumber, route };
     },
+
     /** A new route (chain of trust): the approvers' queue reads it from MongoDB. */
     async recordApplicationRoleRoute({ requestId, route }: { requestId: string; route: ApplicationRoleRoute }): Promise<void> {
       await ApplicationRoleRequestModel.updateOne({ _id: requestId }, { $set: { route } });
@@ -112,6 +113,7 @@ function applicationRoleRecords() {
         data: { requestId, heldBy: route.heldBy },
       });
     },
+
     async recordApplicationRoleStatus(change: {
       requestId: string;
       status: ApplicationRoleStatus;
@@ -124,6 +126,7 @@ function applicationRoleRecords() {
       await queueApplicationRole(requestId);
       await auditStatusChange(requestId, change);
     },
+
     /**
      * The read model: the public view as the workflow holds it, with the status and route the
      * approver queue and the API read. One write by `_id`; a status change is also audited. A
@@ -184,7 +187,8 @@ function applicationRoleOutcomes({ mailer, approvalsUrl }: ApplicationRoleActivi
         data: { requestId, heldBy: route.heldBy },
       });
     },
-    /** Adds the role to the requester's account, once: the push only matches while the grant is absent. */
+
+    /** Adds the role to the requester's account, once: absent grants only, and the same grant object on every attempt. */
     async grantApplicationRole({
       requestId,
       requesterUserId,
@@ -210,10 +214,12 @@ function applicationRoleOutcomes({ mailer, approvalsUrl }: ApplicationRoleActivi
         data: { requestId, ...grant },
       });
     },
+
     /** Lets the same person ask again once this request is denied or cancelled. */
     async releaseApplicationRoleKey({ requestId, key }: { requestId: string; key: string }): Promise<void> {
       await releaseKey(ApplicationRoleClaimModel, key, requestId);
     },
+
     async notifyApplicationRoleRequester({
       input,
       notice,

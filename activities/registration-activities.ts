@@ -112,6 +112,7 @@ function registrationRecords({ keys }: Pick<ActivityDeps, 'keys'>) {
         data: { role: input.role },
       });
     },
+
     /** Workflows started before the read model (patch `read-model`): the status alone. */
     async recordStatus(change: {
       registrationId: string;
@@ -126,6 +127,7 @@ function registrationRecords({ keys }: Pick<ActivityDeps, 'keys'>) {
       await syncApprovalQueue(registrationId, change.status, true, change.history);
       await auditStatusChange(registrationId, change);
     },
+
     /**
      * The read model: the public view as the workflow holds it, with the fields the approver
      * queue reads (status, route, submission instant). One write by `_id`; a status change is
@@ -182,6 +184,7 @@ function submissionAndOutcomes({ keys, mailer, approvalsUrl }: ActivityDeps) {
       if (acknowledge) await mailer.sendOnce(`submitted:${registrationId}`, emails.submitted(email, trackingNumber));
       return { trackingNumber, route };
     },
+
     /** The acknowledgement with the tracking number (the same ledger key as before, so it goes once). */
     async acknowledgeSubmission({
       registrationId,
@@ -194,9 +197,11 @@ function submissionAndOutcomes({ keys, mailer, approvalsUrl }: ActivityDeps) {
     }) {
       await mailer.sendOnce(`submitted:${registrationId}`, emails.submitted(email, trackingNumber));
     },
+
     async provisionAccount({ registrationId }: { registrationId: string }): Promise<{ userId: string }> {
       return provision(await registration(registrationId), mailer, keys);
     },
+
     /** The route may have changed (escalation, re-routing): the approvers' queue reads it from MongoDB. */
     async notifyApprovers({
       registrationId,
@@ -229,6 +234,7 @@ function submissionAndOutcomes({ keys, mailer, approvalsUrl }: ActivityDeps) {
         data: { heldBy: route.heldBy, approvers: approvers.map((a) => a.userId) },
       });
     },
+
     async notifyApplicant({
       registrationId,
       email,
