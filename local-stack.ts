@@ -4,6 +4,7 @@
  * configured — then the worker and the API. Used by `make start` and by the end-to-end tests.
  */
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { startApi } from './api/main';
 import { loadConfig, type Config } from './config';
@@ -13,7 +14,7 @@ import { startSsaSimulator, type RunningSsaSimulator } from './simulators/ssa-si
 import { createWorker } from './worker';
 import { startFerretDb } from './infra/ferretdb';
 import { log } from './infra/logger';
-import { freePort } from './infra/ports';
+import { freePort, listenOn } from './infra/ports';
 import { installTemporalRuntime } from './infra/temporal-runtime';
 import { startTemporalDevServer } from './infra/temporal';
 import { workerProcess, type WorkerProcess } from './infra/worker-process';
@@ -57,10 +58,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const stops: (() => Promise<void>)[] = [];
   const result: Partial<LocalStack> = {};
 
-  // The API's port is known before anything starts: the Web UI is told where the codec is.
-  env.API_PORT = String(ports.api ?? (Number(env.API_PORT ?? 0) || (await freePort())));
+  // The API's socket is bound before anything starts: the Web UI is told where the codec is, and
+  // a port picked free and bound only later could meanwhile be taken by another process.
+  const apiSocket = createServer();
+  env.API_PORT = String(await listenOn(apiSocket, ports.api ?? Number(env.API_PORT ?? 0), env.API_HOST ?? '127.0.0.1'));
   const publicBaseUrl = (env.PUBLIC_BASE_URL ?? `http://localhost:${env.API_PORT}`).replace(/\/+$/, '');
-
   try {
     if (!env.TEMPORAL_ADDRESS) {
       const temporal = await startTemporalDevServer({
@@ -118,12 +120,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         await close();
       });
     }
-    const api = await startApi(config);
+    const api = await startApi(config, apiSocket);
     stops.push(api.close);
     log.info('local stack ready', { api: api.url, temporalUi: result.temporalUiUrl, mailCatcher: result.mailCatcherUrl });
     return { ...result, config, logDir, apiUrl: api.url, stop: () => stopAll(stops) };
   } catch (err) {
     await stopAll(stops);
+    if (apiSocket.listening) apiSocket.close();
     throw err;
   }
 }

@@ -1,7 +1,9 @@
 /** Starts the HTTP API against the configured Temporal and MongoDB. */
+import { createServer, type Server } from 'node:http';
 import { createAccountService } from '../accounts/account-service';
 import { loadConfig } from '../config';
 import { log } from '../infra/logger';
+import { boundPort, listenOn } from '../infra/ports';
 import { connectTemporalClient } from '../infra/temporal-connection';
 import { connectDatabase, disconnectDatabase } from '../models/connect';
 import { startExpirySweeper } from '../models/expiry';
@@ -15,7 +17,12 @@ import { createApp } from './app';
 import { createMailer } from '../activities/mailer';
 import { indexTrackingNumbersOnce } from './console/tracking-number-index';
 
-export async function startApi(config = loadConfig()) {
+/**
+ * `listening`: a server already bound to the API's address (the local stack binds it before its
+ * other servers start, so that no other process can take the port in between); without it the
+ * API binds `config.api` itself, and a port already taken is an error, not a silent success.
+ */
+export async function startApi(config = loadConfig(), listening?: Server) {
   await connectDatabase(config.mongodbUri);
   const keys = keysFromBase64(config.hashKey, config.fieldKey);
   const accounts = createAccountService({ sessionTtlMs: config.sessionTtlMs, keys });
@@ -48,11 +55,9 @@ export async function startApi(config = loadConfig()) {
     temporalUiUrl: config.temporalUiUrl,
     mailer,
   });
-  const server = await new Promise<import('node:http').Server>((resolve) => {
-    const s = app.listen(config.api.port, config.api.host, () => resolve(s));
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.api.port;
+  const server = listening ?? createServer();
+  server.on('request', app);
+  const port = listening ? boundPort(listening) : await listenOn(server, config.api.port, config.api.host);
   log.info('api listening', { url: `http://${config.api.host}:${port}` });
   return {
     url: `http://${config.api.host}:${port}`,

@@ -51,11 +51,20 @@ export function listenOn(server: Server, port: number, host: string): Promise<nu
     server.once('error', reject);
     server.listen(port, host, () => {
       server.removeListener('error', reject);
-      const address = server.address();
-      if (address === null || typeof address === 'string') reject(new Error(`${host}:${port} is not a TCP address`));
-      else resolve(address.port);
+      try {
+        resolve(boundPort(server));
+      } catch (err) {
+        reject(err instanceof Error ? err : new Error(String(err)));
+      }
     });
   });
+}
+
+/** The TCP port `server` is bound to; an error if it is not listening on one. */
+export function boundPort(server: Server): number {
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('the server is not listening on a TCP port');
+  return address.port;
 }
 
 /**
