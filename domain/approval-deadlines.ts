@@ -82,6 +82,15 @@ export interface ApprovalDeadlines {
 
 export type DeadlineKind = 'REMIND' | 'ESCALATE' | 'EXPIRE';
 
+/** What a request's view shows of its deadlines while it awaits a decision (ISO dates). */
+export interface DeadlineView {
+  /** When the next deadline (reminder, escalation, expiry) falls due. */
+  dueAt?: string;
+  nextDeadline?: DeadlineKind;
+  /** When the request expires undecided. */
+  expiresAt?: string;
+}
+
 export interface NextDeadline {
   kind: DeadlineKind;
   /** When to act: the deadline, or `now` if the deadline is already past. Never before `now`. */

@@ -49,6 +49,13 @@ export function approvalRouteFor(request: RoutableRequest): ApprovalRoute {
   return APPROVAL_TABLE[request.role](request);
 }
 
+/** An approver's decision on a request routed to them (the reason is what a denial tells the applicant). */
+export interface Decision<TApprover> {
+  decision: 'APPROVE' | 'DENY';
+  reason?: string;
+  approver: TApprover;
+}
+
 export interface Principal {
   userId: string;
   roles: RoleGrant[];

@@ -13,27 +13,20 @@ import {
   type ApplicationRoleRoute,
 } from '../domain/approval-routing';
 import type { ApproverNotice, RequesterNotice } from '../domain/notices';
+import { effect, statusTagOf } from './chart-parts';
+import { approvalAfter, arrivalNotice, awaitingDecision, isApprovalEvent, type ApprovalContext, type ApprovalEvent } from './approval';
 
 export type ApplicationRoleInput = ApplicationRoleGrant & { requesterUserId: string };
 
-export interface ApplicationRoleContext extends ApplicationRoleInput {
+export interface ApplicationRoleContext extends ApplicationRoleInput, ApprovalContext<ApplicationRoleRoute> {
   trackingNumber?: string;
-  route?: ApplicationRoleRoute;
-  reason?: string;
-  decidedBy?: string;
-  /** Approval deadlines already passed: each happens once, in order. */
-  reminded: boolean;
-  escalated: boolean;
 }
 
 export type ApplicationRoleEvent =
   | { type: 'REQUEST_RECORDED'; trackingNumber: string; route: ApplicationRoleRoute }
-  | { type: 'DECIDE'; decision: 'APPROVE' | 'DENY'; reason?: string; approver: ApplicationRolePrincipal }
   | { type: 'ROLE_GRANTED' }
-  /** The workflow's clock says an approval deadline has come (domain/approval-deadlines.ts). */
-  | { type: 'DEADLINE_REACHED'; deadline: 'REMIND' | 'ESCALATE' | 'EXPIRE' }
-  /** The approvers on the route can no longer decide (deactivated): the next route that can. */
-  | { type: 'ROUTE_CHANGED'; route: ApplicationRoleRoute }
+  /** A decision, an approval deadline, a new route (./approval.ts). */
+  | ApprovalEvent<ApplicationRoleRoute, ApplicationRolePrincipal>
   | { type: 'CANCEL'; requesterUserId: string };
 
 /** The effects the chart asks for; each becomes an activity call in the workflow. */
@@ -44,19 +37,16 @@ export type ApplicationRoleEffect =
   | { type: 'notifyRequester'; params: { notice: RequesterNotice; reason?: string } }
   | { type: 'notifyApprovers'; params: { notice: ApproverNotice; route: ApplicationRoleRoute } };
 
-// Implementations are empty on purpose: the chart names effects, the workflow performs them.
-const effect = () => undefined;
-
-export const applicationRoleMachine = setup({
+const chart = setup({
   // XState's way to type a chart: a value that only carries types (the lint rule sees only that `setup` accepts `{}`).
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
   types: {} as { context: ApplicationRoleContext; events: ApplicationRoleEvent; input: ApplicationRoleInput; tags: ApplicationRoleStatus },
   actions: {
+    notifyRequester: (_, _params: { notice: RequesterNotice; reason?: string }) => undefined,
+    notifyApprovers: (_, _params: { notice: ApproverNotice; route: ApplicationRoleRoute }) => undefined,
     recordRequest: effect,
     grantRole: effect,
     releaseRequestKey: effect,
-    notifyRequester: (_, _params: { notice: RequesterNotice; reason?: string }) => undefined,
-    notifyApprovers: (_, _params: { notice: ApproverNotice; route: ApplicationRoleRoute }) => undefined,
   },
   guards: {
     isRoutedApprover: ({ context, event }) =>
@@ -64,9 +54,26 @@ export const applicationRoleMachine = setup({
       context.route !== undefined &&
       mayDecideApplicationRole(event.approver, context.route, context.requesterUserId),
     approves: ({ event }) => event.type === 'DECIDE' && event.decision === 'APPROVE',
+    approvesAsRouted: and(['isRoutedApprover', 'approves']),
     isRequester: ({ context, event }) => event.type === 'CANCEL' && event.requesterUserId === context.requesterUserId,
   },
-}).createMachine({
+});
+
+const EXPIRED_REASON = 'No approver decided the request within the time allowed; you may request the role again.';
+
+/** The approval part's one change of context (./approval.ts), with this chart's escalation. */
+const approvalUpdate = chart.assign(({ context, event }) =>
+  isApprovalEvent(event)
+    ? approvalAfter(
+        context,
+        event,
+        (route) => escalateApplicationRoleRoute({ organizationId: context.organizationId }, route),
+        EXPIRED_REASON,
+      )
+    : {},
+);
+
+export const applicationRoleMachine = chart.createMachine({
   id: 'applicationRole',
   context: ({ input }) => ({ ...input, reminded: false, escalated: false }),
   initial: 'awaitingApproval',
@@ -81,52 +88,13 @@ export const applicationRoleMachine = setup({
           on: {
             REQUEST_RECORDED: {
               target: 'routed',
-              actions: [
-                assign({ trackingNumber: ({ event }) => event.trackingNumber, route: ({ event }) => event.route }),
-                { type: 'notifyApprovers', params: ({ event }) => ({ notice: 'ARRIVAL' as const, route: event.route }) },
-              ],
+              actions: [assign({ trackingNumber: ({ event }) => event.trackingNumber, route: ({ event }) => event.route }), arrivalNotice],
             },
           },
         },
         routed: {
           on: {
-            ROUTE_CHANGED: { actions: assign({ route: ({ event }) => event.route }) },
-            DEADLINE_REACHED: [
-              {
-                guard: ({ event }) => event.deadline === 'REMIND',
-                actions: [
-                  assign({ reminded: true }),
-                  { type: 'notifyApprovers', params: ({ context }) => ({ notice: 'REMINDER' as const, route: context.route! }) },
-                ],
-              },
-              {
-                guard: ({ event }) => event.deadline === 'ESCALATE',
-                actions: [
-                  assign({
-                    escalated: true,
-                    route: ({ context }) =>
-                      escalateApplicationRoleRoute({ organizationId: context.organizationId }, context.route!) ?? context.route,
-                  }),
-                  { type: 'notifyApprovers', params: ({ context }) => ({ notice: 'ESCALATION' as const, route: context.route! }) },
-                ],
-              },
-              {
-                target: '#applicationRole.expired',
-                actions: assign({ reason: 'No approver decided the request within the time allowed; you may request the role again.' }),
-              },
-            ],
-            DECIDE: [
-              {
-                guard: and(['isRoutedApprover', 'approves']),
-                target: '#applicationRole.approved',
-                actions: assign({ decidedBy: ({ event }) => event.approver.userId }),
-              },
-              {
-                guard: 'isRoutedApprover',
-                target: '#applicationRole.denied',
-                actions: assign({ decidedBy: ({ event }) => event.approver.userId, reason: ({ event }) => event.reason }),
-              },
-            ],
+            ...awaitingDecision('#applicationRole', approvalUpdate),
           },
         },
       },
@@ -168,12 +136,9 @@ export const applicationRoleMachine = setup({
 
 export type ApplicationRoleSnapshot = SnapshotFrom<typeof applicationRoleMachine>;
 
-/** The public status of a snapshot: every state carries exactly one status tag. */
-export function applicationRoleStatusOf(snapshot: ApplicationRoleSnapshot): ApplicationRoleStatus {
-  const status = APPLICATION_ROLE_STATUSES.find((s) => snapshot.hasTag(s));
-  if (status === undefined) throw new Error(`state ${JSON.stringify(snapshot.value)} has no status tag`);
-  return status;
-}
+/** The public status of a snapshot (its one status tag). */
+export const applicationRoleStatusOf = (snapshot: ApplicationRoleSnapshot): ApplicationRoleStatus =>
+  statusTagOf(APPLICATION_ROLE_STATUSES, snapshot);
 
 /** The grant an approved request adds to the requester's account. */
 export function grantOf(context: ApplicationRoleContext): ApplicationRoleGrant {

@@ -1,5 +1,6 @@
 /** The registration chart's vocabulary: its input, context, events and effects (the chart: ./registration.ts). */
 import type { ApprovalRoute, Principal } from '../domain/approval-routing';
+import type { ApprovalContext, ApprovalEvent } from './approval';
 import type { RegistrationRole } from '../domain/roles';
 import type { ApplicantNotice, ApproverNotice } from '../domain/notices';
 import type { RegistrationPolicy } from '../domain/registration-policy';
@@ -12,7 +13,7 @@ export interface RegistrationInput {
   applicantUserId?: string;
 }
 
-export interface RegistrationContext {
+export interface RegistrationContext extends ApprovalContext<ApprovalRoute> {
   role: RegistrationRole;
   policy: RegistrationPolicy;
   /** 1 for the first code, +1 for every resend; names the code an attempt is checked against. */
@@ -21,14 +22,8 @@ export interface RegistrationContext {
   codeResends: number;
   details?: RegistrationDetails;
   trackingNumber?: string;
-  route?: ApprovalRoute;
-  reason?: string;
-  decidedBy?: string;
   userId?: string;
   applicantUserId?: string;
-  /** Approval deadlines already passed: each happens once, in order. */
-  reminded: boolean;
-  escalated: boolean;
 }
 
 export type RegistrationEvent =
@@ -38,12 +33,9 @@ export type RegistrationEvent =
   | { type: 'DETAILS_ASSESSED'; verdict: DetailsVerdict }
   | { type: 'SUBMIT' }
   | { type: 'SUBMISSION_RECORDED'; trackingNumber: string; route: ApprovalRoute }
-  | { type: 'DECIDE'; decision: 'APPROVE' | 'DENY'; reason?: string; approver: Principal }
   | { type: 'ACCOUNT_PROVISIONED'; userId: string }
-  /** The workflow's clock says an approval deadline has come (domain/approval-deadlines.ts). */
-  | { type: 'DEADLINE_REACHED'; deadline: 'REMIND' | 'ESCALATE' | 'EXPIRE' }
-  /** The approvers on the route can no longer decide (deactivated): the route the tables allow next. */
-  | { type: 'ROUTE_CHANGED'; route: ApprovalRoute }
+  /** A decision, an approval deadline, a new route (./approval.ts). */
+  | ApprovalEvent<ApprovalRoute, Principal>
   | { type: 'CANCEL' };
 
 /** The effects the chart asks for; each becomes an activity call in the workflow. */

@@ -6,6 +6,8 @@
 import { and, assign, setup, type SnapshotFrom } from 'xstate';
 import { mayDecide, type ApprovalRoute, type RoutableRequest } from '../domain/approval-routing';
 import { escalationFor } from '../domain/escalation';
+import { effect, statusTagOf } from './chart-parts';
+import { approvalAfter, arrivalNotice, awaitingDecision, isApprovalEvent } from './approval';
 import type { ApplicantNotice, ApproverNotice } from '../domain/notices';
 import type { RegistrationDetails } from '../domain/schemas';
 import { REGISTRATION_STATUSES, type RegistrationStatus } from '../domain/status';
@@ -13,10 +15,7 @@ import type { RegistrationContext, RegistrationEvent, RegistrationInput } from '
 
 export type { RegistrationContext, RegistrationEffect, RegistrationEvent, RegistrationInput } from './registration-types';
 
-// Implementations are empty on purpose: the chart names effects, the workflow performs them.
-const effect = () => undefined;
-
-export const registrationMachine = setup({
+const chart = setup({
   // XState's way to type a chart: a value that only carries types (the lint rule sees only that `setup` accepts `{}`).
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
   types: {} as { context: RegistrationContext; events: RegistrationEvent; input: RegistrationInput; tags: RegistrationStatus },
@@ -39,12 +38,22 @@ export const registrationMachine = setup({
     isRoutedApprover: ({ context, event }) =>
       event.type === 'DECIDE' && context.route !== undefined && mayDecide(event.approver, context.route, context.applicantUserId),
     approves: ({ event }) => event.type === 'DECIDE' && event.decision === 'APPROVE',
+    approvesAsRouted: and(['isRoutedApprover', 'approves']),
     isAccountHolder: ({ context }) => context.applicantUserId !== undefined,
   },
   delays: {
     emailCodeTtl: ({ context }) => context.policy.emailCodeTtlMs,
   },
-}).createMachine({
+});
+
+const EXPIRED_REASON = 'No approver decided the request within the time allowed; you may submit a new request.';
+
+/** The approval part's one change of context (./approval.ts), with this chart's escalation. */
+const approvalUpdate = chart.assign(({ context, event }) =>
+  isApprovalEvent(event) ? approvalAfter(context, event, (route) => escalationFor(routableRequest(context), route), EXPIRED_REASON) : {},
+);
+
+export const registrationMachine = chart.createMachine({
   id: 'registration',
   context: ({ input }) => ({
     role: input.role,
@@ -151,12 +160,10 @@ export const registrationMachine = setup({
         submitting: {
           entry: { type: 'recordSubmission', params: ({ context }) => ({ details: context.details! }) },
           on: {
+            // Recorded under a tracking number and routed: the approvers on the route hear of its arrival.
             SUBMISSION_RECORDED: {
+              actions: [assign({ route: ({ event }) => event.route, trackingNumber: ({ event }) => event.trackingNumber }), arrivalNotice],
               target: '#registration.awaitingApproval',
-              actions: [
-                assign({ trackingNumber: ({ event }) => event.trackingNumber, route: ({ event }) => event.route }),
-                { type: 'notifyApprovers', params: ({ event }) => ({ notice: 'ARRIVAL' as const, route: event.route }) },
-              ],
             },
           },
         },
@@ -166,47 +173,7 @@ export const registrationMachine = setup({
     awaitingApproval: {
       tags: ['AWAITING_APPROVAL'],
       on: {
-        DECIDE: [
-          {
-            guard: and(['isRoutedApprover', 'approves']),
-            target: 'approved',
-            actions: assign({ decidedBy: ({ event }) => event.approver.userId }),
-          },
-          {
-            guard: 'isRoutedApprover',
-            target: 'denied',
-            actions: assign({ decidedBy: ({ event }) => event.approver.userId, reason: ({ event }) => event.reason }),
-          },
-        ],
-        DEADLINE_REACHED: [
-          {
-            guard: ({ event }) => event.deadline === 'REMIND',
-            actions: [
-              assign({ reminded: true }),
-              { type: 'notifyApprovers', params: ({ context }) => ({ notice: 'REMINDER' as const, route: context.route! }) },
-            ],
-          },
-          {
-            guard: ({ event }) => event.deadline === 'ESCALATE',
-            actions: [
-              assign({
-                escalated: true,
-                route: ({ context }) => escalationFor(routableRequest(context), context.route!) ?? context.route,
-              }),
-              { type: 'notifyApprovers', params: ({ context }) => ({ notice: 'ESCALATION' as const, route: context.route! }) },
-            ],
-          },
-          {
-            target: 'expired',
-            actions: assign({ reason: 'No approver decided the request within the time allowed; you may submit a new request.' }),
-          },
-        ],
-        ROUTE_CHANGED: {
-          actions: [
-            assign({ route: ({ event }) => event.route }),
-            { type: 'notifyApprovers', params: ({ event }) => ({ notice: 'ESCALATION' as const, route: event.route }) },
-          ],
-        },
+        ...awaitingDecision('#registration', approvalUpdate, { notifyNewRoute: true }),
         CANCEL: 'cancelled',
       },
     },
@@ -246,12 +213,8 @@ export function routableRequest(context: RegistrationContext): RoutableRequest {
 
 export type RegistrationSnapshot = SnapshotFrom<typeof registrationMachine>;
 
-/** The public status of a snapshot: every state carries exactly one status tag. */
-export function statusOf(snapshot: RegistrationSnapshot): RegistrationStatus {
-  const status = REGISTRATION_STATUSES.find((s) => snapshot.hasTag(s));
-  if (status === undefined) throw new Error(`state ${JSON.stringify(snapshot.value)} has no status tag`);
-  return status;
-}
+/** The public status of a snapshot (its one status tag). */
+export const statusOf = (snapshot: RegistrationSnapshot): RegistrationStatus => statusTagOf(REGISTRATION_STATUSES, snapshot);
 
 /** Wrong attempts left on the current email code. */
 export function codeAttemptsLeft(context: RegistrationContext): number {

@@ -4,8 +4,8 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ApplicationRole, ApplicationRoleStatus, ApplicationRoleStatusChange } from '../domain/application-roles';
-import type { ApplicationRolePrincipal, ApplicationRoleRoute } from '../domain/approval-routing';
-import type { DeadlinePolicy } from '../domain/approval-deadlines';
+import type { ApplicationRolePrincipal, ApplicationRoleRoute, Decision } from '../domain/approval-routing';
+import type { DeadlinePolicy, DeadlineView } from '../domain/approval-deadlines';
 import type { BusinessCalendar } from '../domain/business-days';
 
 export const APPLICATION_ROLE_WORKFLOW = 'applicationRoleWorkflow';
@@ -25,7 +25,7 @@ export interface ApplicationRoleWorkflowInput {
 }
 
 /** The public view of a request (`GET /application-role-requests/:id`). */
-export interface ApplicationRoleView {
+export interface ApplicationRoleView extends DeadlineView {
   id: string;
   requesterUserId: string;
   applicationId: string;
@@ -37,10 +37,6 @@ export interface ApplicationRoleView {
   reason?: string;
   decidedBy?: string;
   heldBy?: ApplicationRoleRoute['heldBy'];
-  /** While awaiting a decision: the next deadline, when it falls due, and when the request expires. */
-  dueAt?: string;
-  nextDeadline?: 'REMIND' | 'ESCALATE' | 'EXPIRE';
-  expiresAt?: string;
   history: ApplicationRoleStatusChange[];
 }
 
@@ -54,11 +50,7 @@ export interface ApplicationRoleAudience {
 export interface ApplicationRoleStatusResult {
   status: ApplicationRoleStatus;
 }
-export interface ApplicationRoleDecisionInput {
-  decision: 'APPROVE' | 'DENY';
-  reason?: string;
-  approver: ApplicationRolePrincipal;
-}
+export type ApplicationRoleDecisionInput = Decision<ApplicationRolePrincipal>;
 
 export const applicationRoleViewQuery = defineQuery<ApplicationRoleView>('applicationRoleView');
 export const applicationRoleAudienceQuery = defineQuery<ApplicationRoleAudience>('applicationRoleAudience');

@@ -3,7 +3,8 @@
  * keeps the chart's snapshot and feeds it every message; this file says how each effect the chart
  * names is performed and which messages the request accepts.
  */
-import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { patched } from '@temporalio/workflow';
+import { shortWorkProxies } from './activity-proxies';
 import type * as activities from '../activities/application-role-activities';
 import { applicationRoleKey, type ApplicationRoleStatus } from '../domain/application-roles';
 import { applicationRoleMachine, applicationRoleStatusOf, grantOf } from '../machines/application-role';
@@ -16,11 +17,7 @@ import { ARRIVAL_NOTICE_PATCH, ONE_ANSWER_RULE_PATCH, READ_MODEL_PATCH, SEARCH_A
 
 type Activities = ReturnType<typeof activities.createApplicationRoleActivities>;
 
-const shortWork = {
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-} as const;
-const remote = proxyActivities<Activities>(shortWork);
+const { remote, local } = shortWorkProxies<Activities>();
 const {
   recordApplicationRoleStatus,
   grantApplicationRole,
@@ -29,8 +26,6 @@ const {
   recordApplicationRoleRoute,
   notifyApplicationRoleApprovers,
 } = remote;
-/** Short database work an answer waits for: in the worker, no round trip through the server. */
-const local = proxyLocalActivities<Activities>(shortWork);
 
 type Chart = ChartRunner<typeof applicationRoleMachine, ApplicationRoleStatus>;
 
@@ -101,14 +96,10 @@ function applicationRoleEffects(scope: EffectScope) {
         const { notice, reason } = effect.params;
         return chart.afterAnswer(() => notifyApplicationRoleRequester({ input, notice, reason, trackingNumber: context.trackingNumber }));
       }
-      case 'notifyApprovers': {
-        const { notice, route } = effect.params;
-        return chart.notifyApprovers(
-          notice,
-          () => notifyApplicationRoleApprovers({ requestId: input.requestId, notice, route, requesterUserId: input.requesterUserId }),
-          arrivalNotice,
+      case 'notifyApprovers':
+        return chart.notifyApprovers(effect.params, arrivalNotice, ({ notice, route }) =>
+          notifyApplicationRoleApprovers({ requestId: input.requestId, notice, route, requesterUserId: input.requesterUserId }),
         );
-      }
     }
   }
   return { perform, clockRun: () => clockRun };

@@ -148,10 +148,15 @@ function laterWork(
     /**
      * An approvers' notice: on arrival it runs beside the request's messages (a decision may come
      * at once), and only from the arrival-notice patch on (`arrivalNotice`); every later one runs
-     * after the answer.
+     * after the answer. `send` is the workflow's activity call, given the chart's params.
      */
-    notifyApprovers(notice: ApproverNotice, notify: () => Promise<void>, arrivalNotice: boolean): Promise<void> {
-      if (notice !== 'ARRIVAL') return afterAnswer(notify);
+    notifyApprovers<P extends { notice: ApproverNotice }>(
+      params: P,
+      arrivalNotice: boolean,
+      send: (params: P) => Promise<void>,
+    ): Promise<void> {
+      const notify = () => send(params);
+      if (params.notice !== 'ARRIVAL') return afterAnswer(notify);
       if (arrivalNotice) background.run('arrival-notice', notify);
       return Promise.resolve();
     },

@@ -3,8 +3,8 @@
  * workflow and the API.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { ApprovalRoute, Principal } from '../domain/approval-routing';
-import type { DeadlinePolicy } from '../domain/approval-deadlines';
+import type { ApprovalRoute, Decision, Principal } from '../domain/approval-routing';
+import type { DeadlinePolicy, DeadlineView } from '../domain/approval-deadlines';
 import type { BusinessCalendar } from '../domain/business-days';
 import type { Community, RegistrationRole } from '../domain/roles';
 import type { Identity, RegistrationDetails } from '../domain/schemas';
@@ -33,7 +33,7 @@ export interface RegistrationWorkflowInput {
 }
 
 /** The public view of a registration (shared/API.md `GET /registrations/:id`). */
-export interface RegistrationView {
+export interface RegistrationView extends DeadlineView {
   id: string;
   role: RegistrationRole;
   status: RegistrationStatus;
@@ -43,11 +43,6 @@ export interface RegistrationView {
   emailCodeResendsLeft?: number;
   reason?: string;
   heldBy?: ApprovalRoute['heldBy'];
-  /** While awaiting approval: when the next deadline (reminder, escalation, expiry) falls due. */
-  dueAt?: string;
-  nextDeadline?: 'REMIND' | 'ESCALATE' | 'EXPIRE';
-  /** While awaiting approval: when the request expires undecided. */
-  expiresAt?: string;
   history: StatusChange[];
 }
 
@@ -58,11 +53,7 @@ export interface EmailCodeResult extends StatusResult {
   accepted: boolean;
   attemptsLeft: number;
 }
-export interface DecisionInput {
-  decision: 'APPROVE' | 'DENY';
-  reason?: string;
-  approver: Principal;
-}
+export type DecisionInput = Decision<Principal>;
 
 export const registrationViewQuery = defineQuery<RegistrationView>('registrationView');
 export const applicantTokenHashQuery = defineQuery<string>('applicantTokenHash');

@@ -2,7 +2,8 @@
  * One registration request, durably: the workflow keeps the chart's snapshot, feeds it every
  * message and timer, and performs the effects the chart names through activities.
  */
-import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { patched, proxyActivities } from '@temporalio/workflow';
+import { shortWorkProxies } from './activity-proxies';
 import type * as activities from '../activities/registration-activities';
 import type { RegistrationDetails } from '../domain/schemas';
 import type { RegistrationStatus } from '../domain/status';
@@ -16,17 +17,8 @@ import { handleRegistrationMessages } from './registration-handlers';
 
 type Activities = ReturnType<typeof activities.createRegistrationActivities>;
 
-const shortWork = {
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-} as const;
-const remote = proxyActivities<Activities>(shortWork);
+const { remote, local } = shortWorkProxies<Activities>();
 const { recordStatus, notifyApplicant, notifyApprovers, acknowledgeSubmission } = remote;
-/**
- * Short database work that a message's answer waits for runs as local activities: in the worker,
- * within the workflow task, with no round trip through the Temporal server.
- */
-const local = proxyLocalActivities<Activities>(shortWork);
 
 // Outside services may be down for long; the applicant's request waits for them, never re-entered.
 const { validateIdentity, provisionAccount } = proxyActivities<Activities>({
@@ -135,14 +127,10 @@ function registrationEffects(scope: EffectScope): (effect: NamedEffectOf<typeof 
         return;
       case 'recordSubmission':
         return recordSubmission(effect.params.details);
-      case 'notifyApprovers': {
-        const { notice, route } = effect.params;
-        return chart.notifyApprovers(
-          notice,
-          () => notifyApprovers({ registrationId: input.registrationId, notice, route, applicantUserId: input.applicantUserId }),
-          arrivalNotice,
+      case 'notifyApprovers':
+        return chart.notifyApprovers(effect.params, arrivalNotice, (params) =>
+          notifyApprovers({ ...params, registrationId: input.registrationId, applicantUserId: input.applicantUserId }),
         );
-      }
       case 'provisionAccount':
         return chart.inBackground(
           'provisioning',
