@@ -75,7 +75,7 @@ export default tseslint.config(
     infra: { may: ['security', 'config'] },
     simulators: { may: ['domain', 'infra'] },
     audit: { may: ['infra', 'models'] },
-    approvals: { may: ['domain', 'models'] },
+    approvals: { may: ['audit', 'domain', 'models'] },
     accounts: { may: ['audit', 'domain', 'infra', 'models', 'security'] },
     activities: { may: ['accounts', 'approvals', 'audit', 'domain', 'infra', 'models', 'security', 'workflow messages'] },
     // Workflows run in Temporal's deterministic sandbox: activities by type only, no I/O.

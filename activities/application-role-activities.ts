@@ -13,11 +13,11 @@ import { applicationRoleRouteFor, type ApplicationRoleRoute } from '../domain/ap
 import { log } from '../infra/logger';
 import type { ApproverNotice, RequesterNotice } from '../domain/notices';
 import { AccountModel } from '../models/account';
-import { ApplicationRoleClaimModel, ApplicationRoleRequestModel } from '../models/application-role';
+import { ApplicationRoleClaimModel, ApplicationRoleRequestModel, applicationRoleRouteOf } from '../models/application-role';
 import { releaseKey } from '../models/claims';
 import type { ApplicationRoleView, ApplicationRoleWorkflowInput } from '../workflows/application-role-messages';
 import { applicationRoleApproverNotice, applicationRoleOutcome } from './application-role-emails';
-import { activeApplicationRoleApprovers } from '../accounts/approvers';
+import { activeApplicationRoleApprovers } from '../approvals/approvers';
 import { queueApplicationRole } from '../approvals/approval-queue';
 import { audit } from './audit';
 import type { Mailer } from './mailer';
@@ -75,8 +75,8 @@ function applicationRoleRecords() {
     }): Promise<{ trackingNumber: string; route: ApplicationRoleRoute }> {
       const { requestId, requesterUserId, applicationId, role, userGroupId, organizationId } = input;
       const existing = await ApplicationRoleRequestModel.findById(requestId).lean();
-      if (existing?.route && existing.trackingNumber)
-        return { trackingNumber: existing.trackingNumber, route: existing.route as ApplicationRoleRoute };
+      const recorded = applicationRoleRouteOf(existing);
+      if (recorded && existing?.trackingNumber) return { trackingNumber: existing.trackingNumber, route: recorded };
       const route = applicationRoleRouteFor({
         role,
         organizationId,

@@ -10,7 +10,7 @@ import type { RegistrationDetails } from '../domain/schemas';
 import { AccountModel, PersonModel } from '../models/account';
 import { isDuplicateKey } from '../models/errors';
 import { OrganizationModel, UserGroupModel } from '../models/organization';
-import { RegistrationModel, type RegistrationRecord } from '../models/registration';
+import { RegistrationModel, registrationDetailsOf, type RegistrationRecord } from '../models/registration';
 import { hashTemporaryPassword, temporaryPassword, type SecretKeys } from '../security/secrets';
 import { audit } from './audit';
 import * as emails from './emails';
@@ -141,7 +141,8 @@ export async function provisionAccount(
   mailer: Mailer,
   keys: SecretKeys,
 ): Promise<{ userId: string }> {
-  const details = registration.details as RegistrationDetails;
+  const details = registrationDetailsOf(registration);
+  if (!details) throw new Error(`registration ${registration._id} has no accepted details to provision from`);
   const grant = await grantFor(registration, details);
   const account = registration.applicantUserId
     ? await addRole(registration.applicantUserId, registration._id, grant, mailer)

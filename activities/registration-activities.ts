@@ -9,7 +9,7 @@ import type { RegistrationDetails } from '../domain/schemas';
 import type { RegistrationStatus, StatusChange } from '../domain/status';
 import type { ApplicantNotice, ApproverNotice } from '../domain/notices';
 import type { DetailsVerdict } from '../domain/schemas';
-import { activeApprovers } from '../accounts/approvers';
+import { activeApprovers } from '../approvals/approvers';
 import { dequeue, queueRegistration } from '../approvals/approval-queue';
 import type { RegistrationView, RegistrationWorkflowInput } from '../workflows/messages';
 import { ApplicationFailure } from '@temporalio/activity';

@@ -1,7 +1,7 @@
-/** The Help Desk deactivates accounts; what waited on them moves on (accounts/chain-of-trust.ts). */
+/** The Help Desk deactivates accounts; what waited on them moves on (approvals/chain-of-trust.ts). */
 import { Router } from 'express';
 import { z } from 'zod';
-import { deactivateAccount } from '../accounts/chain-of-trust';
+import { deactivateAccount } from '../approvals/chain-of-trust';
 import { rerouteUpdate, workflowIdFor } from '../workflows/messages';
 import { applicationRoleWorkflowIdFor, rerouteApplicationRoleUpdate } from '../workflows/application-role-messages';
 import { accountOf, guard, type GuardDeps } from './guard';

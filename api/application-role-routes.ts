@@ -16,7 +16,7 @@ import {
   type Application,
 } from '../domain/application-roles';
 import { mayDecideApplicationRole, type ApplicationRolePrincipal, type Principal } from '../domain/approval-routing';
-import { applicationRoleRouteSchema, decisionSchema } from '../domain/schemas';
+import { decisionSchema } from '../domain/schemas';
 import {
   APPLICATION_ROLE_REFUSALS,
   APPLICATION_ROLE_WORKFLOW,
@@ -32,7 +32,7 @@ import {
   type ApplicationRoleWorkflowInput,
 } from '../workflows/application-role-messages';
 import { addLogContext } from '../infra/logger';
-import { ApplicationRoleRequestModel } from '../models/application-role';
+import { ApplicationRoleRequestModel, applicationRoleRouteOf } from '../models/application-role';
 import { applicationRoleViewSchema } from './read-models';
 import { claimApplicationRoleKey, releaseApplicationRoleKey } from './request-claims';
 import { noBody } from './empty-input';
@@ -193,10 +193,9 @@ export function applicationRoleRoutes(deps: ApplicationRoleRouteDeps): Router {
     const stored = await ApplicationRoleRequestModel.findById(id, { view: 1, route: 1 }).lean();
     const view = applicationRoleViewSchema.safeParse(stored?.view);
     if (view.success) {
-      const route = applicationRoleRouteSchema.safeParse(stored?.route);
       return {
         view: view.data,
-        audience: { requesterUserId: view.data.requesterUserId, status: view.data.status, route: route.success ? route.data : undefined },
+        audience: { requesterUserId: view.data.requesterUserId, status: view.data.status, route: applicationRoleRouteOf(stored) },
       };
     }
     const handle = handleOf(req);

@@ -8,24 +8,14 @@ import type { Application } from '../domain/application-roles';
 import { principalKeys, routeKeys, type ApplicationRolePrincipal } from '../domain/approval-routing';
 import { deadlinesFor, type DeadlinePolicy } from '../domain/approval-deadlines';
 import type { BusinessCalendar } from '../domain/business-days';
-import { approverSelectorSchema } from '../domain/schemas';
 import { AccountModel } from '../models/account';
-import { ApplicationRoleRequestModel } from '../models/application-role';
+import { ApplicationRoleRequestModel, applicationRoleRouteOf } from '../models/application-role';
 import { ApprovalQueueItemModel } from '../models/approval-queue';
 import { OrganizationModel, UserGroupModel } from '../models/organization';
-import { RegistrationModel } from '../models/registration';
+import { RegistrationModel, registrationDetailsOf, registrationRouteOf } from '../models/registration';
 
 type QueueKind = 'REGISTRATION' | 'APPLICATION_ROLE';
 const itemId = (kind: QueueKind, requestId: string) => `${kind}:${requestId}`;
-
-/** The parts of a stored route and of stored details the queue reads (MongoDB holds JSON). */
-const storedRouteSchema = z.object({ heldBy: z.array(z.string()), approvers: z.array(approverSelectorSchema) });
-const storedDetailsSchema = z.object({
-  organizationId: z.string().optional(),
-  organization: z.object({ name: z.string() }).optional(),
-  userGroupId: z.string().optional(),
-  userGroup: z.object({ name: z.string() }).optional(),
-});
 
 const organizationName = async (id?: string) => (id ? (await OrganizationModel.findById(id, { name: 1 }).lean())?.name : undefined);
 const userGroupName = async (id?: string) => (id ? (await UserGroupModel.findById(id, { name: 1 }).lean())?.name : undefined);
@@ -37,21 +27,21 @@ export async function dequeue(kind: QueueKind, requestId: string): Promise<void>
 /** Puts a registration in the queue as it now stands, or takes it out when it no longer waits. */
 export async function queueRegistration(registrationId: string): Promise<void> {
   const r = await RegistrationModel.findById(registrationId).lean();
-  const route = storedRouteSchema.safeParse(r?.route);
-  if (!r || r.status !== 'AWAITING_APPROVAL' || !route.success || !r.submittedAt) return dequeue('REGISTRATION', registrationId);
-  const details = storedDetailsSchema.parse(r.details ?? {});
+  const route = r && registrationRouteOf(r);
+  if (!r || r.status !== 'AWAITING_APPROVAL' || !route || !r.submittedAt) return dequeue('REGISTRATION', registrationId);
+  const details = registrationDetailsOf(r);
   const item = {
     kind: 'REGISTRATION',
     requestId: registrationId,
-    routeKeys: routeKeys(route.data),
+    routeKeys: routeKeys(route),
     ownerUserId: r.applicantUserId ?? undefined,
     submittedAt: r.submittedAt,
     trackingNumber: r.trackingNumber ?? undefined,
     role: r.role,
     applicantName: `${r.firstName} ${r.lastName}`,
-    organization: details.organization?.name ?? (await organizationName(details.organizationId)),
-    userGroup: details.userGroup?.name ?? (await userGroupName(details.userGroupId)),
-    heldBy: route.data.heldBy,
+    organization: details?.organization?.name ?? (await organizationName(details?.organizationId)),
+    userGroup: details?.userGroup?.name ?? (await userGroupName(details?.userGroupId)),
+    heldBy: route.heldBy,
   };
   await ApprovalQueueItemModel.replaceOne({ _id: itemId('REGISTRATION', registrationId) }, item, { upsert: true });
 }
@@ -59,20 +49,20 @@ export async function queueRegistration(registrationId: string): Promise<void> {
 /** Puts an application-role request in the queue as it now stands, or takes it out. */
 export async function queueApplicationRole(requestId: string): Promise<void> {
   const r = await ApplicationRoleRequestModel.findById(requestId).lean();
-  const route = storedRouteSchema.safeParse(r?.route);
-  if (!r || r.status !== 'AWAITING_APPROVAL' || !route.success || !r.submittedAt) return dequeue('APPLICATION_ROLE', requestId);
+  const route = applicationRoleRouteOf(r);
+  if (!r || r.status !== 'AWAITING_APPROVAL' || !route || !r.submittedAt) return dequeue('APPLICATION_ROLE', requestId);
   const requester = await AccountModel.findById(r.requesterUserId, { firstName: 1, lastName: 1 }).lean();
   const item = {
     kind: 'APPLICATION_ROLE',
     requestId,
-    routeKeys: routeKeys(route.data),
+    routeKeys: routeKeys(route),
     ownerUserId: r.requesterUserId,
     submittedAt: r.submittedAt,
     trackingNumber: r.trackingNumber ?? undefined,
     role: r.role,
     organization: await organizationName(r.organizationId),
     userGroup: await userGroupName(r.userGroupId),
-    heldBy: route.data.heldBy,
+    heldBy: route.heldBy,
     applicationId: r.applicationId,
     requesterName: requester ? `${requester.firstName} ${requester.lastName}` : undefined,
   };

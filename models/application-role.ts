@@ -1,5 +1,7 @@
 import { Schema, model, type InferSchemaType } from 'mongoose';
 import { APPLICATION_ROLES, APPLICATION_ROLE_STATUSES } from '../domain/application-roles';
+import type { ApplicationRoleRoute } from '../domain/approval-routing';
+import { applicationRoleRouteSchema } from '../domain/schemas';
 import { claimModel } from './claims';
 
 /** One request for an application role (Table 2), as its workflow records it. `_id` is the request id. */
@@ -26,6 +28,12 @@ const applicationRoleRequestSchema = new Schema(
 );
 export type ApplicationRoleRequestRecord = InferSchemaType<typeof applicationRoleRequestSchema>;
 export const ApplicationRoleRequestModel = model('ApplicationRoleRequest', applicationRoleRequestSchema);
+
+/** The route a request was given when recorded (Table 2), read back through its schema; undefined before, or if malformed. */
+export function applicationRoleRouteOf(record: { route?: unknown } | null | undefined): ApplicationRoleRoute | undefined {
+  const parsed = applicationRoleRouteSchema.safeParse(record?.route);
+  return parsed.success ? parsed.data : undefined;
+}
 
 /**
  * At most one open or granted request per person, application, group and role (the key is

@@ -1,5 +1,8 @@
 import { Schema, model, type InferSchemaType } from 'mongoose';
+import { z } from 'zod';
+import type { ApprovalRoute, ApproverSelector } from '../domain/approval-routing';
 import { REGISTRATION_ROLES } from '../domain/roles';
+import { accountRoleSchema, approverSelectorSchema, registrationDetailsSchema, type RegistrationDetails } from '../domain/schemas';
 import { REGISTRATION_STATUSES } from '../domain/status';
 
 const statusChangeSchema = new Schema({ status: { type: String, required: true }, at: { type: String, required: true } }, { _id: false });
@@ -61,6 +64,23 @@ const registrationSchema = new Schema(
 
 export type RegistrationRecord = InferSchemaType<typeof registrationSchema>;
 export const RegistrationModel = model('Registration', registrationSchema);
+
+// `details` and `route` are stored as the workflow gave them (JSON: typed sub-schemas would not
+// hold a route's union of selectors); they are read back only through these two readers.
+const storedRouteSchema = z.object({ heldBy: z.array(accountRoleSchema), approvers: z.array(approverSelectorSchema) });
+const isTable1Selector = (s: z.infer<typeof approverSelectorSchema>): s is ApproverSelector => s.kind !== 'APPLICATION_APPROVER';
+
+/** The route a registration was given when submitted (Table 1); undefined before, or if the stored one is malformed. */
+export function registrationRouteOf(record: { route?: unknown }): ApprovalRoute | undefined {
+  const parsed = storedRouteSchema.safeParse(record.route);
+  return parsed.success ? { heldBy: parsed.data.heldBy, approvers: parsed.data.approvers.filter(isTable1Selector) } : undefined;
+}
+
+/** The details the workflow last accepted; undefined before any, or if the stored ones are malformed. */
+export function registrationDetailsOf(record: { details?: unknown }): RegistrationDetails | undefined {
+  const parsed = registrationDetailsSchema.safeParse(record.details);
+  return parsed.success ? parsed.data : undefined;
+}
 
 /** One emailed verification code, only as a keyed hash; `_id` is `<registrationId>:<number>`. */
 const emailCodeSchema = new Schema({

@@ -5,30 +5,17 @@
  * code or token leaves this module.
  */
 import { z } from 'zod';
-import {
-  mayDecide,
-  mayDecideApplicationRole,
-  type ApplicationRolePrincipal,
-  type ApprovalRoute,
-  type ApproverSelector,
-} from '../../domain/approval-routing';
+import { mayDecide, mayDecideApplicationRole, type ApplicationRolePrincipal, type ApprovalRoute } from '../../domain/approval-routing';
 import type { Application } from '../../domain/application-roles';
 import { REGISTRATION_ROLES } from '../../domain/roles';
-import { accountRoleSchema, applicationRoleRouteSchema, approverSelectorSchema } from '../../domain/schemas';
+import { applicationRoleRouteSchema } from '../../domain/schemas';
 import { REGISTRATION_STATUSES } from '../../domain/status';
 import { AccountModel } from '../../models/account';
-import { ApplicationRoleRequestModel } from '../../models/application-role';
+import { ApplicationRoleRequestModel, applicationRoleRouteOf } from '../../models/application-role';
 import { OrganizationModel, UserGroupModel } from '../../models/organization';
-import { RegistrationModel } from '../../models/registration';
+import { RegistrationModel, registrationRouteOf } from '../../models/registration';
 import { TrackingNumberModel } from '../../models/support';
 import { applicationRoleViewSchema, registrationViewSchema } from '../read-models';
-
-const registrationRouteSchema = z.object({ heldBy: z.array(accountRoleSchema), approvers: z.array(approverSelectorSchema) });
-const isTable1Selector = (s: z.infer<typeof approverSelectorSchema>): s is ApproverSelector => s.kind !== 'APPLICATION_APPROVER';
-const toApprovalRoute = (route: z.infer<typeof registrationRouteSchema>): ApprovalRoute => ({
-  heldBy: route.heldBy,
-  approvers: route.approvers.filter(isTable1Selector),
-});
 
 /** The non-secret parts of a stored registration. */
 const storedRegistrationSchema = z.object({
@@ -43,7 +30,6 @@ const storedRegistrationSchema = z.object({
   submittedAt: z.date().nullish(),
   reason: z.string().nullish(),
   decidedBy: z.string().nullish(),
-  route: registrationRouteSchema.nullish(),
   view: registrationViewSchema.nullish(),
   details: z
     .object({
@@ -106,6 +92,7 @@ export async function registrationDetail(id: string): Promise<RegistrationDetail
   const parsed = storedRegistrationSchema.safeParse(found);
   if (!parsed.success) return undefined;
   const r = parsed.data;
+  const route = found ? registrationRouteOf(found) : undefined;
   const d = r.details ?? {};
   const a = d.contact?.address;
   return {
@@ -125,11 +112,11 @@ export async function registrationDetail(id: string): Promise<RegistrationDetail
     justification: d.justification,
     submittedAt: r.submittedAt ?? undefined,
     expiresAt: r.view?.expiresAt,
-    heldBy: r.view?.heldBy ?? r.route?.heldBy ?? [],
+    heldBy: r.view?.heldBy ?? route?.heldBy ?? [],
     reason: r.view?.reason ?? r.reason ?? undefined,
     decidedBy: r.decidedBy ?? undefined,
     history: r.view?.history ?? [],
-    route: r.route ? toApprovalRoute(r.route) : undefined,
+    route,
     applicantUserId: r.applicantUserId ?? undefined,
   };
 }
@@ -158,7 +145,6 @@ export async function applicationRoleDetail(id: string, applications: readonly A
   const view = applicationRoleViewSchema.safeParse(stored?.view);
   if (!view.success) return undefined;
   const v = view.data;
-  const route = applicationRoleRouteSchema.safeParse(stored?.route);
   const requester = await AccountModel.findById(v.requesterUserId, { firstName: 1, lastName: 1 }).lean();
   return {
     kind: 'APPLICATION_ROLE',
@@ -176,7 +162,7 @@ export async function applicationRoleDetail(id: string, applications: readonly A
     reason: v.reason,
     decidedBy: v.decidedBy,
     history: v.history,
-    route: route.success ? route.data : undefined,
+    route: applicationRoleRouteOf(stored),
   };
 }
 

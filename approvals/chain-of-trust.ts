@@ -10,11 +10,10 @@ import {
   type RoutableRequest,
 } from '../domain/approval-routing';
 import { escalationFor } from '../domain/escalation';
-import type { RegistrationDetails } from '../domain/schemas';
-import { RegistrationModel } from '../models/registration';
+import { RegistrationModel, registrationDetailsOf, registrationRouteOf } from '../models/registration';
 import { AccountModel, SessionModel } from '../models/account';
 import { appendAudit } from '../audit/audit-log';
-import { ApplicationRoleRequestModel } from '../models/application-role';
+import { ApplicationRoleRequestModel, applicationRoleRouteOf } from '../models/application-role';
 import { activeApplicationRoleApprovers, activeApprovers } from './approvers';
 
 const HELP_DESK_ROUTE: ApprovalRoute = { heldBy: ['HELP_DESK'], approvers: [{ kind: 'HELP_DESK' }] };
@@ -85,9 +84,10 @@ export async function deactivateAccount(userId: string, actor: string, reroute: 
   });
   const rerouted: Deactivation['rerouted'] = [];
   for (const waiting of await RegistrationModel.find({ status: 'AWAITING_APPROVAL' }).lean()) {
-    const details = (waiting.details ?? {}) as Partial<RegistrationDetails>;
-    const request: RoutableRequest = { role: waiting.role, organizationId: details.organizationId, userGroupId: details.userGroupId };
-    const route = waiting.route as ApprovalRoute;
+    const details = registrationDetailsOf(waiting);
+    const request: RoutableRequest = { role: waiting.role, organizationId: details?.organizationId, userGroupId: details?.userGroupId };
+    const route = registrationRouteOf(waiting);
+    if (!route) continue;
     const next = await decidableRoute(request, route, waiting.applicantUserId ?? undefined);
     if (JSON.stringify(next) === JSON.stringify(route)) continue;
     await reroute.registration(waiting._id, next);
@@ -95,7 +95,8 @@ export async function deactivateAccount(userId: string, actor: string, reroute: 
   }
   const reroutedApplicationRoleRequests: Deactivation['reroutedApplicationRoleRequests'] = [];
   for (const waiting of await ApplicationRoleRequestModel.find({ status: 'AWAITING_APPROVAL', route: { $exists: true } }).lean()) {
-    const route = waiting.route as ApplicationRoleRoute;
+    const route = applicationRoleRouteOf(waiting);
+    if (!route) continue;
     const next = await decidableApplicationRoleRoute(waiting.organizationId, route, waiting.requesterUserId);
     if (JSON.stringify(next) === JSON.stringify(route)) continue;
     await reroute.applicationRole(waiting._id, next);
