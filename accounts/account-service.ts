@@ -11,8 +11,8 @@ import type { Principal } from '../domain/approval-routing';
 import { hashPassword, needsRehash, normaliseAnswer, randomToken, tokenHash, verifyPassword, type SecretKeys } from '../security/secrets';
 import { AUTHENTICATION_QUESTIONS, MIN_ANSWERS } from './questions';
 
-export const MAX_FAILED_LOGINS = 5;
-export const LOCKOUT_MS = 30 * 60 * 1000;
+const MAX_FAILED_LOGINS = 5;
+const LOCKOUT_MS = 30 * 60 * 1000;
 const PASSWORD_HISTORY = 6;
 
 export interface Session extends Principal {
@@ -44,7 +44,7 @@ type AccountAuditKind =
   | `${ConfiguredRole}_ACCOUNT_CONFIGURED`;
 
 /** Standing accounts whose credentials come from configuration, not from a registration. */
-export type ConfiguredRole = 'HELP_DESK' | 'OPERATOR';
+type ConfiguredRole = 'HELP_DESK' | 'OPERATOR';
 const CONFIGURED_ROLES: readonly string[] = ['HELP_DESK', 'OPERATOR'] satisfies ConfiguredRole[];
 
 async function auditAccount(
@@ -206,7 +206,7 @@ async function ensureConfiguredAccount(account: {
   });
 }
 
-export interface AccountServiceOptions {
+interface AccountServiceOptions {
   sessionTtlMs: number;
   keys: SecretKeys;
 }

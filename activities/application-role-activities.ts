@@ -13,7 +13,7 @@ import { applicationRoleRouteFor, type ApplicationRoleRoute } from '../domain/ap
 import { log } from '../infra/logger';
 import type { ApproverNotice, RequesterNotice } from '../domain/notices';
 import { AccountModel } from '../models/account';
-import { ApplicationRoleClaimModel, ApplicationRoleRequestModel, applicationRoleRouteOf } from '../models/application-role';
+import { ApplicationRoleClaimModel, ApplicationRoleRequestModel, storedApplicationRoleRoute } from '../models/application-role';
 import { releaseKey } from '../models/claims';
 import type { ApplicationRoleView, ApplicationRoleWorkflowInput } from '../workflows/application-role-messages';
 import { applicationRoleApproverNotice, applicationRoleOutcome } from './application-role-emails';
@@ -23,7 +23,7 @@ import { audit } from './audit';
 import type { Mailer } from './mailer';
 import { issueTrackingNumber } from './tracking-numbers';
 
-export interface ApplicationRoleActivityDeps {
+interface ApplicationRoleActivityDeps {
   mailer: Mailer;
   /** Where approvers decide (the console's queue), for the links in their notices. */
   approvalsUrl?: string;
@@ -75,7 +75,7 @@ function applicationRoleRecords() {
     }): Promise<{ trackingNumber: string; route: ApplicationRoleRoute }> {
       const { requestId, requesterUserId, applicationId, role, userGroupId, organizationId } = input;
       const existing = await ApplicationRoleRequestModel.findById(requestId).lean();
-      const recorded = applicationRoleRouteOf(existing);
+      const recorded = storedApplicationRoleRoute(existing);
       if (recorded && existing?.trackingNumber) return { trackingNumber: existing.trackingNumber, route: recorded };
       const route = applicationRoleRouteFor({
         role,
@@ -244,5 +244,3 @@ function applicationRoleOutcomes({ mailer, approvalsUrl }: ApplicationRoleActivi
 export function createApplicationRoleActivities(deps: ApplicationRoleActivityDeps) {
   return { ...applicationRoleRecords(), ...applicationRoleOutcomes(deps) };
 }
-
-export type ApplicationRoleActivities = ReturnType<typeof createApplicationRoleActivities>;

@@ -30,7 +30,7 @@ export function claimRole(registrationId: string, userId: string, role: Registra
   );
 }
 
-export const DMEPOS_REFUSAL = 'DMEPOS suppliers may not register in IACS yet.';
+const DMEPOS_REFUSAL = 'DMEPOS suppliers may not register in IACS yet.';
 
 export async function assessDetails(
   role: RegistrationRole,

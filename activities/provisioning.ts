@@ -10,13 +10,13 @@ import type { RegistrationDetails } from '../domain/schemas';
 import { AccountModel, PersonModel } from '../models/account';
 import { isDuplicateKey } from '../models/errors';
 import { OrganizationModel, UserGroupModel } from '../models/organization';
-import { RegistrationModel, registrationDetailsOf, type RegistrationRecord } from '../models/registration';
+import { RegistrationModel, storedRegistrationDetails, type RegistrationRecord } from '../models/registration';
 import { hashTemporaryPassword, temporaryPassword, type SecretKeys } from '../security/secrets';
 import { audit } from './audit';
 import * as emails from './emails';
 import type { Mailer } from './mailer';
 
-export const TEMPORARY_PASSWORD_TTL_MS = 14 * 24 * 60 * 60 * 1000;
+const TEMPORARY_PASSWORD_TTL_MS = 14 * 24 * 60 * 60 * 1000;
 
 /**
  * What `create` inserts, or what an earlier attempt of this activity inserted: the first attempt
@@ -141,7 +141,7 @@ export async function provisionAccount(
   mailer: Mailer,
   keys: SecretKeys,
 ): Promise<{ userId: string }> {
-  const details = registrationDetailsOf(registration);
+  const details = storedRegistrationDetails(registration);
   if (!details) throw new Error(`registration ${registration._id} has no accepted details to provision from`);
   const grant = await grantFor(registration, details);
   const account = registration.applicantUserId

@@ -255,5 +255,4 @@ export function createRegistrationActivities(deps: ActivityDeps) {
   return { ...registrationRecords(deps), ...applicantChecks(deps), ...submissionAndOutcomes(deps) };
 }
 
-export type RegistrationActivities = ReturnType<typeof createRegistrationActivities>;
 export type { DetailsVerdict };

@@ -4,7 +4,7 @@ import { CounterModel, TrackingNumberModel } from '../models/support';
 const MAX_ATTEMPTS = 50;
 
 /** The request a number is issued to, kept with the number so that a look-up by number is one read by `_id`. */
-export interface TrackedRequest {
+interface TrackedRequest {
   kind: 'REGISTRATION' | 'APPLICATION_ROLE';
   requestId: string;
 }

@@ -72,7 +72,7 @@ export const approvalQueuePageSchema = z
   .array(approvalQueueItemSchema)
   .describe('oldest first; `Link: <…>; rel="next"` when there are more');
 
-export const applicationSchema = z.object({ id: z.string(), name: z.string() });
+const applicationSchema = z.object({ id: z.string(), name: z.string() });
 export const applicationCatalogAnswerSchema = z.array(applicationSchema);
 export const applicationRoleGrantsSchema = z.array(
   z.object({

@@ -20,14 +20,14 @@ import { openApiRoutes } from './openapi';
 import { operationsRoutes } from './operations-routes';
 import { requestContext } from './request-context';
 import { HttpProblem, problemHandler } from './problem';
-import { registrationRoutes } from './registrations';
+import { registrationRoutes } from './registration-routes';
 import { QUERY_PATHS } from './route-table';
 import { consoleRoutes } from './console';
 import type { Mailer } from '../activities/mailer';
 
 const isConsolePath = (path: string) => path === '/console' || path.startsWith('/console/');
 
-export interface ApiDeps {
+interface ApiDeps {
   temporal: Client;
   taskQueue: string;
   accounts: AccountService;

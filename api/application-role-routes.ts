@@ -20,6 +20,7 @@ import { decisionSchema } from '../domain/schemas';
 import {
   APPLICATION_ROLE_REFUSALS,
   APPLICATION_ROLE_WORKFLOW,
+  type ApplicationRoleWorkflow,
   applicationRoleAudienceQuery,
   applicationRoleViewQuery,
   applicationRoleWorkflowIdFor,
@@ -32,7 +33,7 @@ import {
   type ApplicationRoleWorkflowInput,
 } from '../workflows/application-role-messages';
 import { addLogContext } from '../infra/logger';
-import { ApplicationRoleRequestModel, applicationRoleRouteOf } from '../models/application-role';
+import { ApplicationRoleRequestModel, storedApplicationRoleRoute } from '../models/application-role';
 import { applicationRoleViewSchema } from './read-models';
 import { claimApplicationRoleKey, releaseApplicationRoleKey } from './request-claims';
 import { noBody } from './empty-input';
@@ -42,7 +43,7 @@ import { idempotent } from './idempotency';
 import { HttpProblem, parse } from './problem';
 import { refusalOf, sendUpdateWith } from './temporal-refusals';
 
-export interface ApplicationRoleRouteDeps extends GuardDeps {
+interface ApplicationRoleRouteDeps extends GuardDeps {
   taskQueue: string;
   applications: readonly Application[];
   approvalDeadlines: ApprovalDeadlines;
@@ -115,7 +116,7 @@ export async function decideApplicationRole(
  * An account asks for an application role (`applicationRoleRequestSchema`): eligible, not held
  * already, its key claimed (api/request-claims.ts), then the workflow starts. Returns the request id.
  */
-export async function requestApplicationRole(
+async function requestApplicationRole(
   deps: ApplicationRoleRouteDeps,
   account: { userId: string; roles: Parameters<typeof mayRequestApplicationRole>[0] },
   rawBody: unknown,
@@ -146,7 +147,7 @@ export async function requestApplicationRole(
   const workflowId = applicationRoleWorkflowIdFor(requestId);
   addLogContext({ workflowId });
   try {
-    await deps.temporal.workflow.start(APPLICATION_ROLE_WORKFLOW, {
+    await deps.temporal.workflow.start<ApplicationRoleWorkflow>(APPLICATION_ROLE_WORKFLOW, {
       taskQueue: deps.taskQueue,
       workflowId,
       args: [input],
@@ -195,7 +196,7 @@ export function applicationRoleRoutes(deps: ApplicationRoleRouteDeps): Router {
     if (view.success) {
       return {
         view: view.data,
-        audience: { requesterUserId: view.data.requesterUserId, status: view.data.status, route: applicationRoleRouteOf(stored) },
+        audience: { requesterUserId: view.data.requesterUserId, status: view.data.status, route: storedApplicationRoleRoute(stored) },
       };
     }
     const handle = handleOf(req);

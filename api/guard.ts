@@ -57,7 +57,7 @@ export async function isApplicantToken(req: Request, registrationId: string, tok
 const callers = new WeakMap<Response, Caller>();
 
 /** Where a route finds the caller's token: the Authorization header, unless the route says otherwise. */
-export type TokenSource = (req: Request) => string | undefined;
+type TokenSource = (req: Request) => string | undefined;
 
 async function resolveCaller(req: Request, action: Action, deps: GuardDeps, tokenOf: TokenSource): Promise<Caller> {
   const token = tokenOf(req);

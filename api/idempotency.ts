@@ -28,7 +28,7 @@ export const IDEMPOTENT_REPLAYED_HEADER = 'Idempotent-Replayed';
 export const IDEMPOTENCY_KEY_LIFETIME_MS = 24 * 60 * 60 * 1000;
 /** A key pending longer than this belongs to a request whose API stopped: the next repeat takes it over. */
 export const STALE_PENDING_MS = 60_000;
-export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
 /** Printable ASCII, 1–255 characters (a UUID fits, as does any opaque token a client makes). */
 export const idempotencyKeySchema = z

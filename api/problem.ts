@@ -31,7 +31,7 @@ export class HttpProblem extends Error {
   }
 }
 
-export function sendProblem(res: Response, problem: HttpProblem): void {
+function sendProblem(res: Response, problem: HttpProblem): void {
   res
     .status(problem.status)
     .type('application/problem+json')

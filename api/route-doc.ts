@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { applicationRoleRequestIdSchema } from '../domain/application-roles';
 import { registrationIdSchema } from '../domain/schemas';
 
-export type Method = 'get' | 'post' | 'put' | 'delete';
+type Method = 'get' | 'post' | 'put' | 'delete';
 
 /** Who may call a route: nobody in particular, the applicant's token, or an account session (some roles only). */
 export type Audience = 'anyone' | 'applicant or account' | 'account' | 'account (first login)' | 'operator' | 'help desk or operator';

@@ -57,7 +57,7 @@ export async function refusalsAsProblems<T>(call: () => Promise<T>): Promise<T> 
 }
 
 /** How one kind of request answers a refused update, and an update to a request that has finished. */
-export interface UpdateAnswers {
+interface UpdateAnswers {
   refused: (err: unknown) => unknown;
   finished: (handle: WorkflowHandle) => Promise<HttpProblem>;
 }

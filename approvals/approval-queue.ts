@@ -9,10 +9,10 @@ import { principalKeys, routeKeys, type ApplicationRolePrincipal } from '../doma
 import { deadlinesFor, type DeadlinePolicy } from '../domain/approval-deadlines';
 import type { BusinessCalendar } from '../domain/business-days';
 import { AccountModel } from '../models/account';
-import { ApplicationRoleRequestModel, applicationRoleRouteOf } from '../models/application-role';
+import { ApplicationRoleRequestModel, storedApplicationRoleRoute } from '../models/application-role';
 import { ApprovalQueueItemModel } from '../models/approval-queue';
 import { OrganizationModel, UserGroupModel } from '../models/organization';
-import { RegistrationModel, registrationDetailsOf, registrationRouteOf } from '../models/registration';
+import { RegistrationModel, storedRegistrationDetails, storedRegistrationRoute } from '../models/registration';
 
 type QueueKind = 'REGISTRATION' | 'APPLICATION_ROLE';
 const itemId = (kind: QueueKind, requestId: string) => `${kind}:${requestId}`;
@@ -27,9 +27,9 @@ export async function dequeue(kind: QueueKind, requestId: string): Promise<void>
 /** Puts a registration in the queue as it now stands, or takes it out when it no longer waits. */
 export async function queueRegistration(registrationId: string): Promise<void> {
   const r = await RegistrationModel.findById(registrationId).lean();
-  const route = r && registrationRouteOf(r);
+  const route = r && storedRegistrationRoute(r);
   if (!r || r.status !== 'AWAITING_APPROVAL' || !route || !r.submittedAt) return dequeue('REGISTRATION', registrationId);
-  const details = registrationDetailsOf(r);
+  const details = storedRegistrationDetails(r);
   const item = {
     kind: 'REGISTRATION',
     requestId: registrationId,
@@ -49,7 +49,7 @@ export async function queueRegistration(registrationId: string): Promise<void> {
 /** Puts an application-role request in the queue as it now stands, or takes it out. */
 export async function queueApplicationRole(requestId: string): Promise<void> {
   const r = await ApplicationRoleRequestModel.findById(requestId).lean();
-  const route = applicationRoleRouteOf(r);
+  const route = storedApplicationRoleRoute(r);
   if (!r || r.status !== 'AWAITING_APPROVAL' || !route || !r.submittedAt) return dequeue('APPLICATION_ROLE', requestId);
   const requester = await AccountModel.findById(r.requesterUserId, { firstName: 1, lastName: 1 }).lean();
   const item = {

@@ -10,10 +10,10 @@ import {
   type RoutableRequest,
 } from '../domain/approval-routing';
 import { escalationFor } from '../domain/escalation';
-import { RegistrationModel, registrationDetailsOf, registrationRouteOf } from '../models/registration';
+import { RegistrationModel, storedRegistrationDetails, storedRegistrationRoute } from '../models/registration';
 import { AccountModel, SessionModel } from '../models/account';
 import { appendAudit } from '../audit/audit-log';
-import { ApplicationRoleRequestModel, applicationRoleRouteOf } from '../models/application-role';
+import { ApplicationRoleRequestModel, storedApplicationRoleRoute } from '../models/application-role';
 import { activeApplicationRoleApprovers, activeApprovers } from './approvers';
 
 const HELP_DESK_ROUTE: ApprovalRoute = { heldBy: ['HELP_DESK'], approvers: [{ kind: 'HELP_DESK' }] };
@@ -38,7 +38,7 @@ async function firstDecidable<Route>(
 }
 
 /** The route a waiting request should have now: its own if someone active can decide it, else the next one that can. */
-export function decidableRoute(request: RoutableRequest, route: ApprovalRoute, applicantUserId?: string): Promise<ApprovalRoute> {
+function decidableRoute(request: RoutableRequest, route: ApprovalRoute, applicantUserId?: string): Promise<ApprovalRoute> {
   return firstDecidable(
     route,
     async (r) => (await activeApprovers(r, applicantUserId)).length > 0,
@@ -47,14 +47,14 @@ export function decidableRoute(request: RoutableRequest, route: ApprovalRoute, a
   );
 }
 
-export interface Deactivation {
+interface Deactivation {
   userId: string;
   rerouted: { registrationId: string; heldBy: ApprovalRoute['heldBy'] }[];
   reroutedApplicationRoleRequests: { requestId: string; heldBy: ApplicationRoleRoute['heldBy'] }[];
 }
 
 /** Reroutes a waiting request through its workflow. */
-export interface Rerouters {
+interface Rerouters {
   registration: (registrationId: string, route: ApprovalRoute) => Promise<void>;
   applicationRole: (requestId: string, route: ApplicationRoleRoute) => Promise<void>;
 }
@@ -84,9 +84,9 @@ export async function deactivateAccount(userId: string, actor: string, reroute: 
   });
   const rerouted: Deactivation['rerouted'] = [];
   for (const waiting of await RegistrationModel.find({ status: 'AWAITING_APPROVAL' }).lean()) {
-    const details = registrationDetailsOf(waiting);
+    const details = storedRegistrationDetails(waiting);
     const request: RoutableRequest = { role: waiting.role, organizationId: details?.organizationId, userGroupId: details?.userGroupId };
-    const route = registrationRouteOf(waiting);
+    const route = storedRegistrationRoute(waiting);
     if (!route) continue;
     const next = await decidableRoute(request, route, waiting.applicantUserId ?? undefined);
     if (JSON.stringify(next) === JSON.stringify(route)) continue;
@@ -95,7 +95,7 @@ export async function deactivateAccount(userId: string, actor: string, reroute: 
   }
   const reroutedApplicationRoleRequests: Deactivation['reroutedApplicationRoleRequests'] = [];
   for (const waiting of await ApplicationRoleRequestModel.find({ status: 'AWAITING_APPROVAL', route: { $exists: true } }).lean()) {
-    const route = applicationRoleRouteOf(waiting);
+    const route = storedApplicationRoleRoute(waiting);
     if (!route) continue;
     const next = await decidableApplicationRoleRoute(waiting.organizationId, route, waiting.requesterUserId);
     if (JSON.stringify(next) === JSON.stringify(route)) continue;

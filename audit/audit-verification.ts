@@ -5,12 +5,12 @@
 import { AuditEventModel, AuditHeadModel, type AuditEntry } from '../models/audit-event';
 import { auditEntryHash, GENESIS_HASH } from './audit-hash';
 
-export interface AuditProblem {
+interface AuditProblem {
   seq: number;
   problem: string;
 }
 
-export interface AuditVerification {
+interface AuditVerification {
   ok: boolean;
   entries: number;
   problems: AuditProblem[];

@@ -1,7 +1,7 @@
 /** How often a subject or a client address may try things; defaults, overridable by RATE_LIMITS. */
 import { z } from 'zod';
 
-export interface RateRule {
+interface RateRule {
   limit: number;
   windowMs: number;
 }

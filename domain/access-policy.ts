@@ -12,11 +12,11 @@ export type Caller =
   | { kind: 'APPLICANT'; registrationId: string }
   | { kind: 'ACCOUNT'; userId: string; roles: RoleGrant[]; mustChangePassword: boolean; mustAnswerQuestions: boolean };
 
-export interface Resource {
+interface Resource {
   registrationId?: string;
 }
 
-export type Verdict = { allowed: true } | { allowed: false; status: 401 | 403; reason: string };
+type Verdict = { allowed: true } | { allowed: false; status: 401 | 403; reason: string };
 
 type Rule = (caller: Caller, resource: Resource) => Verdict;
 

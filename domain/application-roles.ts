@@ -45,7 +45,7 @@ export const DEFAULT_APPLICATIONS: readonly Application[] = Object.freeze([
 
 const applicationIdSchema = text(TEXT_LIMITS.applicationId).regex(/^[A-Za-z0-9][A-Za-z0-9&._-]*$/, 'must be letters, digits and & . _ -');
 
-export const applicationCatalogSchema = z
+const applicationCatalogSchema = z
   .array(z.strictObject({ id: applicationIdSchema, name: text(TEXT_LIMITS.applicationName) }))
   .min(1, 'must list at least one application')
   .refine((apps) => new Set(apps.map((a) => a.id.toUpperCase())).size === apps.length, 'application ids must be unique');
@@ -78,7 +78,6 @@ export const applicationRoleRequestSchema = z.strictObject({
   role: z.enum(APPLICATION_ROLES),
   userGroupId: objectId,
 });
-export type ApplicationRoleRequestBody = z.infer<typeof applicationRoleRequestSchema>;
 
 export const applicationRoleRequestIdSchema = z.uuid('must be an application-role request id');
 
@@ -86,9 +85,9 @@ export const applicationRoleRequestIdSchema = z.uuid('must be an application-rol
 // Who may ask
 
 /** Registration roles that make an account a member of a user group (Table 2: "UGA or End User"). */
-export const GROUP_MEMBER_ROLES = ['USER_GROUP_ADMINISTRATOR', 'END_USER'] as const;
+const GROUP_MEMBER_ROLES = ['USER_GROUP_ADMINISTRATOR', 'END_USER'] as const;
 /** Table 2: SO and BSO are default approvers and "cannot access any application". */
-export const ORGANIZATION_OFFICIAL_ROLES = ['SECURITY_OFFICIAL', 'BACKUP_SECURITY_OFFICIAL'] as const;
+const ORGANIZATION_OFFICIAL_ROLES = ['SECURITY_OFFICIAL', 'BACKUP_SECURITY_OFFICIAL'] as const;
 
 const has = (list: readonly string[], role: string) => list.includes(role);
 
@@ -103,7 +102,7 @@ export function isOrganizationOfficial(roles: readonly RoleGrant[]): boolean {
 }
 
 /** The grant that makes the account a member of this user group, if any. */
-export function membershipIn(roles: readonly RoleGrant[], userGroupId: string): (RoleGrant & { organizationId: string }) | undefined {
+function membershipIn(roles: readonly RoleGrant[], userGroupId: string): (RoleGrant & { organizationId: string }) | undefined {
   for (const grant of roles) {
     const { organizationId } = grant;
     if (has(GROUP_MEMBER_ROLES, grant.role) && grant.userGroupId === userGroupId && organizationId !== undefined)
@@ -112,7 +111,7 @@ export function membershipIn(roles: readonly RoleGrant[], userGroupId: string): 
   return undefined;
 }
 
-export type Eligibility = { eligible: true; organizationId: string } | { eligible: false; reason: string };
+type Eligibility = { eligible: true; organizationId: string } | { eligible: false; reason: string };
 
 /**
  * Table 2, "RULE" column: only a member of the group (its UGA or one of its End Users) may hold

@@ -91,7 +91,7 @@ export interface DeadlineView {
   expiresAt?: string;
 }
 
-export interface NextDeadline {
+interface NextDeadline {
   kind: DeadlineKind;
   /** When to act: the deadline, or `now` if the deadline is already past. Never before `now`. */
   at: Date;

@@ -87,15 +87,15 @@ function required(value: string | undefined, role: RegistrationRole, field: stri
 // the registration routes (and what is built on them) keep their closed set of selector kinds.
 
 /** "An Application Approver of application X in user group G." */
-export interface ApplicationApproverSelector {
+interface ApplicationApproverSelector {
   kind: 'APPLICATION_APPROVER';
   applicationId: string;
   userGroupId: string;
 }
-export type ApplicationRoleApproverSelector = ApproverSelector | ApplicationApproverSelector;
+type ApplicationRoleApproverSelector = ApproverSelector | ApplicationApproverSelector;
 
 /** Who holds an application-role request, for the requester's view. */
-export type ApplicationRoleHolder = 'SECURITY_OFFICIAL' | 'BACKUP_SECURITY_OFFICIAL' | 'APPLICATION_APPROVER' | 'HELP_DESK';
+type ApplicationRoleHolder = 'SECURITY_OFFICIAL' | 'BACKUP_SECURITY_OFFICIAL' | 'APPLICATION_APPROVER' | 'HELP_DESK';
 
 export interface ApplicationRoleRoute {
   heldBy: ApplicationRoleHolder[];

@@ -15,7 +15,7 @@
 import { approvalRouteFor, type ApprovalRoute, type ApproverSelector, type RoutableRequest } from './approval-routing';
 import type { AccountRole } from './roles';
 
-export interface EscalationStep {
+interface EscalationStep {
   /** Roles added to the route's `heldBy`. */
   heldBy: AccountRole[];
   /** Approvers added to the route, for the request being escalated. */

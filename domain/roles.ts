@@ -14,7 +14,6 @@ export const COMMUNITIES = ['PROVIDER_SUPPLIER'] as const;
 export type Community = (typeof COMMUNITIES)[number];
 
 export const USER_GROUP_KINDS = ['PROVIDER', 'SURROGATE', 'REGISTRY'] as const;
-export type UserGroupKind = (typeof USER_GROUP_KINDS)[number];
 
 /** Provider types an organization may declare; DMEPOS suppliers may not register yet. */
 export const PROVIDER_TYPES = [
@@ -29,7 +28,6 @@ export const PROVIDER_TYPES = [
   'REGISTRY',
   'DMEPOS_SUPPLIER',
 ] as const;
-export type ProviderType = (typeof PROVIDER_TYPES)[number];
 
 /** A role an account holds once a registration is provisioned, or a configured standing role (Help Desk, operator). */
 export const ACCOUNT_ROLES = [...REGISTRATION_ROLES, 'HELP_DESK', 'OPERATOR'] as const;

@@ -34,7 +34,6 @@ export const newRegistrationSchema = z.strictObject({
   identity: identitySchema,
   email: z.email('must be an email address').max(TEXT_LIMITS.email),
 });
-export type NewRegistration = z.infer<typeof newRegistrationSchema>;
 
 /** A person with an account asks for another role: the role's terms again, no identity, no email. */
 export const roleRequestSchema = z.strictObject({
@@ -42,7 +41,6 @@ export const roleRequestSchema = z.strictObject({
   role: registrationRole,
   acceptedTerms: z.strictObject({ role: z.literal(true, "the role's terms must be accepted") }),
 });
-export type RoleRequest = z.infer<typeof roleRequestSchema>;
 
 export const emailCodeSchema = z.strictObject({ code: z.string().regex(/^\d{6}$/, 'must be the 6-digit code from the email') });
 
@@ -58,19 +56,17 @@ const addressSchema = z.strictObject({
   country: z.string().trim().length(2, 'must be a 2-letter country code').toUpperCase(),
 });
 
-export const newOrganizationSchema = z.strictObject({
+const newOrganizationSchema = z.strictObject({
   name: text(TEXT_LIMITS.organizationName),
   country: z.string().trim().length(2, 'must be a 2-letter country code').toUpperCase(),
   state,
   providerType: z.enum(PROVIDER_TYPES, 'must be one of the provider types'),
 });
-export type NewOrganization = z.infer<typeof newOrganizationSchema>;
 
-export const newUserGroupSchema = z.strictObject({
+const newUserGroupSchema = z.strictObject({
   name: text(TEXT_LIMITS.organizationName),
   kind: z.enum(USER_GROUP_KINDS, 'must be one of the user group kinds'),
 });
-export type NewUserGroup = z.infer<typeof newUserGroupSchema>;
 
 const detailsShape = z.strictObject({
   contact: z.strictObject({

@@ -3,16 +3,16 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 /** Versions installed by scripts/setup.sh; keep both in step. */
-export const TEMPORAL_CLI_VERSION = '1.9.1';
-export const FERRETDB_VERSION = 'v1.24.2';
+const TEMPORAL_CLI_VERSION = '1.9.1';
+const FERRETDB_VERSION = 'v1.24.2';
 /**
  * scripts/setup.sh builds FerretDB with lookups by _id that use its index and a leak tracker
  * that keeps no pprof count of live objects (the `-idindex-notrack` build); keep both in step.
  */
-export const FERRETDB_BUILD = `${FERRETDB_VERSION}-idindex-notrack`;
+const FERRETDB_BUILD = `${FERRETDB_VERSION}-idindex-notrack`;
 
 /** Where scripts/setup.sh caches the binaries (outside the repo). */
-export const cacheDir: string = process.env.IACS_CACHE || join(homedir(), '.cache', 'iacs-registration');
+const cacheDir: string = process.env.IACS_CACHE || join(homedir(), '.cache', 'iacs-registration');
 
 /** Temporal CLI (`temporal server start-dev`, with the Web UI). */
 export const temporalCliPath: string =
@@ -26,7 +26,7 @@ export const temporalTestServerPath: string =
 export const ferretDbPath: string = process.env.FERRETDB_PATH || join(cacheDir, `ferretdb-${FERRETDB_BUILD}`, 'ferretdb');
 
 /** Docker Compose v2, only to check docker-compose.yml (`config`); there is no Docker engine here. */
-export const COMPOSE_VERSION = 'v2.29.7';
+const COMPOSE_VERSION = 'v2.29.7';
 export const composePath: string = process.env.COMPOSE_PATH || join(cacheDir, `docker-compose-${COMPOSE_VERSION}`, 'docker-compose');
 
 export const binaries = {
@@ -36,7 +36,7 @@ export const binaries = {
   compose: { path: composePath, env: 'COMPOSE_PATH' },
 } as const;
 
-export type BinaryName = keyof typeof binaries;
+type BinaryName = keyof typeof binaries;
 
 /**
  * Throws if any of the named binaries (all by default) is missing or not

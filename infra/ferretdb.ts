@@ -4,7 +4,7 @@ import { assertBinaries, ferretDbPath } from './binaries';
 import { freePort, retryOnPortTaken } from './ports';
 import { spawnLogged } from './processes';
 
-export interface StartFerretDbOptions {
+interface StartFerretDbOptions {
   /** Defaults to a free port. */
   port?: number;
   /** Directory holding the SQLite files; reuse it to keep data across restarts. */

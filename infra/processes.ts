@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-export interface SpawnLoggedOptions {
+interface SpawnLoggedOptions {
   /** Short name, used for the log file (`<logDir>/<name>.log`) and in errors. */
   name: string;
   command: string;
@@ -174,7 +174,7 @@ export function spawnLogged(options: SpawnLoggedOptions): ManagedProcess {
 }
 
 /** True if a TCP connection to host:port succeeds right now. */
-export function canConnect(host: string, port: number, timeoutMs = 1_000): Promise<boolean> {
+function canConnect(host: string, port: number, timeoutMs = 1_000): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
     const done = (ok: boolean): void => {

@@ -13,7 +13,7 @@ const LEVELS: Record<LogLevel, 'debug' | 'info' | 'warn' | 'error'> = {
 
 const isLogLevel = (value: string | undefined): value is LogLevel => value !== undefined && Object.hasOwn(LEVELS, value);
 
-export interface TemporalRuntimeOptions {
+interface TemporalRuntimeOptions {
   /** `host:port` where the SDK serves its own Prometheus metrics (worker task slots, polls, latencies). */
   metricsBindAddress?: string;
 }

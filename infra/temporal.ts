@@ -4,7 +4,7 @@ import { assertBinaries, temporalCliPath } from './binaries';
 import { freePort, retryOnPortTaken } from './ports';
 import { spawnLogged } from './processes';
 
-export interface StartTemporalDevServerOptions {
+interface StartTemporalDevServerOptions {
   /** gRPC frontend port; defaults to a free port. */
   port?: number;
   /** Web UI port; defaults to a free port (ignored when headless). */

@@ -18,7 +18,7 @@ import { approvalAfter, arrivalNotice, awaitingDecision, isApprovalEvent, type A
 
 export type ApplicationRoleInput = ApplicationRoleGrant & { requesterUserId: string };
 
-export interface ApplicationRoleContext extends ApplicationRoleInput, ApprovalContext<ApplicationRoleRoute> {
+interface ApplicationRoleContext extends ApplicationRoleInput, ApprovalContext<ApplicationRoleRoute> {
   trackingNumber?: string;
 }
 
@@ -28,14 +28,6 @@ export type ApplicationRoleEvent =
   /** A decision, an approval deadline, a new route (./approval.ts). */
   | ApprovalEvent<ApplicationRoleRoute, ApplicationRolePrincipal>
   | { type: 'CANCEL'; requesterUserId: string };
-
-/** The effects the chart asks for; each becomes an activity call in the workflow. */
-export type ApplicationRoleEffect =
-  | { type: 'recordRequest' }
-  | { type: 'grantRole' }
-  | { type: 'releaseRequestKey' }
-  | { type: 'notifyRequester'; params: { notice: RequesterNotice; reason?: string } }
-  | { type: 'notifyApprovers'; params: { notice: ApproverNotice; route: ApplicationRoleRoute } };
 
 const chart = setup({
   // XState's way to type a chart: a value that only carries types (the lint rule sees only that `setup` accepts `{}`).

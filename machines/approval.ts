@@ -16,7 +16,7 @@ export interface ApprovalContext<TRoute> {
   escalated: boolean;
 }
 
-export type ApprovalDeadline = 'REMIND' | 'ESCALATE' | 'EXPIRE';
+type ApprovalDeadline = 'REMIND' | 'ESCALATE' | 'EXPIRE';
 
 /** The messages of the approval part. */
 export type ApprovalEvent<TRoute, TApprover> =

@@ -1,8 +1,7 @@
-/** The registration chart's vocabulary: its input, context, events and effects (the chart: ./registration.ts). */
+/** The registration chart's vocabulary: its input, context and events (the chart: ./registration.ts; its effects are its setup's named actions). */
 import type { ApprovalRoute, Principal } from '../domain/approval-routing';
 import type { ApprovalContext, ApprovalEvent } from './approval';
 import type { RegistrationRole } from '../domain/roles';
-import type { ApplicantNotice, ApproverNotice } from '../domain/notices';
 import type { RegistrationPolicy } from '../domain/registration-policy';
 import type { DetailsVerdict, RegistrationDetails } from '../domain/schemas';
 
@@ -37,13 +36,3 @@ export type RegistrationEvent =
   /** A decision, an approval deadline, a new route (./approval.ts). */
   | ApprovalEvent<ApprovalRoute, Principal>
   | { type: 'CANCEL' };
-
-/** The effects the chart asks for; each becomes an activity call in the workflow. */
-export type RegistrationEffect =
-  | { type: 'validateIdentity' }
-  | { type: 'stopIdentityValidation' }
-  | { type: 'issueEmailCode'; params: { codeNumber: number } }
-  | { type: 'recordSubmission'; params: { details: RegistrationDetails } }
-  | { type: 'provisionAccount' }
-  | { type: 'notifyApplicant'; params: { notice: ApplicantNotice; reason?: string } }
-  | { type: 'notifyApprovers'; params: { notice: ApproverNotice; route: ApprovalRoute } };

@@ -13,7 +13,7 @@ import type { RegistrationDetails } from '../domain/schemas';
 import { REGISTRATION_STATUSES, type RegistrationStatus } from '../domain/status';
 import type { RegistrationContext, RegistrationEvent, RegistrationInput } from './registration-types';
 
-export type { RegistrationContext, RegistrationEffect, RegistrationEvent, RegistrationInput } from './registration-types';
+export type { RegistrationContext, RegistrationEvent, RegistrationInput } from './registration-types';
 
 const chart = setup({
   // XState's way to type a chart: a value that only carries types (the lint rule sees only that `setup` accepts `{}`).
@@ -207,7 +207,7 @@ export const registrationMachine = chart.createMachine({
 });
 
 /** The request as the routing and escalation tables see it. */
-export function routableRequest(context: RegistrationContext): RoutableRequest {
+function routableRequest(context: RegistrationContext): RoutableRequest {
   return { role: context.role, organizationId: context.details?.organizationId, userGroupId: context.details?.userGroupId };
 }
 

@@ -60,7 +60,6 @@ const accountSchema = new Schema(
   },
   { timestamps: true },
 );
-export type AccountRecord = InferSchemaType<typeof accountSchema>;
 export const AccountModel = model('Account', accountSchema);
 
 type StoredRoleGrant = InferSchemaType<typeof roleGrantSchema>;

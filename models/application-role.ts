@@ -1,4 +1,4 @@
-import { Schema, model, type InferSchemaType } from 'mongoose';
+import { Schema, model } from 'mongoose';
 import { APPLICATION_ROLES, APPLICATION_ROLE_STATUSES } from '../domain/application-roles';
 import type { ApplicationRoleRoute } from '../domain/approval-routing';
 import { applicationRoleRouteSchema } from '../domain/schemas';
@@ -26,11 +26,10 @@ const applicationRoleRequestSchema = new Schema(
   },
   { timestamps: true, minimize: false, collection: 'application_role_requests' },
 );
-export type ApplicationRoleRequestRecord = InferSchemaType<typeof applicationRoleRequestSchema>;
 export const ApplicationRoleRequestModel = model('ApplicationRoleRequest', applicationRoleRequestSchema);
 
 /** The route a request was given when recorded (Table 2), read back through its schema; undefined before, or if malformed. */
-export function applicationRoleRouteOf(record: { route?: unknown } | null | undefined): ApplicationRoleRoute | undefined {
+export function storedApplicationRoleRoute(record: { route?: unknown } | null | undefined): ApplicationRoleRoute | undefined {
   const parsed = applicationRoleRouteSchema.safeParse(record?.route);
   return parsed.success ? parsed.data : undefined;
 }

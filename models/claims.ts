@@ -22,7 +22,7 @@ export interface ClaimSlot {
   releasedAt?: Date | null;
 }
 
-export type ClaimModel = Model<ClaimSlot>;
+type ClaimModel = Model<ClaimSlot>;
 
 /** One collection of claim slots (unique `_id`, no other index needed). */
 export function claimModel(name: string, collection: string): ClaimModel {

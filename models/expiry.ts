@@ -21,7 +21,7 @@ const EXPIRING = {
   rateCounter: (id: string) => RateCounterModel.deleteOne({ _id: id }),
   idempotencyKey: (id: string) => IdempotencyKeyModel.deleteOne({ _id: id }),
 };
-export type ExpiringKind = keyof typeof EXPIRING;
+type ExpiringKind = keyof typeof EXPIRING;
 const isExpiringKind = (kind: string): kind is ExpiringKind => Object.hasOwn(EXPIRING, kind);
 
 const expiryBucketSchema = new Schema(

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { Schema, model, type InferSchemaType } from 'mongoose';
 import { isDuplicateKey } from './errors';
 
-export const IDEMPOTENCY_STATES = ['pending', 'done', 'takeover'] as const;
+const IDEMPOTENCY_STATES = ['pending', 'done', 'takeover'] as const;
 
 const storedAnswerSchema = new Schema(
   {
@@ -40,11 +40,11 @@ const idempotencyKeySchema = new Schema(
 );
 export const IdempotencyKeyModel = model('IdempotencyKey', idempotencyKeySchema);
 
-export type IdempotencyRecord = InferSchemaType<typeof idempotencyKeySchema>;
+type IdempotencyRecord = InferSchemaType<typeof idempotencyKeySchema>;
 export type StoredAnswer = NonNullable<IdempotencyRecord['answer']>;
 
 /** This request now holds the key (`attempt`), or the key was used before (`existing`). */
-export type KeyClaim = { attempt: string } | { existing: IdempotencyRecord };
+type KeyClaim = { attempt: string } | { existing: IdempotencyRecord };
 
 /** Inserts the key as pending; a duplicate is a repeat, read back (a key released meanwhile is claimed again). */
 export async function claimIdempotencyKey(key: { id: string; bodyHash: string; now: Date; expiresAt: Date }): Promise<KeyClaim> {

@@ -1,4 +1,4 @@
-import { Schema, model, type InferSchemaType } from 'mongoose';
+import { Schema, model } from 'mongoose';
 import { PROVIDER_TYPES, USER_GROUP_KINDS } from '../domain/roles';
 
 const organizationSchema = new Schema(
@@ -13,7 +13,6 @@ const organizationSchema = new Schema(
   },
   { timestamps: true },
 );
-export type OrganizationRecord = InferSchemaType<typeof organizationSchema>;
 export const OrganizationModel = model('Organization', organizationSchema);
 
 const userGroupSchema = new Schema(
@@ -25,5 +24,4 @@ const userGroupSchema = new Schema(
   },
   { timestamps: true },
 );
-export type UserGroupRecord = InferSchemaType<typeof userGroupSchema>;
 export const UserGroupModel = model('UserGroup', userGroupSchema);

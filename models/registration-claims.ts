@@ -13,7 +13,7 @@ import { RegistrationModel } from './registration';
 export const RegistrationClaimModel = claimModel('RegistrationClaim', 'registration_claims');
 
 /** The statuses after which a registration's keys are free again. */
-export const RELEASING_STATUSES: ReadonlySet<RegistrationStatus> = new Set([...FINAL_STATUSES].filter((s) => s !== 'PROVISIONED'));
+const RELEASING_STATUSES: ReadonlySet<RegistrationStatus> = new Set([...FINAL_STATUSES].filter((s) => s !== 'PROVISIONED'));
 
 /** A person's key: the keyed hash of their SSN (never the SSN). */
 export const personClaimKey = (ssnHash: string) => `person:${ssnHash}`;

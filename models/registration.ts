@@ -71,13 +71,13 @@ const storedRouteSchema = z.object({ heldBy: z.array(accountRoleSchema), approve
 const isTable1Selector = (s: z.infer<typeof approverSelectorSchema>): s is ApproverSelector => s.kind !== 'APPLICATION_APPROVER';
 
 /** The route a registration was given when submitted (Table 1); undefined before, or if the stored one is malformed. */
-export function registrationRouteOf(record: { route?: unknown }): ApprovalRoute | undefined {
+export function storedRegistrationRoute(record: { route?: unknown }): ApprovalRoute | undefined {
   const parsed = storedRouteSchema.safeParse(record.route);
   return parsed.success ? { heldBy: parsed.data.heldBy, approvers: parsed.data.approvers.filter(isTable1Selector) } : undefined;
 }
 
 /** The details the workflow last accepted; undefined before any, or if the stored ones are malformed. */
-export function registrationDetailsOf(record: { details?: unknown }): RegistrationDetails | undefined {
+export function storedRegistrationDetails(record: { details?: unknown }): RegistrationDetails | undefined {
   const parsed = registrationDetailsSchema.safeParse(record.details);
   return parsed.success ? parsed.data : undefined;
 }

@@ -10,7 +10,7 @@ import { temporal } from '@temporalio/proto';
 const ENCODING = 'binary/encrypted';
 const KEY_ID = 'encryption-key-id';
 
-export interface CodecKeys {
+interface CodecKeys {
   /** The key new payloads are sealed with. */
   currentKeyId: string;
   keys: ReadonlyMap<string, Buffer>;

@@ -30,7 +30,7 @@ export interface CaughtMessage {
   date: string;
 }
 
-export interface StartMailCatcherOptions {
+interface StartMailCatcherOptions {
   /** Defaults to a free port. */
   smtpPort?: number;
   /** Defaults to a free port. */
@@ -50,7 +50,7 @@ export interface RunningMailCatcher {
   stop(): Promise<void>;
 }
 
-export interface MailHold {
+interface MailHold {
   /** Resolves once a matching message has come and is being held. */
   arrived: Promise<void>;
   /** Lets the held message through (stored, acknowledged). If its sender goes away first, it is dropped then. */

@@ -60,7 +60,7 @@ export const SSA_VALID_IDENTITIES: readonly SsaIdentity[] = [
   ...Array.from({ length: GENERATED_IDENTITIES }, (_, n) => generatedIdentity(n)),
 ];
 
-export interface NonMatchingExample {
+interface NonMatchingExample {
   why: string;
   identity: SsaIdentity;
 }

@@ -17,14 +17,14 @@ import { z } from 'zod';
 import { listenOn } from '../infra/ports';
 import { SSA_VALID_IDENTITIES, type SsaIdentity } from './ssa-fixtures';
 
-export const identityValidationRequest = z.object({
+const identityValidationRequest = z.object({
   firstName: z.string().trim().min(1).max(100),
   lastName: z.string().trim().min(1).max(100),
   dateOfBirth: z.iso.date(),
   ssn: z.string().regex(/^\d{3}-\d{2}-\d{4}$/, 'must look like NNN-NN-NNNN'),
 });
-export type IdentityValidationRequest = z.infer<typeof identityValidationRequest>;
-export type IdentityValidationResult = 'MATCH' | 'NO_MATCH';
+type IdentityValidationRequest = z.infer<typeof identityValidationRequest>;
+type IdentityValidationResult = 'MATCH' | 'NO_MATCH';
 
 const availabilityRequest = z.object({ available: z.boolean() });
 
@@ -43,7 +43,7 @@ function bySsn(fixtures: readonly SsaIdentity[]): ReadonlyMap<string, SsaIdentit
 const sameName = (a: string, b: string): boolean => a.trim().toLowerCase() === b.trim().toLowerCase();
 
 /** MATCH when all four fields equal a fixture's (names case-insensitively, trimmed). */
-export function matchIdentity(
+function matchIdentity(
   request: IdentityValidationRequest,
   fixtures: readonly SsaIdentity[] = SSA_VALID_IDENTITIES,
 ): IdentityValidationResult {
@@ -56,7 +56,7 @@ export function matchIdentity(
   return matches ? 'MATCH' : 'NO_MATCH';
 }
 
-export interface StartSsaSimulatorOptions {
+interface StartSsaSimulatorOptions {
   /** Defaults to a free port. */
   port?: number;
   host?: string;

@@ -25,7 +25,7 @@ import type { ChartRunner } from './chart-runner';
 type Chart = ChartRunner<typeof applicationRoleMachine, ApplicationRoleStatus>;
 
 /** What an application-role request's message handlers work with. */
-export interface ApplicationRoleScope {
+interface ApplicationRoleScope {
   input: ApplicationRoleWorkflowInput;
   chart: Chart;
   clock: ApprovalClock;

@@ -9,6 +9,8 @@ import type { DeadlinePolicy, DeadlineView } from '../domain/approval-deadlines'
 import type { BusinessCalendar } from '../domain/business-days';
 
 export const APPLICATION_ROLE_WORKFLOW = 'applicationRoleWorkflow';
+/** The application-role workflow's signature (workflows/application-role.ts), for typed starts. */
+export type ApplicationRoleWorkflow = (input: ApplicationRoleWorkflowInput) => Promise<ApplicationRoleView>;
 export const applicationRoleWorkflowIdFor = (requestId: string) => `application-role-${requestId}`;
 
 export interface ApplicationRoleWorkflowInput {
@@ -71,7 +73,7 @@ export const cancelApplicationRoleUpdate = defineUpdate<ApplicationRoleStatusRes
 
 /**
  * Why a message was refused: the workflow throws an ApplicationFailure of one of these types
- * (with `details[0]` an ApplicationRoleRefusalDetails); the API turns each into an HTTP answer.
+ * (with `details[0]` `{ status }`, the request's status); the API turns each into an HTTP answer.
  */
 export const APPLICATION_ROLE_REFUSALS = {
   WRONG_STATUS: 'ApplicationRoleWrongStatus',
@@ -79,6 +81,3 @@ export const APPLICATION_ROLE_REFUSALS = {
   NOT_REQUESTER: 'ApplicationRoleNotRequester',
 } as const;
 export type ApplicationRoleRefusalType = (typeof APPLICATION_ROLE_REFUSALS)[keyof typeof APPLICATION_ROLE_REFUSALS];
-export interface ApplicationRoleRefusalDetails {
-  status: ApplicationRoleStatus;
-}

@@ -8,7 +8,7 @@ import { shortWorkProxies } from './activity-proxies';
 import type * as activities from '../activities/application-role-activities';
 import { applicationRoleKey, type ApplicationRoleStatus } from '../domain/application-roles';
 import { applicationRoleMachine, applicationRoleStatusOf, grantOf } from '../machines/application-role';
-import { type ApplicationRoleView, type ApplicationRoleWorkflowInput } from './application-role-messages';
+import { type ApplicationRoleView, type ApplicationRoleWorkflow, type ApplicationRoleWorkflowInput } from './application-role-messages';
 import { approvalClock, type ApprovalClock } from './approval-clock';
 import { chartRunner, readModelChanges, type ChartRunner, type NamedEffectOf } from './chart-runner';
 import { handleApplicationRoleMessages } from './application-role-handlers';
@@ -178,3 +178,6 @@ export async function applicationRoleWorkflow(input: ApplicationRoleWorkflowInpu
   await clockRun();
   return view();
 }
+
+// The signature the API starts it with (`workflow.start<ApplicationRoleWorkflow>`): a change that breaks it does not compile.
+const _applicationRoleWorkflowSignature: ApplicationRoleWorkflow = applicationRoleWorkflow;

@@ -16,7 +16,7 @@ import {
 } from '../domain/approval-deadlines';
 import { DEFAULT_BUSINESS_CALENDAR, type BusinessCalendar } from '../domain/business-days';
 
-export interface ApprovalClockOptions {
+interface ApprovalClockOptions {
   settings?: { policy: DeadlinePolicy; calendar: BusinessCalendar };
   /** Whether the request still waits for a decision. */
   waiting: () => boolean;

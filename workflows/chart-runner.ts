@@ -54,7 +54,7 @@ export type NamedEffectOf<M> =
 type TimerEffect<E> =
   { type: 'xstate.raise'; params: { event: E; id: string; delay?: number } } | { type: 'xstate.cancel'; params: { sendId: string } };
 
-export type ChartEffect<M extends AnyStateMachine> = NamedEffectOf<M> | TimerEffect<EventFrom<M>>;
+type ChartEffect<M extends AnyStateMachine> = NamedEffectOf<M> | TimerEffect<EventFrom<M>>;
 
 /**
  * xstate's `transition()` types the params of every named action as the union of all of them;
@@ -70,12 +70,12 @@ function isTimer<M extends AnyStateMachine>(effect: ChartEffect<M>): effect is T
   return effect.type === 'xstate.raise' || effect.type === 'xstate.cancel';
 }
 
-export interface StatusNote<S extends string> {
+interface StatusNote<S extends string> {
   status: S;
   at: string;
 }
 
-export interface ChartRunnerOptions<M extends AnyStateMachine, S extends string> {
+interface ChartRunnerOptions<M extends AnyStateMachine, S extends string> {
   machine: M;
   input: InputFrom<M>;
   /** The public status of a snapshot (each state carries one status tag). */

@@ -13,6 +13,8 @@ import type { RegistrationStatus, StatusChange } from '../domain/status';
 import type { RegistrationPolicy } from '../domain/registration-policy';
 
 export const REGISTRATION_WORKFLOW = 'registrationWorkflow';
+/** The registration workflow's signature (workflows/registration.ts), for typed starts: `workflow.start<RegistrationWorkflow>(…)`. */
+export type RegistrationWorkflow = (input: RegistrationWorkflowInput) => Promise<RegistrationView>;
 export const workflowIdFor = (registrationId: string) => `registration-${registrationId}`;
 
 export interface RegistrationWorkflowInput {
@@ -49,7 +51,7 @@ export interface RegistrationView extends DeadlineView {
 export interface StatusResult {
   status: RegistrationStatus;
 }
-export interface EmailCodeResult extends StatusResult {
+interface EmailCodeResult extends StatusResult {
   accepted: boolean;
   attemptsLeft: number;
 }

@@ -7,7 +7,7 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import { ORGANIZATION_ID, REGISTRATION_ROLE, REGISTRATION_STATUS, REQUEST_KIND, TRACKING_NUMBER } from '../domain/search-attributes';
 
-export interface OperatorFacts {
+interface OperatorFacts {
   kind: 'REGISTRATION' | 'APPLICATION_ROLE';
   role: string;
   status: string;

@@ -85,7 +85,7 @@ function registrationChecks(chart: ChartRunner<typeof registrationMachine, Regis
 }
 
 /** What a registration's message handlers work with. */
-export interface RegistrationScope {
+interface RegistrationScope {
   input: RegistrationWorkflowInput;
   chart: ChartRunner<typeof registrationMachine, RegistrationStatus>;
   clock: ApprovalClock;

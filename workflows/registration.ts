@@ -8,7 +8,7 @@ import type * as activities from '../activities/registration-activities';
 import type { RegistrationDetails } from '../domain/schemas';
 import type { RegistrationStatus } from '../domain/status';
 import { codeAttemptsLeft, registrationMachine, statusOf } from '../machines/registration';
-import { type RegistrationView, type RegistrationWorkflowInput } from './messages';
+import { type RegistrationView, type RegistrationWorkflow, type RegistrationWorkflowInput } from './messages';
 import { approvalClock, type ApprovalClock } from './approval-clock';
 import { operatorView } from './operator-view';
 import { ARRIVAL_NOTICE_PATCH, READ_MODEL_PATCH, SEARCH_ATTRIBUTES_PATCH } from './patches';
@@ -202,3 +202,6 @@ export async function registrationWorkflow(input: RegistrationWorkflowInput): Pr
   await chart.finished();
   return view();
 }
+
+// The signature the API starts it with (`workflow.start<RegistrationWorkflow>`): a change that breaks it does not compile.
+const _registrationWorkflowSignature: RegistrationWorkflow = registrationWorkflow;

@@ -11,7 +11,7 @@ import { html, type Html } from './html';
 import { csrfField, errorSummary, field, page, select, textArea, words, type ErrorsByField } from './layout';
 import { personFacts } from './applicant-pages';
 
-export interface DetailsState {
+interface DetailsState {
   values: Record<string, string>;
   found: FoundOrganization[];
   searched: boolean;

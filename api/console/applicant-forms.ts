@@ -31,7 +31,7 @@ export interface Choices {
   role?: string;
 }
 
-export const blankToUndefined = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value);
+const blankToUndefined = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value);
 export const choicesOf = (f: Record<string, string>): Choices & { acceptedTerms: { privacyAct: boolean } } => ({
   community: blankToUndefined(f.community),
   acceptedTerms: { privacyAct: f['acceptedTerms.privacyAct'] === 'true' },
@@ -79,7 +79,7 @@ export function detailsShapeOf(role: RegistrationRole) {
   };
 }
 
-export function detailsFieldsOf(role: RegistrationRole): string[] {
+function detailsFieldsOf(role: RegistrationRole): string[] {
   const shape = detailsShapeOf(role);
   return [
     ...CONTACT_FIELDS,

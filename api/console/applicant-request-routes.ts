@@ -11,7 +11,7 @@ import type { RegistrationView } from '../../workflows/messages';
 import { isApplicantToken } from '../guard';
 import { approvedOrganization, searchOrganizations, type FoundOrganization } from '../organization-routes';
 import { HttpProblem, parse } from '../problem';
-import { cancelRegistration, provideDetails, registrationDetailsOf, registrationViewOf, submitRegistration } from '../registrations';
+import { cancelRegistration, provideDetails, registrationDetailsOf, registrationViewOf, submitRegistration } from '../registration-routes';
 import { detailsPage } from './applicant-details-page';
 import { acknowledgementPage, followPage, reviewPage, statusPage } from './applicant-request-pages';
 import { APPLY, detailsBodyOf, detailsShapeOf, formValuesOf, MEMBERSHIP, onDetailsFields, searchInputOf, stepFor } from './applicant-forms';

@@ -4,7 +4,7 @@
  * code (its window shown) — here; professional details, review, the acknowledgement and the
  * status later in applicant-request-routes.ts; who is applying in applicant-session.ts.
  *
- * Every step calls the use cases of the JSON routes (api/registrations.ts, api/organization-routes.ts)
+ * Every step calls the use cases of the JSON routes (api/registration-routes.ts, api/organization-routes.ts)
  * and shows their problems next to the fields. The applicant token lives only in an HttpOnly,
  * SameSite=Strict cookie scoped to /console/apply; forms before it exists carry a CSRF token
  * derived from a random form cookie, forms after it one derived from the applicant token.
@@ -15,7 +15,7 @@ import { z } from 'zod';
 import type { RegistrationView } from '../../workflows/messages';
 import { HttpProblem, parse } from '../problem';
 import { byAddress, byBodyField } from '../rate-limit';
-import { registerNewPerson, registrationViewOf, resendEmailCode, verifyEmailCode } from '../registrations';
+import { registerNewPerson, registrationViewOf, resendEmailCode, verifyEmailCode } from '../registration-routes';
 import { codePage, communityPage, identityCheckPage, identityPage, rolePage } from './applicant-pages';
 import { APPLY, choicesOf, communityStepSchema, IDENTITY_FIELDS, registrationBodyOf, roleStepSchema, stepFor } from './applicant-forms';
 import { fieldProblem, formOf, queryOf, seeOther, sendPage } from './forms';

@@ -12,7 +12,7 @@ import { randomToken } from '../../security/secrets';
 import { isApplicantToken, storedRegistrationOf } from '../guard';
 import { HttpProblem } from '../problem';
 import { rateLimit } from '../rate-limit';
-import type { RegistrationDeps } from '../registrations';
+import type { RegistrationDeps } from '../registration-routes';
 import { APPLY } from './applicant-forms';
 import { seeOther } from './forms';
 import { registrationDetail } from './requests';

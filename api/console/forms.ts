@@ -35,7 +35,7 @@ export function fieldProblem(err: unknown): { detail: string; errors: FieldError
 }
 
 /** The content security policy of a console page: its own stylesheet, its own script where a page has one, forms to itself. */
-export function consoleCsp(withScript = false): string {
+function consoleCsp(withScript = false): string {
   return [
     "default-src 'none'",
     "style-src 'self'",

@@ -17,7 +17,7 @@ import { checkOrigin } from './session';
 import { html } from './html';
 import { CONSOLE_CSS, page } from './layout';
 
-export type ConsoleRouteDeps = AccountConsoleDeps & ApproverConsoleDeps & ApplicantConsoleDeps & OperatorConsoleDeps & { mailer?: Mailer };
+type ConsoleRouteDeps = AccountConsoleDeps & ApproverConsoleDeps & ApplicantConsoleDeps & OperatorConsoleDeps & { mailer?: Mailer };
 
 const consoleErrors: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
   const problem =

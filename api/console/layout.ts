@@ -99,7 +99,7 @@ export function errorsByField(errors: readonly FieldError[], shown: readonly str
   return byField;
 }
 
-export const fieldId = (path: string) => `f-${path.replace(/[^A-Za-z0-9_-]/g, '-')}`;
+const fieldId = (path: string) => `f-${path.replace(/[^A-Za-z0-9_-]/g, '-')}`;
 
 /** A short list of what is wrong, each linking to its field, shown at the top of a form. */
 export function errorSummary(detail: string | undefined, errors: ErrorsByField | undefined): Html {

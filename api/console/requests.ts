@@ -11,9 +11,9 @@ import { REGISTRATION_ROLES } from '../../domain/roles';
 import { applicationRoleRouteSchema } from '../../domain/schemas';
 import { REGISTRATION_STATUSES } from '../../domain/status';
 import { AccountModel } from '../../models/account';
-import { ApplicationRoleRequestModel, applicationRoleRouteOf } from '../../models/application-role';
+import { ApplicationRoleRequestModel, storedApplicationRoleRoute } from '../../models/application-role';
 import { OrganizationModel, UserGroupModel } from '../../models/organization';
-import { RegistrationModel, registrationRouteOf } from '../../models/registration';
+import { RegistrationModel, storedRegistrationRoute } from '../../models/registration';
 import { TrackingNumberModel } from '../../models/support';
 import { applicationRoleViewSchema, registrationViewSchema } from '../read-models';
 
@@ -92,7 +92,7 @@ export async function registrationDetail(id: string): Promise<RegistrationDetail
   const parsed = storedRegistrationSchema.safeParse(found);
   if (!parsed.success) return undefined;
   const r = parsed.data;
-  const route = found ? registrationRouteOf(found) : undefined;
+  const route = found ? storedRegistrationRoute(found) : undefined;
   const d = r.details ?? {};
   const a = d.contact?.address;
   return {
@@ -162,7 +162,7 @@ export async function applicationRoleDetail(id: string, applications: readonly A
     reason: v.reason,
     decidedBy: v.decidedBy,
     history: v.history,
-    route: applicationRoleRouteOf(stored),
+    route: storedApplicationRoleRoute(stored),
   };
 }
 

@@ -86,7 +86,7 @@ export function landingFor(caller: Caller): string {
 }
 
 /** Where an account goes when the policy refuses an action: sign in, or the first-login steps. */
-export type Admission = { admitted: SignedIn } | { redirect: string };
+type Admission = { admitted: SignedIn } | { redirect: string };
 
 /** Asks the access policy (domain/access-policy.ts) for an action, as `api/guard.ts` does for the JSON routes. */
 export async function admit(req: Request, deps: ConsoleDeps, action: Action): Promise<Admission> {

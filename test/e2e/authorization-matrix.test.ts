@@ -1,7 +1,7 @@
 /**
  * The authorization matrix: every route of the API against every kind of caller, on real
  * servers. The expected answer of each cell is read from `domain/access-policy.ts` (the action
- * each route is guarded by, see api/*-routes.ts and api/registrations.ts) plus the rules
+ * each route is guarded by, see api/*-routes.ts) plus the rules
  * that sit outside the policy table:
  *
  * - a malformed Authorization header is refused with 401 before the policy is asked

@@ -12,6 +12,7 @@ import {
   cancelUpdate,
   provideDetailsUpdate,
   REGISTRATION_WORKFLOW,
+  type RegistrationWorkflow,
   registrationDetailsQuery,
   registrationViewQuery,
   resendEmailCodeUpdate,
@@ -53,7 +54,7 @@ async function startRegistration(
   };
   const workflowId = workflowIdFor(registrationId);
   addLogContext({ workflowId });
-  await deps.temporal.workflow.start(REGISTRATION_WORKFLOW, {
+  await deps.temporal.workflow.start<RegistrationWorkflow>(REGISTRATION_WORKFLOW, {
     taskQueue: deps.taskQueue,
     workflowId,
     args: [input],
