@@ -3,13 +3,8 @@
  * longer decide moves to the next approvers the tables allow (escalation), down to the EUS Help
  * Desk, so that no request is left with no one to decide it.
  */
-import {
-  escalateApplicationRoleRoute,
-  type ApplicationRoleRoute,
-  type ApprovalRoute,
-  type RoutableRequest,
-} from '../domain/approval-routing';
-import { escalationFor } from '../domain/escalation';
+import type { ApplicationRoleRoute, ApprovalRoute, RoutableRequest } from '../domain/approval-routing';
+import { escalateApplicationRoleRoute, escalationFor } from '../domain/escalation';
 import { RegistrationModel, storedRegistrationDetails, storedRegistrationRoute } from '../models/registration';
 import { AccountModel, SessionModel } from '../models/account';
 import { appendAudit } from '../audit/audit-log';

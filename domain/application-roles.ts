@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { text, TEXT_LIMITS } from './text';
-import type { RoleGrant } from './roles';
+import { ORGANIZATION_OFFICIALS, type RoleGrant } from './roles';
 
 export const APPLICATION_ROLES = ['APPLICATION_APPROVER', 'APPLICATION_USER'] as const;
 export type ApplicationRole = (typeof APPLICATION_ROLES)[number];
@@ -86,9 +86,6 @@ export const applicationRoleRequestIdSchema = z.uuid('must be an application-rol
 
 /** Registration roles that make an account a member of a user group (Table 2: "UGA or End User"). */
 const GROUP_MEMBER_ROLES = ['USER_GROUP_ADMINISTRATOR', 'END_USER'] as const;
-/** Table 2: SO and BSO are default approvers and "cannot access any application". */
-const ORGANIZATION_OFFICIAL_ROLES = ['SECURITY_OFFICIAL', 'BACKUP_SECURITY_OFFICIAL'] as const;
-
 const has = (list: readonly string[], role: string) => list.includes(role);
 
 /** Whether an account is a member of some user group (its UGA or an End User). */
@@ -98,7 +95,7 @@ export function isGroupMember(roles: readonly RoleGrant[]): boolean {
 
 /** Whether an account holds a role that keeps it from any application role. */
 export function isOrganizationOfficial(roles: readonly RoleGrant[]): boolean {
-  return roles.some((grant) => has(ORGANIZATION_OFFICIAL_ROLES, grant.role));
+  return roles.some((grant) => has(ORGANIZATION_OFFICIALS, grant.role));
 }
 
 /** The grant that makes the account a member of this user group, if any. */

@@ -2,7 +2,7 @@
  * Who may decide a registration: Table 1 of the IACS guide (000_*) kept as data.
  * This module is the one place that answers "is this principal an approver of that request".
  */
-import type { AccountRole, RegistrationRole, RoleGrant } from './roles';
+import { ORGANIZATION_OFFICIALS, type AccountRole, type RegistrationRole, type RoleGrant } from './roles';
 import type { ApplicationRole, ApplicationRoleGrant } from './application-roles';
 
 export type ApproverSelector =
@@ -111,7 +111,6 @@ export interface ApplicationRoleRoutableRequest {
   groupHasApprover: boolean;
 }
 
-const ORGANIZATION_OFFICIALS: ('SECURITY_OFFICIAL' | 'BACKUP_SECURITY_OFFICIAL')[] = ['SECURITY_OFFICIAL', 'BACKUP_SECURITY_OFFICIAL'];
 const organizationOfficials = (r: ApplicationRoleRoutableRequest): ApplicationRoleRoute => ({
   heldBy: [...ORGANIZATION_OFFICIALS],
   approvers: [{ kind: 'ORGANIZATION_ROLE', roles: [...ORGANIZATION_OFFICIALS], organizationId: r.organizationId }],
@@ -159,28 +158,6 @@ export function mayDecideApplicationRole(
       ? principal.applicationRoles.some((grant) => selectsApplicationApprover(selector, grant))
       : principal.roles.some((grant) => selects(selector, grant)),
   );
-}
-
-/**
- * When no one on an application-role route can decide any more (deactivated): the group's
- * Approver gives way to the organization's SO/BSO (the default approvers), and they to the EUS
- * Help Desk, so that no request is left undecidable. Undefined once the Help Desk is on the route.
- */
-export function escalateApplicationRoleRoute(
-  request: { organizationId: string },
-  route: ApplicationRoleRoute,
-): ApplicationRoleRoute | undefined {
-  const kinds = new Set(route.approvers.map((a) => a.kind));
-  if (kinds.has('HELP_DESK')) return undefined;
-  if (kinds.has('ORGANIZATION_ROLE'))
-    return { heldBy: [...route.heldBy, 'HELP_DESK'], approvers: [...route.approvers, { kind: 'HELP_DESK' }] };
-  return {
-    heldBy: [...route.heldBy, ...ORGANIZATION_OFFICIALS],
-    approvers: [
-      ...route.approvers,
-      { kind: 'ORGANIZATION_ROLE', roles: [...ORGANIZATION_OFFICIALS], organizationId: request.organizationId },
-    ],
-  };
 }
 
 // ---------------------------------------------------------------------------------------------

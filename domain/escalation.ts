@@ -10,10 +10,18 @@
  *   BACKUP_SECURITY_OFFICIAL:     org's SO → Help Desk → none
  *   SECURITY_OFFICIAL, INDIVIDUAL_PRACTITIONER: Help Desk → none
  *
- * Escalation adds approvers: the ones who held the request can still decide it.
+ * Escalation adds approvers: the ones who held the request can still decide it. An
+ * application-role request (Table 2) climbs the same two upper steps from its group's Approver:
+ * `escalateApplicationRoleRoute` at the end of this file.
  */
-import { approvalRouteFor, type ApprovalRoute, type ApproverSelector, type RoutableRequest } from './approval-routing';
-import type { AccountRole } from './roles';
+import {
+  approvalRouteFor,
+  type ApplicationRoleRoute,
+  type ApprovalRoute,
+  type ApproverSelector,
+  type RoutableRequest,
+} from './approval-routing';
+import { ORGANIZATION_OFFICIALS, type AccountRole } from './roles';
 
 interface EscalationStep {
   /** Roles added to the route's `heldBy`. */
@@ -22,12 +30,10 @@ interface EscalationStep {
   approvers: (request: RoutableRequest) => ApproverSelector[];
 }
 
-const ORGANIZATION_OFFICIALS: AccountRole[] = ['SECURITY_OFFICIAL', 'BACKUP_SECURITY_OFFICIAL'];
-
 /** From the highest kind of approver now on the route to the next one up; undefined at the top. */
 export const ESCALATION_TABLE: Record<ApproverSelector['kind'], EscalationStep | undefined> = {
   USER_GROUP_ROLE: {
-    heldBy: ORGANIZATION_OFFICIALS,
+    heldBy: [...ORGANIZATION_OFFICIALS],
     approvers: (r) => [{ kind: 'ORGANIZATION_ROLE', roles: [...ORGANIZATION_OFFICIALS], organizationId: organizationOf(r) }],
   },
   ORGANIZATION_ROLE: { heldBy: ['HELP_DESK'], approvers: () => [{ kind: 'HELP_DESK' }] },
@@ -80,4 +86,26 @@ function sameRoles(a: AccountRole[], b: AccountRole[]): boolean {
 function organizationOf(request: RoutableRequest): string {
   if (request.organizationId === undefined) throw new Error(`a ${request.role} request needs organizationId to be escalated`);
   return request.organizationId;
+}
+
+/**
+ * When no one on an application-role route can decide any more (deactivated): the group's
+ * Approver gives way to the organization's SO/BSO (the default approvers), and they to the EUS
+ * Help Desk, so that no request is left undecidable. Undefined once the Help Desk is on the route.
+ */
+export function escalateApplicationRoleRoute(
+  request: { organizationId: string },
+  route: ApplicationRoleRoute,
+): ApplicationRoleRoute | undefined {
+  const kinds = new Set(route.approvers.map((a) => a.kind));
+  if (kinds.has('HELP_DESK')) return undefined;
+  if (kinds.has('ORGANIZATION_ROLE'))
+    return { heldBy: [...route.heldBy, 'HELP_DESK'], approvers: [...route.approvers, { kind: 'HELP_DESK' }] };
+  return {
+    heldBy: [...route.heldBy, ...ORGANIZATION_OFFICIALS],
+    approvers: [
+      ...route.approvers,
+      { kind: 'ORGANIZATION_ROLE', roles: [...ORGANIZATION_OFFICIALS], organizationId: request.organizationId },
+    ],
+  };
 }

@@ -31,6 +31,12 @@ export const PROVIDER_TYPES = [
 
 /** A role an account holds once a registration is provisioned, or a configured standing role (Help Desk, operator). */
 export const ACCOUNT_ROLES = [...REGISTRATION_ROLES, 'HELP_DESK', 'OPERATOR'] as const;
+
+/**
+ * An organization's officials: its Security Official and Backup Security Officials. Table 2: they
+ * are the default approvers and "cannot access any application"; escalation's middle step.
+ */
+export const ORGANIZATION_OFFICIALS = ['SECURITY_OFFICIAL', 'BACKUP_SECURITY_OFFICIAL'] as const;
 export type AccountRole = (typeof ACCOUNT_ROLES)[number];
 
 export interface RoleGrant {

@@ -6,12 +6,8 @@
  */
 import { and, assign, setup, type SnapshotFrom } from 'xstate';
 import { APPLICATION_ROLE_STATUSES, type ApplicationRoleGrant, type ApplicationRoleStatus } from '../domain/application-roles';
-import {
-  escalateApplicationRoleRoute,
-  mayDecideApplicationRole,
-  type ApplicationRolePrincipal,
-  type ApplicationRoleRoute,
-} from '../domain/approval-routing';
+import { mayDecideApplicationRole, type ApplicationRolePrincipal, type ApplicationRoleRoute } from '../domain/approval-routing';
+import { escalateApplicationRoleRoute } from '../domain/escalation';
 import type { ApproverNotice, RequesterNotice } from '../domain/notices';
 import { effect, statusTagOf } from './chart-parts';
 import { approvalAfter, arrivalNotice, awaitingDecision, isApprovalEvent, type ApprovalContext, type ApprovalEvent } from './approval';

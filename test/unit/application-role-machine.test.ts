@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { initialTransition, transition, type StateValue } from 'xstate';
 import { APPLICATION_ROLE_STATUSES } from '../../domain/application-roles';
 import { applicationRoleRouteFor, type ApplicationRolePrincipal, type ApplicationRoleRoute } from '../../domain/approval-routing';
-import { escalateApplicationRoleRoute } from '../../domain/approval-routing';
+import { escalateApplicationRoleRoute } from '../../domain/escalation';
 import {
   applicationRoleMachine,
   applicationRoleStatusOf,
