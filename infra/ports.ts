@@ -1,4 +1,7 @@
+import { mkdirSync, openSync, closeSync, statSync, utimesSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /**
  * Ports below Linux's ephemeral range (32768–60999): the OS never hands them out for an outgoing
@@ -8,11 +11,39 @@ import { createServer, type Server } from 'node:net';
 const PICK_FROM = 20_000;
 const PICK_TO = 32_767;
 
-/** A currently free TCP port on 127.0.0.1, picked at random below the ephemeral range. */
+/**
+ * Every process of this machine that picks a port here leaves a mark for it (a file named after
+ * the port), and no process picks a marked port again for `HOLD_MS`. A server stopped and started
+ * again on its port (a database restarted mid-test, say) so finds it still free: without the
+ * mark, another test file could pick that port while it was down.
+ */
+const MARKS = join(tmpdir(), 'iacs-registration-ports');
+const HOLD_MS = 15 * 60_000;
+
+/** Marks `port` as picked, unless a process picked it less than `HOLD_MS` ago. */
+function markPicked(port: number): boolean {
+  mkdirSync(MARKS, { recursive: true });
+  const mark = join(MARKS, String(port));
+  try {
+    closeSync(openSync(mark, 'wx'));
+    return true;
+  } catch {
+    // Marked before: free to take again once the mark is old enough (touched now, so one taker wins most races).
+    try {
+      if (Date.now() - statSync(mark).mtimeMs < HOLD_MS) return false;
+      utimesSync(mark, new Date(), new Date());
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/** A currently free TCP port on 127.0.0.1, picked at random below the ephemeral range and not picked by anyone recently. */
 export async function freePort(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const port = PICK_FROM + Math.floor(Math.random() * (PICK_TO - PICK_FROM + 1));
-    if (await canListen(port)) return port;
+    if ((await canListen(port)) && markPicked(port)) return port;
   }
   return listenOnce(0);
 }

@@ -1,4 +1,7 @@
 /**
+ * Ports. A port picked for a server is not picked again by any process for a while, so that a
+ * server stopped and started again on its port finds it free.
+ *
  * The API's port. Express 5 hands a listen error to the listen callback instead of throwing it,
  * so a port taken by another process once looked like a started API whose URL led to that other
  * process (CI: every request of test/e2e/operations.test.ts answered by a stranger). Now the
@@ -8,8 +11,8 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { boundPort, listenOn } from '../../infra/ports';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { boundPort, freePort, listenOn } from '../../infra/ports';
 import { startLocalStack } from '../../local-stack';
 import { testStackEnv } from '../support/stack';
 
@@ -43,5 +46,25 @@ describe('the API port', () => {
     expect(Date.now() - started).toBeLessThan(2_000);
     // The Temporal dev server, FerretDB and the others write their logs here once started.
     expect(readdirSync(join(dataDir, 'logs'))).toEqual([]);
+  });
+});
+
+describe('freePort', () => {
+  it('does not hand out again a port picked a moment ago, even when it is free', async () => {
+    const first = await freePort();
+    // Nothing listens on `first` now; make every random pick land on it.
+    const random = vi.spyOn(Math, 'random').mockReturnValue((first - 20_000 + 0.5) / (32_767 - 20_000 + 1));
+    try {
+      const second = await freePort();
+      expect(random).toHaveBeenCalled();
+      expect(second).not.toBe(first);
+    } finally {
+      random.mockRestore();
+    }
+  });
+
+  it('hands out distinct ports to many pickers at once', async () => {
+    const ports = await Promise.all(Array.from({ length: 40 }, () => freePort()));
+    expect(new Set(ports).size).toBe(40);
   });
 });
