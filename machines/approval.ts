@@ -4,6 +4,7 @@
  * new route replaces one whose approvers can no longer decide. The rules are here; a chart says
  * only who is routed, which escalation its tables allow and what an expired request tells.
  */
+import type { DeadlineKind } from '../domain/approval-deadlines';
 import type { Decision } from '../domain/approval-routing';
 
 /** What a chart awaiting a decision keeps of it. */
@@ -16,18 +17,16 @@ export interface ApprovalContext<TRoute> {
   escalated: boolean;
 }
 
-type ApprovalDeadline = 'REMIND' | 'ESCALATE' | 'EXPIRE';
-
 /** The messages of the approval part. */
 export type ApprovalEvent<TRoute, TApprover> =
   | ({ type: 'DECIDE' } & Decision<TApprover>)
   /** The workflow's clock says an approval deadline has come (domain/approval-deadlines.ts). */
-  | { type: 'DEADLINE_REACHED'; deadline: ApprovalDeadline }
+  | { type: 'DEADLINE_REACHED'; deadline: DeadlineKind }
   /** The approvers on the route can no longer decide (deactivated): the next route that can. */
   | { type: 'ROUTE_CHANGED'; route: TRoute };
 
-const expires = ({ event }: { event: { deadline: ApprovalDeadline } }) => event.deadline === 'EXPIRE';
-const deadlineNotice = <TRoute>({ context, event }: { context: { route?: TRoute }; event: { deadline: ApprovalDeadline } }) => ({
+const expires = ({ event }: { event: { deadline: DeadlineKind } }) => event.deadline === 'EXPIRE';
+const deadlineNotice = <TRoute>({ context, event }: { context: { route?: TRoute }; event: { deadline: DeadlineKind } }) => ({
   notice: event.deadline === 'REMIND' ? ('REMINDER' as const) : ('ESCALATION' as const),
   route: context.route!,
 });
