@@ -100,7 +100,9 @@ async function login(
   }
   // A hash made with older parameters (scrypt) is replaced now that the password is at hand.
   const rehashed = needsRehash(account.passwordHash) ? { passwordHash: await hashPassword(password) } : {};
-  await AccountModel.updateOne({ _id: account._id }, { $set: { failedLogins: 0, ...rehashed }, $unset: { lockedUntil: 1 } });
+  // Written only when something changes: most logins have no failures to forget and no old hash.
+  if (account.failedLogins > 0 || account.lockedUntil || rehashed.passwordHash)
+    await AccountModel.updateOne({ _id: account._id }, { $set: { failedLogins: 0, ...rehashed }, $unset: { lockedUntil: 1 } });
   const token = randomToken();
   const expiresAt = new Date(Date.now() + opts.sessionTtlMs);
   const sessionId = tokenHash(opts.keys, token);

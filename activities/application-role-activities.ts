@@ -164,23 +164,27 @@ function applicationRoleOutcomes({ mailer, approvalsUrl }: ApplicationRoleActivi
       notice,
       route,
       requesterUserId,
+      trackingNumber,
     }: {
       requestId: string;
       notice: ApproverNotice;
       route: ApplicationRoleRoute;
       requesterUserId: string;
+      /** The workflow's (absent in workflows from before it passed it: read from the request then). */
+      trackingNumber?: string;
     }): Promise<void> {
       // A new route (escalation) reaches the queue here; on arrival the view already put it there.
       if (notice !== 'ARRIVAL') {
         await ApplicationRoleRequestModel.updateOne({ _id: requestId }, { $set: { route } });
         await queueApplicationRole(requestId);
       }
-      const request = await ApplicationRoleRequestModel.findById(requestId).lean();
+      const tracking =
+        trackingNumber ?? (await ApplicationRoleRequestModel.findById(requestId, { trackingNumber: 1 }).lean())?.trackingNumber;
       const step = `${notice}:${route.approvers.map((a) => a.kind).join('+')}`;
       for (const approver of await activeApplicationRoleApprovers(route, requesterUserId))
         await mailer.sendOnce(
           `application-role-approvers:${requestId}:${step}:${approver.userId}`,
-          applicationRoleApproverNotice(approver.email, notice, request?.trackingNumber ?? requestId, approvalsUrl),
+          applicationRoleApproverNotice(approver.email, notice, tracking ?? requestId, approvalsUrl),
         );
       await audit(`application-role:${requestId}:approvers:${step}`, {
         kind: `APPLICATION_ROLE_APPROVERS_${notice}`,

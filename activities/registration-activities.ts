@@ -208,25 +208,28 @@ function submissionAndOutcomes({ keys, mailer, approvalsUrl }: ActivityDeps) {
       notice,
       route,
       applicantUserId,
+      trackingNumber,
     }: {
       registrationId: string;
       notice: ApproverNotice;
       route: ApprovalRoute;
       applicantUserId?: string;
+      /** The workflow's (absent in workflows from before it passed it: read from the registration then). */
+      trackingNumber?: string;
     }): Promise<void> {
       // A new route (escalation, re-routing) reaches the queue here; on arrival the view already put it there.
       if (notice !== 'ARRIVAL') {
         await RegistrationModel.updateOne({ _id: registrationId }, { $set: { route } });
         await queueRegistration(registrationId);
       }
-      const { trackingNumber } = await registration(registrationId);
+      const tracking = trackingNumber ?? (await registration(registrationId)).trackingNumber;
       const approvers = await activeApprovers(route, applicantUserId);
       // One notice per approver and deadline; the route's shape keys an escalation apart from a re-routing.
       const step = `${notice}:${route.approvers.map((a) => a.kind).join('+')}`;
       for (const approver of approvers)
         await mailer.sendOnce(
           `approvers:${registrationId}:${step}:${approver.userId}`,
-          emails.approverNotice(approver.email, notice, trackingNumber ?? registrationId, approvalsUrl),
+          emails.approverNotice(approver.email, notice, tracking ?? registrationId, approvalsUrl),
         );
       await audit(`${registrationId}:approvers:${step}`, {
         kind: `APPROVERS_${notice}`,

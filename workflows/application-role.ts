@@ -98,7 +98,13 @@ function applicationRoleEffects(scope: EffectScope) {
       }
       case 'notifyApprovers':
         return chart.notifyApprovers(effect.params, arrivalNotice, ({ notice, route }) =>
-          notifyApplicationRoleApprovers({ requestId: input.requestId, notice, route, requesterUserId: input.requesterUserId }),
+          notifyApplicationRoleApprovers({
+            requestId: input.requestId,
+            notice,
+            route,
+            requesterUserId: input.requesterUserId,
+            trackingNumber: context.trackingNumber,
+          }),
         );
     }
   }

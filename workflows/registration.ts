@@ -129,7 +129,12 @@ function registrationEffects(scope: EffectScope): (effect: NamedEffectOf<typeof 
         return recordSubmission(effect.params.details);
       case 'notifyApprovers':
         return chart.notifyApprovers(effect.params, arrivalNotice, (params) =>
-          notifyApprovers({ ...params, registrationId: input.registrationId, applicantUserId: input.applicantUserId }),
+          notifyApprovers({
+            ...params,
+            registrationId: input.registrationId,
+            applicantUserId: input.applicantUserId,
+            trackingNumber: chart.snapshot.context.trackingNumber,
+          }),
         );
       case 'provisionAccount':
         return chart.inBackground(
