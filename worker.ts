@@ -8,12 +8,15 @@ import { loadConfig, type Config } from './config';
 import { dataConverterFor, temporalTlsConfig } from './infra/temporal-connection';
 import { log } from './infra/logger';
 import { installTemporalRuntime } from './infra/temporal-runtime';
+import { listDecidersOnce } from './approvals/approvers';
 import { connectDatabase, disconnectDatabase } from './models/connect';
 import { keysFromBase64 } from './security/secrets';
 
 export async function createWorker(config: Config): Promise<{ worker: Worker; close(): Promise<void> }> {
   const connection = await NativeConnection.connect({ address: config.temporal.address, tls: temporalTlsConfig(config.temporal.tls) });
   const mailer = createMailer(config.smtp);
+  // The approvers' notices find approvers under their keys: accounts from before the keys are listed, once per database.
+  await listDecidersOnce();
   // The approvers' notices link to their queue in the console.
   const approvalsUrl = `${config.publicBaseUrl}/console/queue`;
   const activities = createActivities({

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendAudit } from '../audit/audit-log';
 import { AccountModel, roleGrantsOf, SessionModel } from '../models/account';
+import { listDecider } from '../models/approver-keys';
 import { expireAt } from '../models/expiry';
 import { passwordProblems } from '../domain/password-policy';
 import type { Principal } from '../domain/approval-routing';
@@ -193,6 +194,8 @@ async function ensureConfiguredAccount(account: {
   const userId = account.userId.toUpperCase();
   const existing = await AccountModel.findById(userId);
   const current = existing?.passwordHash;
+  // The Help Desk decides requests routed to it: listed under its key (an operator decides none).
+  await listDecider({ userId, roles: [{ role: account.role }] });
   if (current && !needsRehash(current) && (await verifyPassword(account.password, current))) return;
   await AccountModel.updateOne(
     { _id: userId },

@@ -3,21 +3,17 @@
  * role to the account, release the request's key, tell the requester. Each is idempotent,
  * since Temporal may run an activity again after a failure.
  */
-import {
-  sameApplicationRole,
-  type ApplicationRoleGrant,
-  type ApplicationRoleStatus,
-  type ApplicationRoleStatusChange,
-} from '../domain/application-roles';
+import { type ApplicationRoleGrant, type ApplicationRoleStatus, type ApplicationRoleStatusChange } from '../domain/application-roles';
 import { applicationRoleRouteFor, type ApplicationRoleRoute } from '../domain/approval-routing';
 import { log } from '../infra/logger';
 import type { ApproverNotice, RequesterNotice } from '../domain/notices';
 import { AccountModel } from '../models/account';
+import { listDecider } from '../models/approver-keys';
 import { ApplicationRoleClaimModel, ApplicationRoleRequestModel, storedApplicationRoleRoute } from '../models/application-role';
 import { releaseKey } from '../models/claims';
 import type { ApplicationRoleView, ApplicationRoleWorkflowInput } from '../workflows/application-role-messages';
 import { applicationRoleApproverNotice, applicationRoleOutcome } from './application-role-emails';
-import { activeApplicationRoleApprovers } from '../approvals/approvers';
+import { activeApplicationRoleApprovers, groupHasApplicationApprover } from '../approvals/approvers';
 import { queueApplicationRole } from '../approvals/approval-queue';
 import { audit } from './audit';
 import type { Mailer } from './mailer';
@@ -29,26 +25,8 @@ interface ApplicationRoleActivityDeps {
   approvalsUrl?: string;
 }
 
-/**
- * Whether someone other than the requester holds the Approver role of this application in this
- * group. Filtered here: FerretDB has no `$elemMatch`, and a dotted query alone would match the
- * application of one grant with the group of another.
- */
-export async function groupHasApplicationApprover(
-  request: { applicationId: string; userGroupId: string },
-  exceptUserId?: string,
-): Promise<boolean> {
-  // A deactivated Approver approves nothing: the group then falls back to its SO/BSO.
-  const candidates = await AccountModel.find(
-    { 'applicationRoles.userGroupId': request.userGroupId, deactivatedAt: { $exists: false } },
-    { userId: 1, applicationRoles: 1 },
-  ).lean();
-  return candidates.some(
-    (account) =>
-      account.userId !== exceptUserId &&
-      account.applicationRoles.some((grant) => sameApplicationRole(grant, { ...request, role: 'APPLICATION_APPROVER' })),
-  );
-}
+/** Whether someone other than the requester holds the Approver role of this application in this group (approvals/approvers.ts). */
+export { groupHasApplicationApprover };
 
 async function auditStatusChange(
   requestId: string,
@@ -212,6 +190,8 @@ function applicationRoleOutcomes({ mailer, approvalsUrl }: ApplicationRoleActivi
         const grantedAt = approvedAt ? new Date(approvedAt) : new Date();
         await AccountModel.updateOne({ _id: requesterUserId }, { $addToSet: { applicationRoles: { ...grant, requestId, grantedAt } } });
       }
+      // An Application Approver decides its group's requests for the application from now on.
+      await listDecider({ userId: requesterUserId, roles: [], applicationRoles: [grant] });
       await audit(`application-role:${requestId}:granted`, {
         kind: 'APPLICATION_ROLE_GRANTED',
         actor: requesterUserId,

@@ -10,6 +10,7 @@ import type { RegistrationDetails } from '../domain/schemas';
 import { AccountModel, PersonModel } from '../models/account';
 import { isDuplicateKey } from '../models/errors';
 import { OrganizationModel, UserGroupModel } from '../models/organization';
+import { listDecider } from '../models/approver-keys';
 import { RegistrationModel, storedRegistrationDetails, type RegistrationRecord } from '../models/registration';
 import { hashTemporaryPassword, temporaryPassword, type SecretKeys } from '../security/secrets';
 import { audit } from './audit';
@@ -147,6 +148,8 @@ export async function provisionAccount(
   const account = registration.applicantUserId
     ? await addRole(registration.applicantUserId, registration._id, grant, mailer)
     : await accountFor(registration, grant);
+  // An approver from now on (an SO, a BSO, a UGA): found under its routing keys.
+  await listDecider({ userId: account.userId, roles: [grant] });
   if (!registration.applicantUserId) {
     // One person, one account: later self-registrations of this person are pointed to "add a role".
     if (registration.ssnHash)

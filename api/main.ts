@@ -9,6 +9,7 @@ import { connectDatabase, disconnectDatabase } from '../models/connect';
 import { startExpirySweeper } from '../models/expiry';
 import { SettingModel } from '../models/settings';
 import { buildApprovalQueueOnce } from '../approvals/approval-queue';
+import { listDecidersOnce } from '../approvals/approvers';
 
 const APPROVAL_QUEUE_BUILT = 'approvalQueueBuilt';
 import { EncryptionCodec, parseCodecKeys } from '../security/payload-codec';
@@ -36,6 +37,8 @@ export async function startApi(config = loadConfig(), listening?: Server) {
   );
   // The Help Desk finds requests by tracking number with one read by `_id`: older numbers learn their request, once.
   await indexTrackingNumbersOnce();
+  // Approvers are found under their routing keys: accounts from before the keys are listed, once.
+  await listDecidersOnce();
   // Sessions and rate-limit counters are removed when they expire, each by `_id`.
   const sweeper = startExpirySweeper();
   const mailer = createMailer(config.smtp);

@@ -185,6 +185,23 @@ export function routeKeys(route: { approvers: readonly ApplicationRoleApproverSe
   });
 }
 
+/**
+ * The account roles some route selects: Table 1's approvers, its escalations (SO/BSO, Help
+ * Desk) and Table 2's default approvers. Only their holders are looked up by routing key
+ * (`decidingKeys`); a unit test walks every route and its escalations against this list.
+ */
+export const DECIDING_ROLES: readonly AccountRole[] = [
+  'HELP_DESK',
+  'SECURITY_OFFICIAL',
+  'BACKUP_SECURITY_OFFICIAL',
+  'USER_GROUP_ADMINISTRATOR',
+];
+
+/** The keys under which a principal decides: `principalKeys` of its deciding roles and its Application Approver grants. */
+export function decidingKeys(principal: Principal & { applicationRoles?: readonly ApplicationRoleGrant[] }): string[] {
+  return principalKeys({ ...principal, roles: principal.roles.filter((grant) => DECIDING_ROLES.includes(grant.role)) });
+}
+
 /** The keys under which a principal may be routed requests. */
 export function principalKeys(principal: Principal & { applicationRoles?: readonly ApplicationRoleGrant[] }): string[] {
   const keys = principal.roles.flatMap((grant) => [

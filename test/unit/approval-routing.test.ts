@@ -2,12 +2,18 @@
 import { describe, expect, it } from 'vitest';
 import {
   APPROVAL_TABLE,
+  DECIDING_ROLES,
+  applicationRoleRouteFor,
   approvalRouteFor,
+  decidingKeys,
   mayDecide,
+  type ApplicationRoleRoute,
   type ApprovalRoute,
   type Principal,
   type RoutableRequest,
 } from '../../domain/approval-routing';
+import { APPLICATION_ROLES } from '../../domain/application-roles';
+import { escalateApplicationRoleRoute, escalationChain } from '../../domain/escalation';
 import { REGISTRATION_ROLES, type RegistrationRole } from '../../domain/roles';
 
 const ORG_A = 'org-a';
@@ -256,5 +262,48 @@ describe('mayDecide', () => {
   it('the applicant check only bites on the same user id', () => {
     expect(mayDecide(helpDesk, approvalRouteFor({ role: 'SECURITY_OFFICIAL' }), 'HD0002')).toBe(true);
     expect(mayDecide(helpDesk, approvalRouteFor({ role: 'SECURITY_OFFICIAL' }), 'HD0001')).toBe(false);
+  });
+});
+
+describe('DECIDING_ROLES', () => {
+  /** Every account role some selector of `approvers` selects. */
+  const selectedRoles = (approvers: readonly { kind: string; roles?: readonly string[] }[]) =>
+    approvers.flatMap((selector) => (selector.kind === 'HELP_DESK' ? ['HELP_DESK'] : (selector.roles ?? [])));
+
+  it('are exactly the roles that Table 1, its escalations and Table 2 select (approvers are looked up by them alone)', () => {
+    const selected = new Set<string>();
+    for (const role of REGISTRATION_ROLES)
+      for (const route of escalationChain({ role, organizationId: 'org', userGroupId: 'group' }))
+        for (const r of selectedRoles(route.approvers)) selected.add(r);
+    for (const role of APPLICATION_ROLES)
+      for (const groupHasApprover of [true, false]) {
+        let route: ApplicationRoleRoute | undefined = applicationRoleRouteFor({
+          role,
+          organizationId: 'org',
+          userGroupId: 'group',
+          applicationId: 'PECOS',
+          groupHasApprover,
+        });
+        for (; route !== undefined; route = escalateApplicationRoleRoute({ organizationId: 'org' }, route))
+          for (const r of selectedRoles(route.approvers)) selected.add(r);
+      }
+    expect([...selected].sort()).toEqual([...DECIDING_ROLES].sort());
+  });
+
+  it('decidingKeys keeps the keys of deciding roles and Application Approver grants only', () => {
+    const keys = decidingKeys({
+      userId: 'U',
+      roles: [
+        { role: 'END_USER', organizationId: 'o', userGroupId: 'g' },
+        { role: 'USER_GROUP_ADMINISTRATOR', organizationId: 'o', userGroupId: 'g' },
+      ],
+      applicationRoles: [
+        { role: 'APPLICATION_APPROVER', applicationId: 'PECOS', userGroupId: 'g', organizationId: 'o' },
+        { role: 'APPLICATION_USER', applicationId: 'eCRS', userGroupId: 'g', organizationId: 'o' },
+      ],
+    });
+    expect(keys.sort()).toEqual(
+      ['APPLICATION_APPROVER:PECOS@group:g', 'USER_GROUP_ADMINISTRATOR@group:g', 'USER_GROUP_ADMINISTRATOR@org:o'].sort(),
+    );
   });
 });

@@ -22,6 +22,7 @@ import { deadlinesFor, type DeadlinePolicy } from '../../domain/approval-deadlin
 import { applicationRoleRouteFor, mayDecideApplicationRole, type ApplicationRolePrincipal } from '../../domain/approval-routing';
 import { addBusinessDays, type BusinessCalendar } from '../../domain/business-days';
 import type { RoleGrant } from '../../domain/roles';
+import { listDecider } from '../../models/approver-keys';
 import { AccountModel } from '../../models/account';
 import { ApplicationRoleClaimModel, ApplicationRoleRequestModel } from '../../models/application-role';
 import { OrganizationModel, UserGroupModel } from '../../models/organization';
@@ -139,6 +140,8 @@ async function createScene(label: string): Promise<Scene> {
       roles,
       applicationRoles: applicationRoles.map((grant) => ({ ...grant, requestId: `test-grant-${randomUUID()}`, grantedAt: new Date() })),
     });
+    // As provisioning and grants do: an approver is found under its routing keys.
+    await listDecider({ userId, roles, applicationRoles });
     return { userId, email, principal: { userId, roles, applicationRoles } };
   };
   const member: RoleGrant = { role: 'END_USER', organizationId, userGroupId };

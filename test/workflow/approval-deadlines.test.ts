@@ -18,6 +18,7 @@ import { approvalRouteFor, type Principal } from '../../domain/approval-routing'
 import { addBusinessDays, type BusinessCalendar } from '../../domain/business-days';
 import type { RoleGrant } from '../../domain/roles';
 import type { RegistrationDetails } from '../../domain/schemas';
+import { listDecider } from '../../models/approver-keys';
 import { AccountModel } from '../../models/account';
 import { OrganizationModel, UserGroupModel } from '../../models/organization';
 import { RegistrationModel } from '../../models/registration';
@@ -126,6 +127,8 @@ async function createScene(label: string): Promise<Scene> {
     const userId = `${kind}${tag}`.toUpperCase();
     const email = `${kind}-${label}-${tag}@deadlines.example.test`.toLowerCase();
     await AccountModel.create({ userId, email, firstName: kind, lastName: `Approver${tag}`, passwordIsTemporary: false, roles });
+    // As provisioning and configuration do: an approver is found under its routing keys.
+    await listDecider({ userId, roles });
     return { userId, email, principal: { userId, roles } };
   };
   return {
