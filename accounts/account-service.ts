@@ -194,8 +194,6 @@ async function ensureConfiguredAccount(account: {
   const userId = account.userId.toUpperCase();
   const existing = await AccountModel.findById(userId);
   const current = existing?.passwordHash;
-  // The Help Desk decides requests routed to it: listed under its key (an operator decides none).
-  await listDecider({ userId, roles: [{ role: account.role }] });
   if (current && !needsRehash(current) && (await verifyPassword(account.password, current))) return;
   await AccountModel.updateOne(
     { _id: userId },
@@ -205,6 +203,9 @@ async function ensureConfiguredAccount(account: {
     },
     { upsert: true },
   );
+  // The Help Desk decides requests routed to it: listed under its key once it exists (an operator
+  // decides none). An account unchanged since an earlier start was listed then, or by listDecidersOnce.
+  await listDecider({ userId, roles: [{ role: account.role }] });
   await auditAccount(`${account.role}_ACCOUNT_CONFIGURED`, userId, {
     actor: 'configuration',
     data: { userId, roles: [account.role], created: !existing },

@@ -25,9 +25,6 @@ interface ApplicationRoleActivityDeps {
   approvalsUrl?: string;
 }
 
-/** Whether someone other than the requester holds the Approver role of this application in this group (approvals/approvers.ts). */
-export { groupHasApplicationApprover };
-
 async function auditStatusChange(
   requestId: string,
   change: { status: ApplicationRoleStatus; history: ApplicationRoleStatusChange[]; reason?: string; decidedBy?: string },
