@@ -15,6 +15,7 @@ import type { RegistrationView, RegistrationWorkflowInput } from '../workflows/m
 import { ApplicationFailure } from '@temporalio/activity';
 import { AccountModel } from '../models/account';
 import { RegistrationModel } from '../models/registration';
+import { openViewRecord, writeRegistrationView } from '../models/registration-view';
 import { encryptField, keyedHash, type SecretKeys } from '../security/secrets';
 import { applicantChecks } from './applicant-checks';
 import * as emails from './emails';
@@ -106,6 +107,7 @@ function registrationRecords({ keys }: Pick<ActivityDeps, 'keys'>) {
         },
         { upsert: true },
       );
+      await openViewRecord(input.registrationId, input.applicantTokenHash);
       await audit(`${input.registrationId}:received`, {
         kind: 'REGISTRATION_RECEIVED',
         registrationId: input.registrationId,
@@ -129,9 +131,10 @@ function registrationRecords({ keys }: Pick<ActivityDeps, 'keys'>) {
     },
 
     /**
-     * The read model: the public view as the workflow holds it, with the fields the approver
-     * queue reads (status, route, submission instant). One write by `_id`; a status change is
-     * also audited. Runs as a local activity before the message that caused it is answered.
+     * The read model: the public view as the workflow holds it (models/registration-view.ts),
+     * and, when the status or route changed, the registration's fields the approver queue reads
+     * (status, route, submission instant). Writes by `_id`; a status change is also audited.
+     * Runs as a local activity before the message that caused it is answered.
      */
     async recordView({
       view,
@@ -148,9 +151,11 @@ function registrationRecords({ keys }: Pick<ActivityDeps, 'keys'>) {
       routeChanged?: boolean;
     }): Promise<void> {
       const { id, status, history, trackingNumber, reason } = view;
-      const fields = { view, status, history, trackingNumber, reason, decidedBy, ...(route && { route }) };
+      await writeRegistrationView(id, JSON.stringify(view));
+      if (!statusChanged && !routeChanged) return;
+      const fields = { status, history, trackingNumber, reason, decidedBy, ...(route && { route }) };
       await RegistrationModel.updateOne({ _id: id }, { $set: { ...fields, ...(statusChanged && submittedAt(status, history)) } });
-      if (statusChanged || routeChanged) await syncApprovalQueue(id, status, statusChanged, history);
+      await syncApprovalQueue(id, status, statusChanged, history);
       if (statusChanged) await auditStatusChange(id, { status, history, reason, decidedBy });
     },
   };

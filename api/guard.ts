@@ -9,7 +9,7 @@ import { authorize, type Action, type Caller } from '../domain/access-policy';
 import { registrationIdSchema } from '../domain/schemas';
 import { sameHash, tokenHash, type SecretKeys } from '../security/secrets';
 import { applicantTokenHashQuery, workflowIdFor } from '../workflows/messages';
-import { RegistrationModel } from '../models/registration';
+import { storedRegistrationView, type StoredRegistrationView } from '../models/registration-view';
 import { presentedToken } from './bearer';
 import { HttpProblem, parse } from './problem';
 
@@ -19,21 +19,21 @@ export interface GuardDeps {
   keys: SecretKeys;
 }
 
-/** The registration an applicant's request read to check its token, kept for the route (one read, not two). */
-const readForRequest = new WeakMap<Request, { view?: unknown }>();
+/** The registration's record an applicant's request read to check its token, kept for the route (one read, not two). */
+const readForRequest = new WeakMap<Request, StoredRegistrationView>();
 
 /** What the guard read of the registration in the path, if it read it. */
-export function storedRegistrationOf(req: Request): { view?: unknown } | undefined {
+export function storedRegistrationOf(req: Request): StoredRegistrationView | undefined {
   return readForRequest.get(req);
 }
 
 /**
- * The stored hash of a registration's applicant token: one read by `_id` of the read model (its
+ * The stored hash of a registration's applicant token: one read by `_id` of its view record (its
  * view comes along for the route). A registration whose workflow has not yet recorded it (the
  * first instant after its start) is asked through a Temporal query.
  */
 async function applicantTokenHashOf(req: Request, registrationId: string, temporal: Client): Promise<string | undefined> {
-  const stored = await RegistrationModel.findById(registrationId, { applicantTokenHash: 1, view: 1 }).lean();
+  const stored = await storedRegistrationView(registrationId);
   if (stored) {
     readForRequest.set(req, stored);
     return stored.applicantTokenHash;

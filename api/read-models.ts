@@ -6,6 +6,7 @@ import { accountRoleSchema, applicationRoleRouteSchema } from '../domain/schemas
 import { REGISTRATION_STATUSES } from '../domain/status';
 import type { ApplicationRoleView } from '../workflows/application-role-messages';
 import type { RegistrationView } from '../workflows/messages';
+import type { StoredRegistrationView } from '../models/registration-view';
 
 /** While a request awaits a decision: its next deadline, when it falls due, and when it expires. */
 const deadlineFields = {
@@ -14,7 +15,7 @@ const deadlineFields = {
   expiresAt: z.string().optional(),
 };
 
-/** `registrations.view`, as the workflow writes it (activities `recordView`). */
+/** A registration's view, as the workflow writes it (activities `recordView`, models/registration-view.ts). */
 export const registrationViewSchema = z.object({
   id: z.string(),
   role: z.enum(REGISTRATION_ROLES),
@@ -45,3 +46,9 @@ export const applicationRoleViewSchema = z.object({
   ...deadlineFields,
   history: z.array(z.object({ status: z.enum(APPLICATION_ROLE_STATUSES), at: z.string() })),
 }) satisfies z.ZodType<ApplicationRoleView>;
+
+/** The view a registration's record holds, checked; undefined before the workflow first wrote one. */
+export function parsedRegistrationView(stored: StoredRegistrationView): RegistrationView | undefined {
+  if (stored.viewJson !== undefined) return registrationViewSchema.parse(JSON.parse(stored.viewJson));
+  return stored.legacyView ? registrationViewSchema.parse(stored.legacyView) : undefined;
+}

@@ -5,7 +5,7 @@ import { Router, type Request } from 'express';
 import type { WorkflowHandle } from '@temporalio/client';
 import { detailsSchemaFor, emailCodeSchema, newRegistrationSchema, roleRequestSchema, type RegistrationDetails } from '../domain/schemas';
 import { AccountModel, PersonModel } from '../models/account';
-import { RegistrationModel } from '../models/registration';
+import { storedRegistrationView, type StoredRegistrationView } from '../models/registration-view';
 import type { RegistrationPolicy } from '../domain/registration-policy';
 import { keyedHash, randomToken, tokenHash } from '../security/secrets';
 import {
@@ -26,7 +26,7 @@ import {
 import type { RateRuleName, RateRules } from '../domain/abuse-limits';
 import { addLogContext } from '../infra/logger';
 import { noBody } from './empty-input';
-import { registrationViewSchema } from './read-models';
+import { parsedRegistrationView } from './read-models';
 import { currentApprovalDeadlines, type ApprovalDeadlines } from './deadline-routes';
 import { accountOf, guard, storedRegistrationOf, type GuardDeps } from './guard';
 import { idempotent } from './idempotency';
@@ -113,11 +113,20 @@ function handleOf(deps: RegistrationDeps, registrationId: string): WorkflowHandl
 export async function registrationViewOf(
   deps: RegistrationDeps,
   registrationId: string,
-  stored?: { view?: unknown },
+  stored?: StoredRegistrationView,
 ): Promise<RegistrationView> {
-  const found = stored ?? (await RegistrationModel.findById(registrationId, { view: 1 }).lean());
-  if (found?.view) return registrationViewSchema.parse(found.view);
+  const found = stored ?? (await storedRegistrationView(registrationId));
+  const view = found && parsedRegistrationView(found);
+  if (view) return view;
   return refusalsAsProblems(() => handleOf(deps, registrationId).query(registrationViewQuery));
+}
+
+/**
+ * The public view as JSON text: the record's own text when the token check read it (the record
+ * is written only by the workflow, from its typed view), else `registrationViewOf`'s.
+ */
+async function registrationViewJsonOf(deps: RegistrationDeps, registrationId: string, stored?: StoredRegistrationView): Promise<string> {
+  return stored?.viewJson ?? JSON.stringify(await registrationViewOf(deps, registrationId, stored));
 }
 
 /** The emailed code (`emailCodeSchema`); a wrong one is 422 naming `code`, with the attempts left. */
@@ -143,7 +152,7 @@ export async function provideDetails(
   deps: RegistrationDeps,
   registrationId: string,
   body: unknown,
-  stored?: { view?: unknown },
+  stored?: StoredRegistrationView,
 ): Promise<StatusResult & { reason?: string }> {
   const { role } = await registrationViewOf(deps, registrationId, stored);
   const details = parse(detailsSchemaFor(role), body, 'details');
@@ -200,7 +209,7 @@ export function registrationRoutes(deps: RegistrationDeps & { rateRules: RateRul
   });
 
   router.get('/registrations/:id', follow, async (req, res) => {
-    res.json(await registrationViewOf(deps, idOf(req), storedRegistrationOf(req)));
+    res.type('application/json').send(await registrationViewJsonOf(deps, idOf(req), storedRegistrationOf(req)));
   });
 
   router.post(

@@ -8,8 +8,9 @@ import { REGISTRATION_STATUSES } from '../domain/status';
 const statusChangeSchema = new Schema({ status: { type: String, required: true }, at: { type: String, required: true } }, { _id: false });
 
 /**
- * The public view (`GET /registrations/:id`, workflows/messages.ts `RegistrationView`) as the
- * workflow last wrote it: the read model that status reads are answered from.
+ * The public view (`GET /registrations/:id`) as workers wrote it into the registration before
+ * views had a record of their own (./registration-view.ts): read only for a registration that
+ * has no view record yet, never written.
  */
 const registrationViewSchema = new Schema(
   {

@@ -13,6 +13,7 @@ import { isApplicantToken, storedRegistrationOf } from '../guard';
 import { HttpProblem } from '../problem';
 import { rateLimit } from '../rate-limit';
 import type { RegistrationDeps } from '../registration-routes';
+import type { StoredRegistrationView } from '../../models/registration-view';
 import { APPLY } from './applicant-forms';
 import { seeOther } from './forms';
 import { registrationDetail } from './requests';
@@ -31,7 +32,7 @@ export interface Applicant {
   token: string;
   csrf: string;
   /** What the token check read of the registration (its view), for the page. */
-  stored?: { view?: unknown };
+  stored?: StoredRegistrationView;
 }
 
 /** A step the registration has moved past (409), or an expired code (410): the status page says where it stands. */

@@ -15,7 +15,8 @@ import { ApplicationRoleRequestModel, storedApplicationRoleRoute } from '../../m
 import { OrganizationModel, UserGroupModel } from '../../models/organization';
 import { RegistrationModel, storedRegistrationRoute } from '../../models/registration';
 import { TrackingNumberModel } from '../../models/support';
-import { applicationRoleViewSchema, registrationViewSchema } from '../read-models';
+import { applicationRoleViewSchema, parsedRegistrationView } from '../read-models';
+import { storedRegistrationView } from '../../models/registration-view';
 
 /** The non-secret parts of a stored registration. */
 const storedRegistrationSchema = z.object({
@@ -30,7 +31,6 @@ const storedRegistrationSchema = z.object({
   submittedAt: z.date().nullish(),
   reason: z.string().nullish(),
   decidedBy: z.string().nullish(),
-  view: registrationViewSchema.nullish(),
   details: z
     .object({
       contact: z
@@ -93,6 +93,8 @@ export async function registrationDetail(id: string): Promise<RegistrationDetail
   if (!parsed.success) return undefined;
   const r = parsed.data;
   const route = found ? storedRegistrationRoute(found) : undefined;
+  const stored = await storedRegistrationView(id);
+  const view = stored && parsedRegistrationView(stored);
   const d = r.details ?? {};
   const a = d.contact?.address;
   return {
@@ -100,7 +102,7 @@ export async function registrationDetail(id: string): Promise<RegistrationDetail
     id: r._id,
     trackingNumber: r.trackingNumber ?? undefined,
     role: r.role,
-    status: r.view?.status ?? r.status,
+    status: view?.status ?? r.status,
     applicantName: `${r.firstName} ${r.lastName}`,
     email: r.email,
     organization: d.organization?.name ?? (await organizationName(d.organizationId)),
@@ -111,11 +113,11 @@ export async function registrationDetail(id: string): Promise<RegistrationDetail
       a && { phone: d.contact.phone, address: [a.line1, a.line2, a.city, a.state, a.postalCode, a.country].filter(Boolean).join(', ') },
     justification: d.justification,
     submittedAt: r.submittedAt ?? undefined,
-    expiresAt: r.view?.expiresAt,
-    heldBy: r.view?.heldBy ?? route?.heldBy ?? [],
-    reason: r.view?.reason ?? r.reason ?? undefined,
+    expiresAt: view?.expiresAt,
+    heldBy: view?.heldBy ?? route?.heldBy ?? [],
+    reason: view?.reason ?? r.reason ?? undefined,
     decidedBy: r.decidedBy ?? undefined,
-    history: r.view?.history ?? [],
+    history: view?.history ?? [],
     route,
     applicantUserId: r.applicantUserId ?? undefined,
   };
