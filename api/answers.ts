@@ -70,7 +70,7 @@ export const approvalQueueItemSchema = z.discriminatedUnion('kind', [
 ]);
 export const approvalQueuePageSchema = z
   .array(approvalQueueItemSchema)
-  .describe('oldest first; `Link: <…>; rel="next"` when there are more');
+  .describe('in the order they reached the queue; `Link: <…>; rel="next"` when there are more');
 
 const applicationSchema = z.object({ id: z.string(), name: z.string() });
 export const applicationCatalogAnswerSchema = z.array(applicationSchema);

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { applicationRolePrincipalOf } from '../accounts/application-principal';
 import type { Client } from '@temporalio/client';
-import { approvalQueuePage, decodeCursor, MAX_PAGE, type QueuePage } from '../approvals/approval-queue';
+import { approvalQueuePage, decodeCursor, MAX_PAGE, type QueueCursor, type QueuePage } from '../approvals/queue-page';
 import type { Principal } from '../domain/approval-routing';
 import type { Application } from '../domain/application-roles';
 import { decisionSchema, registrationIdSchema } from '../domain/schemas';
@@ -44,7 +44,7 @@ export async function approvalQueueOf(
   account: Principal,
   options: {
     limit: number;
-    after?: { at: string; id: string };
+    after?: QueueCursor;
     applications: readonly Application[];
     approvalDeadlines: ApprovalDeadlines;
   },
@@ -61,8 +61,8 @@ export function approvalRoutes(deps: GuardDeps & { applications: readonly Applic
   const router = Router();
 
   /**
-   * The requests routed to the caller, oldest first, one page (at most 50) of the approval-queue
-   * read model; `Link: <…?after=…>; rel="next"` when there are more.
+   * The requests routed to the caller, in the order they reached its queue, one page (at most 50)
+   * of the approval-queue read model; `Link: <…?after=…>; rel="next"` when there are more.
    */
   router.get('/approvals', guard('approval:list', deps), async (req, res) => {
     const query = parse(queuePageSchema, req.query, 'query', 'query');

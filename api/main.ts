@@ -11,7 +11,8 @@ import { SettingModel } from '../models/settings';
 import { buildApprovalQueueOnce } from '../approvals/approval-queue';
 import { listDecidersOnce } from '../approvals/approvers';
 
-const APPROVAL_QUEUE_BUILT = 'approvalQueueBuilt';
+// Renamed when items took slots under their keys: items from before are placed again, once.
+const APPROVAL_QUEUE_BUILT = 'approvalQueueSlotted';
 import { EncryptionCodec, parseCodecKeys } from '../security/payload-codec';
 import { keysFromBase64 } from '../security/secrets';
 import { createApp } from './app';

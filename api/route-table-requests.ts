@@ -127,7 +127,7 @@ export const REQUEST_ROUTES: readonly RouteDoc[] = [
     method: 'get',
     path: '/approvals',
     tag: 'approvals',
-    summary: 'The requests routed to the caller, oldest first, one page',
+    summary: 'The requests routed to the caller, in the order they reached its queue, one page',
     audience: 'account',
     query: queuePageSchema,
     answers: {

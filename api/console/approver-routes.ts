@@ -6,7 +6,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Client } from '@temporalio/client';
 import { applicationRolePrincipalOf } from '../../accounts/application-principal';
-import { decodeCursor, MAX_PAGE } from '../../approvals/approval-queue';
+import { decodeCursor, MAX_PAGE } from '../../approvals/queue-page';
 import { authorize } from '../../domain/access-policy';
 import type { Application } from '../../domain/application-roles';
 import { applicationRoleRequestIdSchema } from '../../domain/application-roles';

@@ -1,0 +1,81 @@
+/**
+ * The order of the approvers' queue under each routing key, read by `_id` only. FerretDB on
+ * SQLite answers only an exact `_id` from an index and runs an update as an unlocked
+ * read-modify-write, so a key's queue is a run of numbered slots (`<key>#0`, `<key>#1`, …), each
+ * written once by an insert in the order requests arrive under the key: a duplicate `_id` sends
+ * a racing writer on to the next slot (as ./approver-keys.ts). A slot names the queue item it was
+ * taken for; it is live while that item still holds it (approvals/approval-queue.ts), and dead
+ * for good once the item has left the key, since an item that comes back takes a new slot.
+ * Two marks per key spare the walks: `tail` (where the next slot probably is) and `from` (before
+ * it every slot is dead); both are hints that may lag, never a reason to skip a live slot.
+ */
+import { Schema, model } from 'mongoose';
+import { isDuplicateKey } from './errors';
+
+const queueSlotSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    itemId: { type: String, required: true },
+    arrivedAt: { type: Date, required: true },
+  },
+  { collection: 'approval_queue_slots', versionKey: false },
+);
+const QueueSlotModel = model('QueueSlot', queueSlotSchema);
+
+const queueMarkSchema = new Schema(
+  { _id: { type: String, required: true }, n: { type: Number, required: true } },
+  { collection: 'approval_queue_marks', versionKey: false },
+);
+const QueueMarkModel = model('QueueMark', queueMarkSchema);
+
+export interface QueueSlot {
+  key: string;
+  n: number;
+  itemId: string;
+  arrivedAt: Date;
+}
+
+type Mark = 'tail' | 'from';
+const slotId = (key: string, n: number) => `${key}#${n}`;
+const markId = (key: string, mark: Mark) => `${key}@${mark}`;
+
+async function markOf(key: string, mark: Mark): Promise<number> {
+  return (await QueueMarkModel.findById(markId(key, mark), { n: 1 }).lean())?.n ?? 0;
+}
+
+/** Moves a mark forward (an unlocked `$max`: a racing writer may leave it a little behind, never ahead). */
+async function advanceMark(key: string, mark: Mark, n: number): Promise<void> {
+  await QueueMarkModel.updateOne({ _id: markId(key, mark) }, { $max: { n } }, { upsert: true });
+}
+
+/** Takes the next free slot under `key` for `itemId`; its number. */
+export async function takeSlot(key: string, itemId: string, arrivedAt: Date): Promise<number> {
+  for (let n = await markOf(key, 'tail'); ; n++) {
+    try {
+      await QueueSlotModel.create({ _id: slotId(key, n), itemId, arrivedAt });
+      await advanceMark(key, 'tail', n + 1);
+      return n;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+    }
+  }
+}
+
+/** Where a reader without a cursor starts under `key`. */
+export const firstSlotMaybeLive = (key: string): Promise<number> => markOf(key, 'from');
+
+/** Every slot before `n` under `key` is dead. */
+export const slotsDeadBefore = (key: string, n: number): Promise<void> => advanceMark(key, 'from', n);
+
+/** Slots `start` … `start + count - 1` under `key`, read at once, up to the first not yet taken. */
+export async function slotsFrom(key: string, start: number, count: number): Promise<{ slots: QueueSlot[]; ended: boolean }> {
+  const found = await Promise.all(
+    Array.from({ length: count }, (_, i) => QueueSlotModel.findById(slotId(key, start + i), { itemId: 1, arrivedAt: 1 }).lean()),
+  );
+  const slots: QueueSlot[] = [];
+  for (const [i, slot] of found.entries()) {
+    if (!slot) return { slots, ended: true };
+    slots.push({ key, n: start + i, itemId: slot.itemId, arrivedAt: slot.arrivedAt });
+  }
+  return { slots, ended: false };
+}

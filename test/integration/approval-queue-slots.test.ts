@@ -1,0 +1,149 @@
+/**
+ * The approvers' queue read through slots (models/queue-slots.ts, approvals/queue-page.ts) on the
+ * embedded database: pages in arrival order with a cursor, every waiting request once; decided
+ * requests, one's own requests and requests of other keys left out; a request under two of one's
+ * keys shown once; and the commands a page costs do not grow with the requests waiting.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mongoose from 'mongoose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dequeue, queueRegistration } from '../../approvals/approval-queue';
+import { approvalQueuePage, decodeCursor, type QueueCursor } from '../../approvals/queue-page';
+import type { ApplicationRolePrincipal, ApprovalRoute } from '../../domain/approval-routing';
+import { DEFAULT_DEADLINE_POLICY } from '../../domain/approval-deadlines';
+import { DEFAULT_BUSINESS_CALENDAR } from '../../domain/business-days';
+import { startFerretDb, type RunningFerretDb } from '../../infra/ferretdb';
+import { connectDatabase, disconnectDatabase } from '../../models/connect';
+import { RegistrationModel } from '../../models/registration';
+
+let ferret: RunningFerretDb;
+beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'iacs-queue-slots-'));
+  ferret = await startFerretDb({ dataDir: join(dir, 'db'), logDir: dir });
+  // Command monitoring on: the growth test counts the commands a page sends.
+  await connectDatabase(`${ferret.uri.replace(/\/$/, '')}/iacs?monitorCommands=true`);
+}, 60_000);
+afterAll(async () => {
+  await disconnectDatabase();
+  await ferret?.stop();
+});
+
+const deadlines = { policy: DEFAULT_DEADLINE_POLICY, calendar: DEFAULT_BUSINESS_CALENDAR };
+const officials = (organizationId: string): ApprovalRoute => ({
+  heldBy: ['SECURITY_OFFICIAL'],
+  approvers: [{ kind: 'ORGANIZATION_ROLE', organizationId, roles: ['SECURITY_OFFICIAL'] }],
+});
+const officialOf = (organizationId: string, userId = `SO${randomUUID().slice(0, 6)}`): ApplicationRolePrincipal => ({
+  userId,
+  roles: [{ role: 'SECURITY_OFFICIAL', organizationId }],
+  applicationRoles: [],
+});
+
+let submitted = Date.parse('2026-12-01T10:00:00Z');
+/** A registration waiting on `route`, in the queue. */
+async function waiting(route: ApprovalRoute, applicantUserId?: string): Promise<string> {
+  const id = randomUUID();
+  await RegistrationModel.create({
+    _id: id,
+    role: 'END_USER',
+    community: 'PROVIDER',
+    email: `${id}@example.test`,
+    firstName: 'Pat',
+    lastName: 'Doe',
+    applicantTokenHash: 'h',
+    status: 'AWAITING_APPROVAL',
+    route,
+    submittedAt: new Date((submitted += 1000)),
+    ...(applicantUserId && { applicantUserId }),
+  });
+  await queueRegistration(id);
+  return id;
+}
+
+async function decided(id: string): Promise<void> {
+  await RegistrationModel.updateOne({ _id: id }, { $set: { status: 'APPROVED' } });
+  await dequeue('REGISTRATION', id);
+}
+
+/** Every page, following the cursors; the ids in order. */
+async function allPages(approver: ApplicationRolePrincipal, limit: number): Promise<string[]> {
+  const seen: string[] = [];
+  let after: QueueCursor | undefined;
+  for (let pages = 0; pages < 100; pages++) {
+    const page = await approvalQueuePage(approver, { limit, after, applications: [], deadlines });
+    expect(page.items.length).toBeLessThanOrEqual(limit);
+    seen.push(...page.items.map((i) => i.id));
+    if (!page.next) return seen;
+    after = decodeCursor(page.next);
+    expect(after).toBeDefined();
+  }
+  throw new Error('the pages never ended');
+}
+
+describe('the approvers queue through slots', () => {
+  it('pages every waiting request once in arrival order; decided, own and other keys left out', async () => {
+    const org = randomUUID();
+    const approver = officialOf(org);
+    const ids: string[] = [];
+    for (let i = 0; i < 23; i++) ids.push(await waiting(officials(org)));
+    const own = await waiting(officials(org), approver.userId);
+    const elsewhere = await waiting(officials(randomUUID()));
+    for (const gone of [ids[0]!, ids[7]!, ids[8]!, ids[22]!]) await decided(gone);
+    const expected = ids.filter((id) => ![ids[0], ids[7], ids[8], ids[22]].includes(id));
+
+    expect(await allPages(approver, 5)).toEqual(expected);
+    expect(await allPages(approver, 50)).toEqual(expected);
+    // The owner's own request is shown to the other officials of the organization, not to them.
+    expect(await allPages(officialOf(org), 50)).toEqual([...expected, own]);
+    expect(await allPages(officialOf(org), 50)).not.toContain(elsewhere);
+  });
+
+  it('a request under two of one approver’s keys is shown once; a re-queued request keeps its place', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    const both: ApprovalRoute = {
+      heldBy: ['SECURITY_OFFICIAL'],
+      approvers: [
+        { kind: 'ORGANIZATION_ROLE', organizationId: a, roles: ['SECURITY_OFFICIAL'] },
+        { kind: 'ORGANIZATION_ROLE', organizationId: b, roles: ['SECURITY_OFFICIAL'] },
+      ],
+    };
+    const approver: ApplicationRolePrincipal = {
+      userId: 'SO-OF-BOTH',
+      roles: [
+        { role: 'SECURITY_OFFICIAL', organizationId: a },
+        { role: 'SECURITY_OFFICIAL', organizationId: b },
+      ],
+      applicationRoles: [],
+    };
+    const first = await waiting(officials(a));
+    const shared = await waiting(both);
+    const last = await waiting(officials(b));
+    await queueRegistration(shared); // written again (a view rewritten): same slots, same place
+    expect(await allPages(approver, 1)).toEqual([first, shared, last]);
+  });
+
+  it('a page costs the same commands with 20 or 220 requests waiting', async () => {
+    const org = randomUUID();
+    const approver = officialOf(org);
+    const pageCommands = async () => {
+      let commands = 0;
+      const count = () => void commands++;
+      const client = mongoose.connection.getClient();
+      client.on('commandStarted', count);
+      try {
+        const page = await approvalQueuePage(approver, { limit: 10, applications: [], deadlines });
+        expect(page.items).toHaveLength(10);
+      } finally {
+        client.off('commandStarted', count);
+      }
+      return commands;
+    };
+    for (let i = 0; i < 20; i++) await waiting(officials(org));
+    const small = await pageCommands();
+    for (let i = 0; i < 200; i++) await waiting(officials(org));
+    expect(await pageCommands()).toBe(small);
+  }, 120_000);
+});
