@@ -7,7 +7,7 @@ import { routeKeys } from '../domain/approval-routing';
 import { AccountModel } from '../models/account';
 import { ApplicationRoleRequestModel, storedApplicationRoleRoute } from '../models/application-role';
 import { ApprovalQueueItemModel, type ApprovalQueueItem } from '../models/approval-queue';
-import { takeSlot } from '../models/queue-slots';
+import { markSlotsDead, takeSlot } from '../models/queue-slots';
 import { OrganizationModel, UserGroupModel } from '../models/organization';
 import { RegistrationModel, storedRegistrationDetails, storedRegistrationRoute } from '../models/registration';
 
@@ -22,14 +22,20 @@ const userGroupName = async (id?: string) => (id ? (await UserGroupModel.findByI
  * taking one under each key it is new to (arrival order under that key).
  */
 async function place(id: string, item: Omit<ApprovalQueueItem, 'slots' | '_id'>): Promise<void> {
-  const held = new Map(((await ApprovalQueueItemModel.findById(id, { slots: 1 }).lean())?.slots ?? []).map((s) => [s.key, s.n]));
+  const held = (await ApprovalQueueItemModel.findById(id, { slots: 1 }).lean())?.slots ?? [];
+  const keys = new Set(item.routeKeys);
   const slots: { key: string; n: number }[] = [];
-  for (const key of new Set(item.routeKeys)) slots.push({ key, n: held.get(key) ?? (await takeSlot(key, id, new Date())) });
+  for (const key of keys) slots.push({ key, n: held.find((s) => s.key === key)?.n ?? (await takeSlot(key, id, new Date())) });
   await ApprovalQueueItemModel.replaceOne({ _id: id }, { ...item, slots }, { upsert: true });
+  // Re-routed away from a key: its slot there is dead.
+  await markSlotsDead(held.filter((s) => !keys.has(s.key)));
 }
 
 export async function dequeue(kind: QueueKind, requestId: string): Promise<void> {
-  await ApprovalQueueItemModel.deleteOne({ _id: itemId(kind, requestId) });
+  const item = await ApprovalQueueItemModel.findById(itemId(kind, requestId), { slots: 1 }).lean();
+  if (!item) return;
+  await ApprovalQueueItemModel.deleteOne({ _id: item._id });
+  await markSlotsDead(item.slots);
 }
 
 /** Puts a registration in the queue as it now stands, or takes it out when it no longer waits. */

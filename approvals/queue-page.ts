@@ -18,7 +18,11 @@ import { firstSlotMaybeLive, slotsDeadBefore, slotsFrom, type QueueSlot } from '
 export const MAX_PAGE = 50;
 /** Slots one page reads under one key at most, live or dead: a longer dead run continues on the next page. */
 const MAX_WALK = 2_000;
-/** A slot is taken a moment before its item is written: one this young may still come alive, so the `from` mark waits. */
+/**
+ * A slot is taken a moment before its item is written: one not marked dead whose item does not
+ * hold it is dead only if it is this old (a writer that failed in between, a race's loser); the
+ * `from` mark waits for it.
+ */
 const SETTLED_MS = 5 * 60_000;
 
 /** Where a page starts: under each key (by a short hash of it), the number of the next slot to read. */
@@ -101,11 +105,11 @@ async function walk(w: KeyWalk, wanted: number, approver: { userId: string; keys
   let settledDeadRun = true;
   while (w.shown.length < wanted && !w.ended && read < MAX_WALK) {
     const { slots, ended } = await slotsFrom(w.key, w.next, Math.min(64, wanted - w.shown.length + 4));
-    const items = await Promise.all(slots.map((s) => ApprovalQueueItemModel.findById(s.itemId).lean()));
+    const items = await Promise.all(slots.map((s) => (s.dead ? null : ApprovalQueueItemModel.findById(s.itemId).lean())));
     for (const [i, slot] of slots.entries()) {
       const item = items[i];
       const live = item?.slots.some((s) => s.key === w.key && s.n === slot.n) === true;
-      settledDeadRun &&= !live && now - slot.arrivedAt.getTime() > SETTLED_MS;
+      settledDeadRun &&= slot.dead || (!live && now - slot.arrivedAt.getTime() > SETTLED_MS);
       if (settledDeadRun) w.deadUntil = slot.n + 1;
       // Never one's own request; a request under several of one's keys, once: under the first.
       if (live && item.ownerUserId !== approver.userId && approver.keys.find((k) => item.routeKeys.includes(k)) === w.key)
