@@ -12,7 +12,7 @@ import { principalKeys, type ApplicationRolePrincipal } from '../domain/approval
 import { deadlinesFor, type DeadlinePolicy } from '../domain/approval-deadlines';
 import type { BusinessCalendar } from '../domain/business-days';
 import { ApprovalQueueItemModel, type ApprovalQueueItem } from '../models/approval-queue';
-import { firstSlotMaybeLive, slotsDeadBefore, slotsFrom, type QueueSlot } from '../models/queue-slots';
+import { firstSlotMaybeLive, probableEnd, slotsDeadBefore, slotsFrom, type QueueSlot } from '../models/queue-slots';
 
 /** At most this many items a page. */
 export const MAX_PAGE = 50;
@@ -92,6 +92,8 @@ interface KeyWalk {
   start: number;
   /** The next slot to read. */
   next: number;
+  /** Where the slots probably end: reads go one past it, and on when they find more. */
+  end: number;
   ended: boolean;
   /** Items shown to this approver under this key, in slot order. */
   shown: Candidate[];
@@ -104,7 +106,8 @@ async function walk(w: KeyWalk, wanted: number, approver: { userId: string; keys
   let read = 0;
   let settledDeadRun = true;
   while (w.shown.length < wanted && !w.ended && read < MAX_WALK) {
-    const { slots, ended } = await slotsFrom(w.key, w.next, Math.min(64, wanted - w.shown.length + 4));
+    const count = Math.min(64, wanted - w.shown.length + 4, Math.max(1, w.end - w.next + 1));
+    const { slots, ended } = await slotsFrom(w.key, w.next, count);
     const items = await Promise.all(slots.map((s) => (s.dead ? null : ApprovalQueueItemModel.findById(s.itemId).lean())));
     for (const [i, slot] of slots.entries()) {
       const item = items[i];
@@ -117,6 +120,7 @@ async function walk(w: KeyWalk, wanted: number, approver: { userId: string; keys
     }
     w.next += slots.length;
     w.ended = ended;
+    if (w.next > w.end) w.end = w.next + 8; // the hint lagged: more slots than it said
     read += slots.length;
   }
 }
@@ -155,8 +159,8 @@ export async function approvalQueuePage(
   const now = Date.now();
   const walks = await Promise.all(
     keys.map(async (key): Promise<KeyWalk> => {
-      const start = options.after?.get(keyTag(key)) ?? (await firstSlotMaybeLive(key));
-      return { key, start, next: start, ended: false, shown: [], deadUntil: start };
+      const [from, end] = await Promise.all([options.after?.get(keyTag(key)) ?? firstSlotMaybeLive(key), probableEnd(key)]);
+      return { key, start: from, next: from, end, ended: false, shown: [], deadUntil: from };
     }),
   );
   await Promise.all(walks.map((w) => walk(w, options.limit + 1, { userId: approver.userId, keys }, now)));

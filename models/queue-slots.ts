@@ -73,6 +73,9 @@ export async function markSlotsDead(slots: readonly { key: string; n: number }[]
 /** Where a reader without a cursor starts under `key`. */
 export const firstSlotMaybeLive = (key: string): Promise<number> => markOf(key, 'from');
 
+/** Where the next slot under `key` probably is (a hint: slots may lie beyond it while their writer moves it). */
+export const probableEnd = (key: string): Promise<number> => markOf(key, 'tail');
+
 /** Every slot before `n` under `key` is dead. */
 export const slotsDeadBefore = (key: string, n: number): Promise<void> => advanceMark(key, 'from', n);
 
