@@ -32,10 +32,8 @@ async function place(id: string, item: Omit<ApprovalQueueItem, 'slots' | '_id'>)
 }
 
 export async function dequeue(kind: QueueKind, requestId: string): Promise<void> {
-  const item = await ApprovalQueueItemModel.findById(itemId(kind, requestId), { slots: 1 }).lean();
-  if (!item) return;
-  await ApprovalQueueItemModel.deleteOne({ _id: item._id });
-  await markSlotsDead(item.slots);
+  const removed = await ApprovalQueueItemModel.findOneAndDelete({ _id: itemId(kind, requestId) }).lean();
+  if (removed) await markSlotsDead(removed.slots);
 }
 
 /** Puts a registration in the queue as it now stands, or takes it out when it no longer waits. */
