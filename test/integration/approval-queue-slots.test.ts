@@ -10,13 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dequeue, queueRegistration } from '../../approvals/approval-queue';
+import { buildApprovalQueueOnce, dequeue, queueRegistration } from '../../approvals/approval-queue';
 import { approvalQueuePage, decodeCursor, type QueueCursor } from '../../approvals/queue-page';
 import type { ApplicationRolePrincipal, ApprovalRoute } from '../../domain/approval-routing';
 import { DEFAULT_DEADLINE_POLICY } from '../../domain/approval-deadlines';
 import { DEFAULT_BUSINESS_CALENDAR } from '../../domain/business-days';
 import { startFerretDb, type RunningFerretDb } from '../../infra/ferretdb';
 import { connectDatabase, disconnectDatabase } from '../../models/connect';
+import { ApprovalQueueItemModel } from '../../models/approval-queue';
 import { RegistrationModel } from '../../models/registration';
 
 let ferret: RunningFerretDb;
@@ -123,6 +124,23 @@ describe('the approvers queue through slots', () => {
     const last = await waiting(officials(b));
     await queueRegistration(shared); // written again (a view rewritten): same slots, same place
     expect(await allPages(approver, 1)).toEqual([first, shared, last]);
+  });
+
+  it('items queued before slots are placed again once at start, and then shown', async () => {
+    const org = randomUUID();
+    const id = await waiting(officials(org));
+    // As a worker from before the slots wrote it: the item alone, no slot.
+    await ApprovalQueueItemModel.updateOne({ _id: `REGISTRATION:${id}` }, { $set: { slots: [] } });
+    expect(await allPages(officialOf(org), 50)).toEqual([]);
+    let marked = false;
+    const build = () =>
+      buildApprovalQueueOnce(
+        async () => marked,
+        async () => void (marked = true),
+      );
+    await build();
+    await build(); // once: the marker is set
+    expect(await allPages(officialOf(org), 50)).toEqual([id]);
   });
 
   it('a page costs the same commands with 20 or 220 requests waiting, or behind 200 decided ones', async () => {
