@@ -5,32 +5,20 @@
  * keys shown once; and the commands a page costs do not grow with the requests waiting.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import mongoose from 'mongoose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildApprovalQueueOnce, dequeue, queueRegistration } from '../../approvals/approval-queue';
 import { approvalQueuePage, decodeCursor, type QueueCursor } from '../../approvals/queue-page';
 import type { ApplicationRolePrincipal, ApprovalRoute } from '../../domain/approval-routing';
 import { DEFAULT_DEADLINE_POLICY } from '../../domain/approval-deadlines';
 import { DEFAULT_BUSINESS_CALENDAR } from '../../domain/business-days';
-import { startFerretDb, type RunningFerretDb } from '../../infra/ferretdb';
-import { connectDatabase, disconnectDatabase } from '../../models/connect';
+import { useFerretDb } from '../support/database';
+import { storedRegistration } from '../support/records';
 import { ApprovalQueueItemModel } from '../../models/approval-queue';
 import { RegistrationModel } from '../../models/registration';
 
-let ferret: RunningFerretDb;
-beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'iacs-queue-slots-'));
-  ferret = await startFerretDb({ dataDir: join(dir, 'db'), logDir: dir });
-  // Command monitoring on: the growth test counts the commands a page sends.
-  await connectDatabase(`${ferret.uri.replace(/\/$/, '')}/iacs?monitorCommands=true`);
-}, 60_000);
-afterAll(async () => {
-  await disconnectDatabase();
-  await ferret?.stop();
-});
+// Command monitoring on: the growth test counts the commands a page sends.
+useFerretDb('queue-slots', { monitorCommands: true });
 
 const deadlines = { policy: DEFAULT_DEADLINE_POLICY, calendar: DEFAULT_BUSINESS_CALENDAR };
 const officials = (organizationId: string): ApprovalRoute => ({
@@ -47,14 +35,8 @@ let submitted = Date.parse('2026-12-01T10:00:00Z');
 /** A registration waiting on `route`, in the queue. */
 async function waiting(route: ApprovalRoute, applicantUserId?: string): Promise<string> {
   const id = randomUUID();
-  await RegistrationModel.create({
-    _id: id,
+  await storedRegistration(id, {
     role: 'END_USER',
-    community: 'PROVIDER',
-    email: `${id}@example.test`,
-    firstName: 'Pat',
-    lastName: 'Doe',
-    applicantTokenHash: 'h',
     status: 'AWAITING_APPROVAL',
     route,
     submittedAt: new Date((submitted += 1000)),

@@ -5,31 +5,18 @@
  * grow with the accounts that are not on it.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import mongoose from 'mongoose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { activeApprovers, activeApplicationRoleApprovers, groupHasApplicationApprover, listDecidersOnce } from '../../approvals/approvers';
 import type { ApprovalRoute } from '../../domain/approval-routing';
 import type { RoleGrant } from '../../domain/roles';
 import { AccountModel } from '../../models/account';
 import { listDecider, membersUnder } from '../../models/approver-keys';
 import { SettingModel } from '../../models/settings';
-import { startFerretDb, type RunningFerretDb } from '../../infra/ferretdb';
-import { connectDatabase, disconnectDatabase } from '../../models/connect';
+import { useFerretDb } from '../support/database';
 
-let ferret: RunningFerretDb;
-beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'iacs-approver-keys-'));
-  ferret = await startFerretDb({ dataDir: join(dir, 'db'), logDir: dir });
-  // Command monitoring on: the growth test counts the commands a look-up sends.
-  await connectDatabase(`${ferret.uri.replace(/\/$/, '')}/iacs?monitorCommands=true`);
-}, 60_000);
-afterAll(async () => {
-  await disconnectDatabase();
-  await ferret?.stop();
-});
+// Command monitoring on: the growth test counts the commands a look-up sends.
+useFerretDb('approver-keys', { monitorCommands: true });
 
 async function account(roles: RoleGrant[], extra: Record<string, unknown> = {}): Promise<string> {
   const userId = `A${randomUUID().slice(0, 8)}`.toUpperCase();

@@ -1,26 +1,11 @@
 /** The claim algorithm (models/claims.ts) on the embedded database: one winner among racers, slots kept, release by the holder only. */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFerretDb, type RunningFerretDb } from '../../infra/ferretdb';
+import { describe, expect, it } from 'vitest';
 import { claimKey, claimModel, releaseKey, type ClaimSlot } from '../../models/claims';
-import { connectDatabase, disconnectDatabase } from '../../models/connect';
+import { useFerretDb } from '../support/database';
 
 const Claims = claimModel('TestClaim', 'test_claims');
-let ferret: RunningFerretDb;
-
-beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'iacs-claims-'));
-  ferret = await startFerretDb({ dataDir: join(dir, 'db'), logDir: dir });
-  await connectDatabase(`${ferret.uri.replace(/\/$/, '')}/iacs`);
-}, 60_000);
-
-afterAll(async () => {
-  await disconnectDatabase();
-  await ferret?.stop();
-});
+useFerretDb('claims');
 
 /** Holders alive unless named in `ended`. */
 const aliveUnless = (ended: ReadonlySet<string>) => (slot: ClaimSlot) => Promise.resolve(!ended.has(slot.requestId));

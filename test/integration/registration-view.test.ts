@@ -5,27 +5,14 @@
  * its first new write starts its record with the registration's token hash.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parsedRegistrationView } from '../../api/read-models';
-import { startFerretDb, type RunningFerretDb } from '../../infra/ferretdb';
-import { connectDatabase, disconnectDatabase } from '../../models/connect';
-import { RegistrationModel } from '../../models/registration';
+import { useFerretDb } from '../support/database';
+import { storedRegistration } from '../support/records';
 import { openViewRecord, storedRegistrationView, writeRegistrationView } from '../../models/registration-view';
 import type { RegistrationView } from '../../workflows/messages';
 
-let ferret: RunningFerretDb;
-beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'iacs-registration-view-'));
-  ferret = await startFerretDb({ dataDir: join(dir, 'db'), logDir: dir });
-  await connectDatabase(`${ferret.uri.replace(/\/$/, '')}/iacs`);
-}, 60_000);
-afterAll(async () => {
-  await disconnectDatabase();
-  await ferret?.stop();
-});
+useFerretDb('registration-view');
 
 const viewOf = (id: string, status: RegistrationView['status'], extra: Partial<RegistrationView> = {}): RegistrationView => ({
   id,
@@ -34,20 +21,6 @@ const viewOf = (id: string, status: RegistrationView['status'], extra: Partial<R
   history: [{ status, at: '2026-12-04T10:00:00.000Z' }],
   ...extra,
 });
-
-async function registration(id: string, extra: Record<string, unknown> = {}) {
-  await RegistrationModel.create({
-    _id: id,
-    role: 'INDIVIDUAL_PRACTITIONER',
-    community: 'PROVIDER',
-    email: `${id}@example.test`,
-    firstName: 'Pat',
-    lastName: 'Doe',
-    applicantTokenHash: `hash-of-${id}`,
-    status: 'VALIDATING_IDENTITY',
-    ...extra,
-  });
-}
 
 describe('the registration view record', () => {
   it('holds the token hash from receipt, then the text of the latest view', async () => {
@@ -66,7 +39,7 @@ describe('the registration view record', () => {
   it('answers a registration from before view records from its own document, until its next write', async () => {
     const id = randomUUID();
     const legacy = viewOf(id, 'AWAITING_DETAILS');
-    await registration(id, { view: legacy, status: 'AWAITING_DETAILS' });
+    await storedRegistration(id, { view: legacy, status: 'AWAITING_DETAILS' });
     const before = await storedRegistrationView(id);
     expect(before?.applicantTokenHash).toBe(`hash-of-${id}`);
     expect(before?.viewJson).toBeUndefined();
