@@ -22,18 +22,20 @@ const userGroupName = async (id?: string) => (id ? (await UserGroupModel.findByI
  * taking one under each key it is new to (arrival order under that key).
  */
 async function place(id: string, item: Omit<ApprovalQueueItem, 'slots' | '_id'>): Promise<void> {
-  const held = (await ApprovalQueueItemModel.findById(id, { slots: 1 }).lean())?.slots ?? [];
+  // An item written before the slots (or by a worker from before them) has no `slots` field at all.
+  const held: readonly { key: string; n: number }[] = (await ApprovalQueueItemModel.findById(id, { slots: 1 }).lean())?.slots ?? [];
   const keys = new Set(item.routeKeys);
   const slots: { key: string; n: number }[] = [];
   for (const key of keys) slots.push({ key, n: held.find((s) => s.key === key)?.n ?? (await takeSlot(key, id, new Date())) });
+  // A slot under a key the item left is not marked dead here: a racing writer of an older route
+  // may still write the item holding it. Readers see it is not held; only `dequeue` marks.
   await ApprovalQueueItemModel.replaceOne({ _id: id }, { ...item, slots }, { upsert: true });
-  // Re-routed away from a key: its slot there is dead.
-  await markSlotsDead(held.filter((s) => !keys.has(s.key)));
 }
 
 export async function dequeue(kind: QueueKind, requestId: string): Promise<void> {
   const removed = await ApprovalQueueItemModel.findOneAndDelete({ _id: itemId(kind, requestId) }).lean();
-  if (removed) await markSlotsDead(removed.slots);
+  const slots: readonly { key: string; n: number }[] | undefined = removed?.slots;
+  if (slots) await markSlotsDead(slots);
 }
 
 /** Puts a registration in the queue as it now stands, or takes it out when it no longer waits. */
@@ -85,8 +87,17 @@ export async function queueApplicationRole(requestId: string): Promise<void> {
  */
 export async function buildApprovalQueueOnce(markerExists: () => Promise<boolean>, setMarker: () => Promise<void>): Promise<void> {
   if (await markerExists()) return;
-  for (const { _id } of await RegistrationModel.find({ status: 'AWAITING_APPROVAL' }, { _id: 1 }).lean()) await queueRegistration(_id);
-  for (const { _id } of await ApplicationRoleRequestModel.find({ status: 'AWAITING_APPROVAL' }, { _id: 1 }).lean())
-    await queueApplicationRole(_id);
+  // In the order they were submitted, both kinds together: the order in which they take their slots.
+  const waiting = [
+    ...(await RegistrationModel.find({ status: 'AWAITING_APPROVAL' }, { submittedAt: 1 }).lean()).map((r) => ({
+      at: r.submittedAt?.getTime() ?? 0,
+      queue: () => queueRegistration(r._id),
+    })),
+    ...(await ApplicationRoleRequestModel.find({ status: 'AWAITING_APPROVAL' }, { submittedAt: 1 }).lean()).map((r) => ({
+      at: r.submittedAt?.getTime() ?? 0,
+      queue: () => queueApplicationRole(r._id),
+    })),
+  ].sort((a, b) => a.at - b.at);
+  for (const request of waiting) await request.queue();
   await setMarker();
 }

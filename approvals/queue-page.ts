@@ -19,11 +19,12 @@ export const MAX_PAGE = 50;
 /** Slots one page reads under one key at most, live or dead: a longer dead run continues on the next page. */
 const MAX_WALK = 2_000;
 /**
- * A slot is taken a moment before its item is written: one not marked dead whose item does not
- * hold it is dead only if it is this old (a writer that failed in between, a race's loser); the
- * `from` mark waits for it.
+ * A slot is taken a moment before its item is written (an activity attempt times out in 30 s): one
+ * not marked dead whose item does not hold it (a writer that failed in between, a race's loser,
+ * a key the item was re-routed away from) is taken for dead by the `from` mark only once it is
+ * this old, far beyond any attempt and any clock skew between the worker and the API.
  */
-const SETTLED_MS = 5 * 60_000;
+const SETTLED_MS = 60 * 60_000;
 
 /** Where a page starts: under each key (by a short hash of it), the number of the next slot to read. */
 export type QueueCursor = ReadonlyMap<string, number>;
@@ -111,11 +112,13 @@ async function walk(w: KeyWalk, wanted: number, approver: { userId: string; keys
     const items = await Promise.all(slots.map((s) => (s.dead ? null : ApprovalQueueItemModel.findById(s.itemId).lean())));
     for (const [i, slot] of slots.entries()) {
       const item = items[i];
-      const live = item?.slots.some((s) => s.key === w.key && s.n === slot.n) === true;
+      // An item written before the slots has no `slots` field at all.
+      const held: readonly { key: string; n: number }[] = item?.slots ?? [];
+      const live = held.some((s) => s.key === w.key && s.n === slot.n);
       settledDeadRun &&= slot.dead || (!live && now - slot.arrivedAt.getTime() > SETTLED_MS);
       if (settledDeadRun) w.deadUntil = slot.n + 1;
       // Never one's own request; a request under several of one's keys, once: under the first.
-      if (live && item.ownerUserId !== approver.userId && approver.keys.find((k) => item.routeKeys.includes(k)) === w.key)
+      if (item && live && item.ownerUserId !== approver.userId && approver.keys.find((k) => item.routeKeys.includes(k)) === w.key)
         w.shown.push({ slot, item });
     }
     w.next += slots.length;

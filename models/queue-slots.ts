@@ -47,9 +47,18 @@ async function markOf(key: string, mark: Mark): Promise<number> {
   return (await QueueMarkModel.findById(markId(key, mark), { n: 1 }).lean())?.n ?? 0;
 }
 
-/** Moves a mark forward (an unlocked `$max`: a racing writer may leave it a little behind, never ahead). */
+/**
+ * Moves a mark forward (an unlocked `$max`: a racing writer may leave it a little behind, never
+ * ahead). Two first writers of a mark both upsert it: the one that meets the other's insert
+ * (11000) updates the mark that now exists.
+ */
 async function advanceMark(key: string, mark: Mark, n: number): Promise<void> {
-  await QueueMarkModel.updateOne({ _id: markId(key, mark) }, { $max: { n } }, { upsert: true });
+  try {
+    await QueueMarkModel.updateOne({ _id: markId(key, mark) }, { $max: { n } }, { upsert: true });
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    await QueueMarkModel.updateOne({ _id: markId(key, mark) }, { $max: { n } });
+  }
 }
 
 /** Takes the next free slot under `key` for `itemId`; its number. */
@@ -57,11 +66,12 @@ export async function takeSlot(key: string, itemId: string, arrivedAt: Date): Pr
   for (let n = await markOf(key, 'tail'); ; n++) {
     try {
       await QueueSlotModel.create({ _id: slotId(key, n), itemId, arrivedAt });
-      await advanceMark(key, 'tail', n + 1);
-      return n;
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
+      continue;
     }
+    await advanceMark(key, 'tail', n + 1);
+    return n;
   }
 }
 

@@ -112,7 +112,8 @@ describe('the approvers queue through slots', () => {
     const org = randomUUID();
     const id = await waiting(officials(org));
     // As a worker from before the slots wrote it: the item alone, no slot.
-    await ApprovalQueueItemModel.updateOne({ _id: `REGISTRATION:${id}` }, { $set: { slots: [] } });
+    await ApprovalQueueItemModel.updateOne({ _id: `REGISTRATION:${id}` }, { $unset: { slots: 1 } });
+    expect((await ApprovalQueueItemModel.findById(`REGISTRATION:${id}`).lean())?.slots).toBeUndefined();
     expect(await allPages(officialOf(org), 50)).toEqual([]);
     let marked = false;
     const build = () =>
@@ -121,7 +122,11 @@ describe('the approvers queue through slots', () => {
         async () => void (marked = true),
       );
     await build();
-    await build(); // once: the marker is set
+    expect(await allPages(officialOf(org), 50)).toEqual([id]);
+    // Once: with the marker set, a request waiting with no item is not placed by a second build.
+    const unplaced = randomUUID();
+    await storedRegistration(unplaced, { status: 'AWAITING_APPROVAL', route: officials(org), submittedAt: new Date() });
+    await build();
     expect(await allPages(officialOf(org), 50)).toEqual([id]);
   });
 
