@@ -7,7 +7,7 @@ import { routeKeys } from '../domain/approval-routing';
 import { AccountModel } from '../models/account';
 import { ApplicationRoleRequestModel, storedApplicationRoleRoute } from '../models/application-role';
 import { ApprovalQueueItemModel, type ApprovalQueueItem } from '../models/approval-queue';
-import { markSlotsDead, takeSlot } from '../models/queue-slots';
+import { markSlotsDead, takeSlot, type SlotRef } from '../models/queue-slots';
 import { OrganizationModel, UserGroupModel } from '../models/organization';
 import { RegistrationModel, storedRegistrationDetails, storedRegistrationRoute } from '../models/registration';
 
@@ -23,9 +23,9 @@ const userGroupName = async (id?: string) => (id ? (await UserGroupModel.findByI
  */
 async function place(id: string, item: Omit<ApprovalQueueItem, 'slots' | '_id'>): Promise<void> {
   // An item written before the slots (or by a worker from before them) has no `slots` field at all.
-  const held: readonly { key: string; n: number }[] = (await ApprovalQueueItemModel.findById(id, { slots: 1 }).lean())?.slots ?? [];
+  const held: readonly SlotRef[] = (await ApprovalQueueItemModel.findById(id, { slots: 1 }).lean())?.slots ?? [];
   const keys = new Set(item.routeKeys);
-  const slots: { key: string; n: number }[] = [];
+  const slots: SlotRef[] = [];
   for (const key of keys) slots.push({ key, n: held.find((s) => s.key === key)?.n ?? (await takeSlot(key, id, new Date())) });
   // A slot under a key the item left is not marked dead here: a racing writer of an older route
   // may still write the item holding it. Readers see it is not held; only `dequeue` marks.
@@ -34,7 +34,7 @@ async function place(id: string, item: Omit<ApprovalQueueItem, 'slots' | '_id'>)
 
 export async function dequeue(kind: QueueKind, requestId: string): Promise<void> {
   const removed = await ApprovalQueueItemModel.findOneAndDelete({ _id: itemId(kind, requestId) }).lean();
-  const slots: readonly { key: string; n: number }[] | undefined = removed?.slots;
+  const slots: readonly SlotRef[] | undefined = removed?.slots;
   if (slots) await markSlotsDead(slots);
 }
 

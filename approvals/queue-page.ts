@@ -12,7 +12,7 @@ import { principalKeys, type ApplicationRolePrincipal } from '../domain/approval
 import { deadlinesFor, type DeadlinePolicy } from '../domain/approval-deadlines';
 import type { BusinessCalendar } from '../domain/business-days';
 import { ApprovalQueueItemModel, type ApprovalQueueItem } from '../models/approval-queue';
-import { firstSlotMaybeLive, probableEnd, slotsDeadBefore, slotsFrom, type QueueSlot } from '../models/queue-slots';
+import { firstSlotMaybeLive, probableEnd, slotsDeadBefore, slotsFrom, type QueueSlot, type SlotRef } from '../models/queue-slots';
 
 /** At most this many items a page. */
 export const MAX_PAGE = 50;
@@ -113,7 +113,7 @@ async function walk(w: KeyWalk, wanted: number, approver: { userId: string; keys
     for (const [i, slot] of slots.entries()) {
       const item = items[i];
       // An item written before the slots has no `slots` field at all.
-      const held: readonly { key: string; n: number }[] = item?.slots ?? [];
+      const held: readonly SlotRef[] = item?.slots ?? [];
       const live = held.some((s) => s.key === w.key && s.n === slot.n);
       settledDeadRun &&= slot.dead || (!live && now - slot.arrivedAt.getTime() > SETTLED_MS);
       if (settledDeadRun) w.deadUntil = slot.n + 1;

@@ -31,9 +31,13 @@ const queueMarkSchema = new Schema(
 );
 const QueueMarkModel = model('QueueMark', queueMarkSchema);
 
-export interface QueueSlot {
+/** Which slot: its key and number (what a queue item holds under each of its keys). */
+export interface SlotRef {
   key: string;
   n: number;
+}
+
+export interface QueueSlot extends SlotRef {
   itemId: string;
   arrivedAt: Date;
   dead: boolean;
@@ -76,7 +80,7 @@ export async function takeSlot(key: string, itemId: string, arrivedAt: Date): Pr
 }
 
 /** The item these slots were taken for has left their keys. */
-export async function markSlotsDead(slots: readonly { key: string; n: number }[]): Promise<void> {
+export async function markSlotsDead(slots: readonly SlotRef[]): Promise<void> {
   for (const { key, n } of slots) await QueueSlotModel.updateOne({ _id: slotId(key, n) }, { $set: { dead: true } });
 }
 
